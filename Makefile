@@ -1,0 +1,48 @@
+# The project's commands. `make` alone lists them. Every target runs ./build.sh, which
+# finds a JDK 21+ and fetches the pinned jars by itself.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+.PHONY: help build test clean config run run-system1 run-system2 senders dashboard loadtest
+
+help: ## list the targets
+	@echo "Real-Time Analytics Dashboard - make targets:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## fetch the pinned jars (first time only) and compile src/
+	@./build.sh build
+
+test: ## run every test (installs redis-server first when it is missing and you are root)
+	@scripts/ensure-tools.sh redis
+	@./build.sh test
+
+clean: ## delete build/ (keeps the downloaded jars in lib/)
+	rm -rf build
+
+config: ## print every setting with the value in effect (.env and environment)
+	@./build.sh run analytics.config.ConfigMain
+
+run: ## (not built yet) the whole demo: Redis, both systems, senders, dashboard
+	@scripts/not-built-yet.sh run "the whole demo arrives with issue 5 (after Systems 1 and 2)"
+
+run-system1: ## (not built yet) System 1: HTTP ingest, Redis Streams, workers, broadcaster
+	@scripts/not-built-yet.sh run-system1 "System 1 arrives with issue 4"
+
+run-system2: ## (not built yet) System 2: WebSocket ingest with in-memory aggregation
+	@scripts/not-built-yet.sh run-system2 "System 2 arrives with issue 3"
+
+senders: ## (not built yet) fake metric servers, MODE=http|h2|ws
+	@scripts/not-built-yet.sh senders "the fake metric servers arrive with issue 5"
+
+dashboard: ## (not built yet) serve the dashboard page on DASHBOARD_PORT
+	@scripts/not-built-yet.sh dashboard "the dashboard page arrives with issue 5"
+
+loadtest: ## (not built yet) the load driver and its CSV comparison
+	@scripts/not-built-yet.sh loadtest "the load driver has no issue yet"
+
+# Anything else: say so, list the targets, fail. (Makefile itself is never "remade".)
+Makefile: ;
+%:
+	@echo "make: there is no target '$@'; the targets are:" >&2
+	@$(MAKE) --no-print-directory help >&2
+	@exit 2

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# build.sh - the whole build, with nothing but a JDK's javac and java.
+#
+#   ./build.sh              fetch the pinned jars (once) and compile src/
+#   ./build.sh test [SELECTORS]  compile src/ and test/, run JUnit (all tests, or e.g.
+#                           --select-class NAME), print "N passed, N failed"
+#   ./build.sh run CLASS [ARGS]   compile src/, then run CLASS's main on the project classpath
+#   ./build.sh deps         only fetch and verify the jars in scripts/dependencies.lock
+#   ./build.sh java-home    print the JDK 21+ this script found
+#
+# Why no Maven or Gradle: the project is small and a student should be able to read
+# every step of its build. The steps are: find a JDK, fetch jars, javac, java.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+LOCK="scripts/dependencies.lock"
+LIB="$ROOT/lib"
+BUILD="$ROOT/build"
+MAIN_OUT="$BUILD/classes/main"
+TEST_OUT="$BUILD/classes/test"
+MAVEN_CENTRAL="${MAVEN_CENTRAL:-https://repo.maven.apache.org/maven2}"
+REQUIRED_JAVA=21
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+# --- 1. Find a JDK 21 or newer -----------------------------------------------------------
+# Order: $JAVA_HOME, the java on PATH, the JDKs under /usr/lib/jvm, macOS's java_home.
+java_major() {  # prints the feature version of the JDK at $1, or nothing
+    [ -x "$1/bin/javac" ] && [ -x "$1/bin/java" ] || return 0
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+        | awk -F'= ' '/java.specification.version/ {print $2; exit}'
+}
+is_usable_jdk() { local v; v="$(java_major "$1")"; [ -n "$v" ] && [ "${v%%.*}" -ge "$REQUIRED_JAVA" ]; }
+
+find_jdk() {
+    local candidates=()
+    [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+    if command -v javac >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+    fi
+    # Newest first: sort -V puts temurin-25 after java-17, so reverse it.
+    local d
+    for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${d%/}"); done
+    if [ -x /usr/libexec/java_home ]; then
+        d="$(/usr/libexec/java_home -v "$REQUIRED_JAVA+" 2>/dev/null || true)"
+        [ -n "$d" ] && candidates+=("$d")
+    fi
+    for d in "${candidates[@]}"; do
+        if is_usable_jdk "$d"; then echo "$d"; return 0; fi
+    done
+    return 1
+}
+
+JDK="$(find_jdk)" || die "no JDK $REQUIRED_JAVA or newer found (looked at \$JAVA_HOME, PATH, /usr/lib/jvm); \
+install one, e.g. 'apt-get install openjdk-21-jdk-headless' or 'brew install openjdk@21', or set JAVA_HOME"
+JAVA="$JDK/bin/java"
+JAVAC="$JDK/bin/javac"
+
+# --- 2. Fetch the pinned jars ----------------------------------------------------------
+# Each line of the lock file: group:artifact:version sha256 (run|test).
+lock_entries() { grep -v -E '^\s*(#|$)' "$LOCK"; }
+jar_name() { local g a v; IFS=: read -r g a v <<<"$1"; echo "$a-$v.jar"; }
+jar_url() { local g a v; IFS=: read -r g a v <<<"$1"; echo "$MAVEN_CENTRAL/${g//.//}/$a/$v/$a-$v.jar"; }
+sha256_of() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
+
+missing_jars() {
+    local coord sum scope
+    while read -r coord sum scope; do
+        local f="$LIB/$(jar_name "$coord")"
+        if [ ! -f "$f" ] || [ "$(sha256_of "$f")" != "$sum" ]; then echo "$coord"; fi
+    done < <(lock_entries)
+}
+
+fetch_with_maven() {  # one Maven run for all missing jars, through a throw-away pom
+    local pom="$BUILD/fetch/pom.xml" coord g a v
+    mkdir -p "$BUILD/fetch"
+    {
+        echo '<project><modelVersion>4.0.0</modelVersion>'
+        echo '<groupId>local</groupId><artifactId>fetch</artifactId><version>0</version><dependencies>'
+        for coord in "$@"; do
+            IFS=: read -r g a v <<<"$coord"
+            echo "<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>"
+        done
+        echo '</dependencies></project>'
+    } >"$pom"
+    mvn -q -f "$pom" dependency:copy-dependencies -DexcludeTransitive=true \
+        -DoutputDirectory="$LIB" >"$BUILD/fetch/maven.log" 2>&1
+}
+
+fetch_with_curl() {
+    local coord
+    for coord in "$@"; do
+        curl -fsSL --retry 2 -o "$LIB/$(jar_name "$coord")" "$(jar_url "$coord")" || return 1
+    done
+}
+
+ensure_deps() {
+    [ -f "$LOCK" ] || die "$LOCK is missing"
+    local missing
+    missing="$(missing_jars)"
+    [ -z "$missing" ] && return 0
+    mkdir -p "$LIB" "$BUILD"
+    # shellcheck disable=SC2086
+    set -- $missing
+    echo "build.sh: fetching $# jar(s) into $LIB/ ..." >&2
+    if command -v mvn >/dev/null 2>&1 && fetch_with_maven "$@"; then :
+    elif command -v curl >/dev/null 2>&1 && fetch_with_curl "$@"; then :
+    else
+        die "could not fetch $* (no network, or neither mvn nor curl); the jars listed in $LOCK must be in $LIB/"
+    fi
+    local coord sum scope
+    while read -r coord sum scope; do
+        local f="$LIB/$(jar_name "$coord")"
+        [ -f "$f" ] || die "$coord was not fetched"
+        [ "$(sha256_of "$f")" = "$sum" ] || { rm -f "$f"; die "$coord: SHA-256 differs from $LOCK; file removed"; }
+    done < <(lock_entries)
+}
+
+classpath_of() {  # classpath_of run|test: the jars of that scope, ':'-separated
+    local coord sum scope out=""
+    while read -r coord sum scope; do
+        if [ "$1" = test ] || [ "$scope" = run ]; then out="$out:$LIB/$(jar_name "$coord")"; fi
+    done < <(lock_entries)
+    echo "${out#:}"
+}
+
+# --- 3. Compile ------------------------------------------------------------------------
+# Incremental at the level that matters: nothing is compiled when no source changed.
+# When one did, its whole tree is recompiled from scratch (a few seconds), so a deleted
+# or renamed class never lingers in build/.
+JAVAC_FLAGS=(--release "$REQUIRED_JAVA" -encoding UTF-8 -Xlint:all -Werror -g)
+
+needs_compile() {  # needs_compile STAMP DIR...: true when a file in DIR is newer than STAMP
+    local stamp="$1"; shift
+    [ -f "$stamp" ] || return 0
+    [ -n "$(find "$@" "$LOCK" -newer "$stamp" -print -quit 2>/dev/null)" ]
+}
+
+compile_tree() {  # compile_tree SRC_DIR OUT_DIR CLASSPATH
+    local src="$1" out="$2" cp="$3"
+    rm -rf "$out"; mkdir -p "$out"
+    find "$src" -name '*.java' >"$out.sources"
+    if [ -s "$out.sources" ]; then
+        "$JAVAC" "${JAVAC_FLAGS[@]}" -cp "$cp" -d "$out" "@$out.sources"
+    fi
+    # Non-Java files (e.g. META-INF/services) travel with the classes.
+    (cd "$src" && find . -type f ! -name '*.java' -exec cp --parents {} "$out/" \;)
+}
+
+compile_main() {
+    ensure_deps
+    if needs_compile "$MAIN_OUT.stamp" src; then
+        echo "build.sh: compiling src/ with $("$JAVAC" -version 2>&1)" >&2
+        compile_tree src "$MAIN_OUT" "$(classpath_of run)"
+        touch "$MAIN_OUT.stamp"
+    fi
+}
+
+compile_tests() {
+    compile_main
+    if needs_compile "$TEST_OUT.stamp" test "$MAIN_OUT.stamp"; then
+        echo "build.sh: compiling test/" >&2
+        compile_tree test "$TEST_OUT" "$MAIN_OUT:$(classpath_of test)"
+        touch "$TEST_OUT.stamp"
+    fi
+}
+
+# --- 4. Test ---------------------------------------------------------------------------
+# The JUnit console launcher prints the tree; we add one plain closing line that any CI
+# can read: "N passed, N failed" (", N skipped" when tests were skipped or aborted).
+run_tests() {
+    compile_tests
+    mkdir -p "$BUILD/test-reports"
+    local out="$BUILD/test-reports/console.txt" status=0
+    local colors=() selectors=(--scan-class-path "$TEST_OUT")
+    [ -t 1 ] || colors=(--disable-ansi-colors)
+    # Arguments select what to run (e.g. --select-class analytics.model.UntrustedJsonTest);
+    # the launcher refuses a class-path scan together with explicit selectors.
+    [ $# -gt 0 ] && selectors=("$@")
+    set +e
+    # The launcher runs as a plain main class on the full classpath (not with -jar), so
+    # java.class.path is the real one: tests that start a program in a child JVM reuse it,
+    # and ServiceLoader finds our System.LoggerFinder as it does in production.
+    "$JAVA" -Dproject.root="$ROOT" \
+        -cp "$TEST_OUT:$MAIN_OUT:$(classpath_of test)" org.junit.platform.console.ConsoleLauncher execute \
+        "${selectors[@]}" --include-engine=junit-jupiter --disable-banner --details=tree \
+        "${colors[@]}" --fail-if-no-tests --reports-dir "$BUILD/test-reports" 2>&1 | tee "$out"
+    status=${PIPESTATUS[0]}
+    set -e
+    awk '
+        /tests successful/ { passed = $2 }
+        /tests failed/     { failed = $2 }
+        /tests skipped/    { skipped += $2 }
+        /tests aborted/    { skipped += $2 }
+        END {
+            if (passed == "") { print "0 passed, 1 failed (the test run did not finish)"; exit }
+            line = passed " passed, " failed " failed"
+            if (skipped > 0) line = line ", " skipped " skipped"
+            print line
+        }' "$out"
+    return "$status"
+}
+
+# --- 5. Dispatch -----------------------------------------------------------------------
+cmd="${1:-build}"; shift || true
+case "$cmd" in
+    build)     compile_main ;;
+    deps)      ensure_deps ;;
+    test)      run_tests "$@" ;;
+    run)       [ $# -ge 1 ] || die "usage: ./build.sh run MAIN_CLASS [ARGS]"
+               compile_main
+               main="$1"; shift
+               exec "$JAVA" ${JAVA_OPTS:-} -cp "$MAIN_OUT:$(classpath_of run)" "$main" "$@" ;;
+    java-home) echo "$JDK" ;;
+    *)         die "unknown command '$cmd' (build, deps, test, run, java-home)" ;;
+esac

@@ -1,0 +1,189 @@
+package analytics.config;
+
+import analytics.log.Log;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of the project, read once at start from the environment (and a
+ * {@code .env} file under it), with the defaults of the wire contract.
+ *
+ * Pattern: typed configuration object - one place knows every variable and its rule;
+ *          the rest of the code receives values, never strings.
+ * Lesson:  lessons/02-configuration-and-logging.md
+ * Not here: reloading at run time; a changed setting means a restart, as in the original.
+ * Threads: immutable, so share it freely.
+ */
+public record Config(
+        Log.Level logLevel,
+        Duration shutdownTimeout,
+        String bindHost,
+        int dashboardPort,
+        System1 system1,
+        Redis redis,
+        System2 system2,
+        WebSocket webSocket,
+        FakeServers fakeServers,
+        LoadTest loadTest) {
+
+    /** HTTP ingest, Redis stream and workers of System 1. */
+    public record System1(int httpPort, int http2Port, int wsPort, int workerCount,
+                          String streamKey, String channel, long streamMaxLen, long maxLag,
+                          Duration claimIdle, boolean publishIngested) {
+    }
+
+    /** System 1's Redis connection. */
+    public record Redis(String host, int port, int db, String username, String password) {
+    }
+
+    /** WebSocket ingest with in-memory aggregation. */
+    public record System2(int wsPort, Duration aggregationWindow, int bufferSize,
+                          Duration idleEvict) {
+    }
+
+    /** Rules of both systems' WebSocket servers. */
+    public record WebSocket(int maxMessageBytes, Duration heartbeat, List<String> allowedOrigins) {
+    }
+
+    /**
+     * The fake metric senders. A target left unset points at this configuration's own
+     * port, so {@code make run} with SYSTEM1_HTTP_PORT=5000 needs nothing else changed.
+     */
+    public record FakeServers(int count, Duration interval, Duration jitter,
+                              double spikeProbability, double spikeMultiplier,
+                              URI httpTarget, URI wsTarget) {
+    }
+
+    /** The load driver. */
+    public record LoadTest(URI httpTarget, URI wsTarget, Duration durationPerLevel) {
+    }
+
+    /** Loads from the process environment over {@code .env} in the working directory. */
+    public static Config load() {
+        return from(variables(System.getenv(), Path.of(".env")));
+    }
+
+    /** Real environment variables win over the file's, as with dotenv in the original. */
+    public static Map<String, String> variables(Map<String, String> environment, Path dotEnv) {
+        Map<String, String> merged = new HashMap<>(DotEnvFile.read(dotEnv));
+        merged.putAll(environment);
+        return merged;
+    }
+
+    public static Config from(Map<String, String> variables) {
+        return build(new EnvReader(variables));
+    }
+
+    /**
+     * Every variable with the value in effect (set, or the default), in reading order;
+     * the Redis password is masked. Throws like {@link #from} when a value is bad.
+     */
+    public static Map<String, String> describe(Map<String, String> variables) {
+        EnvReader env = new EnvReader(variables);
+        build(env);
+        Map<String, String> shown = new LinkedHashMap<>(env.effective());
+        shown.computeIfPresent("SYSTEM1_REDIS_PASSWORD", (name, value) -> value.isEmpty() ? "" : "********");
+        return shown;
+    }
+
+    private static Config build(EnvReader env) {
+
+        String levelText = env.string("LOG_LEVEL", "info");
+        Log.Level level = Log.Level.parse(levelText);
+        if (level == null) {
+            throw EnvReader.bad("LOG_LEVEL", "one of debug, info, warn, error", levelText);
+        }
+        System1 system1 = new System1(
+                env.port("SYSTEM1_HTTP_PORT", 4000),
+                env.port("SYSTEM1_HTTP2_PORT", 4001),
+                env.port("SYSTEM1_WS_PORT", 4002),
+                env.integer("SYSTEM1_WORKER_COUNT", 4, 1, 1024, "a whole number from 1 to 1024"),
+                env.string("SYSTEM1_REDIS_STREAM_KEY", "metrics:stream"),
+                env.string("SYSTEM1_REDIS_CHANNEL", "metrics:pubsub"),
+                env.longValue("SYSTEM1_STREAM_MAXLEN", 1_000_000, 1, Long.MAX_VALUE, "a whole number of at least 1"),
+                env.longValue("SYSTEM1_MAX_LAG", 100_000, 1, Long.MAX_VALUE, "a whole number of at least 1"),
+                millis(env, "SYSTEM1_CLAIM_IDLE_MS", 30_000),
+                env.bool("SYSTEM1_PUBLISH_INGESTED", false));
+        if (system1.maxLag() >= system1.streamMaxLen()) {
+            throw new ConfigException("SYSTEM1_MAX_LAG (" + system1.maxLag()
+                    + ") must be below SYSTEM1_STREAM_MAXLEN (" + system1.streamMaxLen()
+                    + "), or trimming the stream could drop entries no worker has processed");
+        }
+        Redis redis = new Redis(
+                env.string("SYSTEM1_REDIS_HOST", "localhost"),
+                env.port("SYSTEM1_REDIS_PORT", 6379),
+                env.integer("SYSTEM1_REDIS_DB", 0, 0, 15, "a database number from 0 to 15"),
+                env.string("SYSTEM1_REDIS_USERNAME", ""),
+                env.string("SYSTEM1_REDIS_PASSWORD", ""));
+        System2 system2 = new System2(
+                env.port("SYSTEM2_WS_PORT", 4100),
+                Duration.ofMillis(env.longValue("SYSTEM2_AGG_WINDOW_MS", 1000, 1, 86_400_000,
+                        "a number of milliseconds from 1 to 86400000")),
+                env.integer("SYSTEM2_BUFFER_SIZE", 500, 1, 1_000_000, "a whole number from 1 to 1000000"),
+                millis(env, "SYSTEM2_IDLE_EVICT_MS", 600_000));
+        WebSocket webSocket = new WebSocket(
+                env.integer("WS_MAX_MESSAGE_BYTES", 1_048_576, 125, Integer.MAX_VALUE - 8,
+                        "a number of bytes of at least 125"),
+                Duration.ofMillis(env.longValue("WS_HEARTBEAT_MS", 30_000, 100, 86_400_000,
+                        "a number of milliseconds from 100 to 86400000")),
+                env.list("WS_ALLOWED_ORIGINS"));
+        FakeServers fake = new FakeServers(
+                env.positiveInt("FAKE_SERVER_COUNT", 10),
+                Duration.ofMillis(env.longValue("FAKE_SERVER_INTERVAL_MS", 1000, 1, 86_400_000,
+                        "a number of milliseconds from 1 to 86400000")),
+                millis(env, "FAKE_JITTER_MS", 200),
+                env.decimal("FAKE_SPIKE_PROBABILITY", 0.05, 0, 1, "a probability from 0 to 1"),
+                env.decimal("FAKE_SPIKE_MULTIPLIER", 2, 1, 1000, "a factor from 1 to 1000"),
+                env.uri("FAKE_HTTP_TARGET", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
+                env.uri("FAKE_WS_TARGET", "ws://localhost:" + system2.wsPort(), WS));
+        LoadTest loadTest = new LoadTest(
+                env.uri("LOAD_TEST_TARGET_HTTP", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
+                env.uri("LOAD_TEST_TARGET_WS", "ws://localhost:" + system2.wsPort(), WS),
+                Duration.ofSeconds(env.longValue("LOAD_TEST_DURATION", 60, 1, 86_400,
+                        "a number of seconds from 1 to 86400")));
+        Config config = new Config(
+                level,
+                millis(env, "SHUTDOWN_TIMEOUT_MS", 10_000),
+                env.string("BIND_HOST", "127.0.0.1"),
+                env.port("DASHBOARD_PORT", 8080),
+                system1, redis, system2, webSocket, fake, loadTest);
+        config.requireDistinctPorts();
+        return config;
+    }
+
+    /** The ports this configuration listens on, by variable name, in a stable order. */
+    public Map<String, Integer> listeningPorts() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("SYSTEM1_HTTP_PORT", system1.httpPort());
+        ports.put("SYSTEM1_HTTP2_PORT", system1.http2Port());
+        ports.put("SYSTEM1_WS_PORT", system1.wsPort());
+        ports.put("SYSTEM2_WS_PORT", system2.wsPort());
+        ports.put("DASHBOARD_PORT", dashboardPort);
+        return ports;
+    }
+
+    /** Two servers on one port would fail later with a vaguer "address in use". */
+    private void requireDistinctPorts() {
+        Map<Integer, String> seen = new HashMap<>();
+        listeningPorts().forEach((name, port) -> {
+            String other = port == 0 ? null : seen.putIfAbsent(port, name);
+            if (other != null) {
+                throw new ConfigException(name + " " + port + " is the same port as " + other);
+            }
+        });
+    }
+
+    private static final Set<String> HTTP = Set.of("http", "https");
+    private static final Set<String> WS = Set.of("ws", "wss");
+
+    private static Duration millis(EnvReader env, String name, long defaultValue) {
+        return Duration.ofMillis(env.longValue(name, defaultValue, 0, Long.MAX_VALUE / 1_000_000,
+                "a number of milliseconds, 0 or more"));
+    }
+}

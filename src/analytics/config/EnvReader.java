@@ -1,0 +1,120 @@
+package analytics.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads typed values from a map of variables, each with its default, and turns a bad
+ * value into a ConfigException that names the variable, the rule and what it got.
+ *
+ * Pattern: parse, don't validate - strings become ports, durations and URIs once, here.
+ * Lesson:  lessons/02-configuration-and-logging.md
+ * Threads: not shared; used once while Config is built.
+ */
+final class EnvReader {
+
+    private final Map<String, String> variables;
+    /** Every variable asked for, with the text in effect: what {@code make config} prints. */
+    private final Map<String, String> effective = new LinkedHashMap<>();
+
+    EnvReader(Map<String, String> variables) {
+        this.variables = variables;
+    }
+
+    Map<String, String> effective() {
+        return Collections.unmodifiableMap(effective);
+    }
+
+    /** The raw value, or the default when the variable is unset or blank. */
+    String string(String name, String defaultValue) {
+        String value = variables.get(name);
+        String result = value == null || value.isBlank() ? defaultValue : value.strip();
+        effective.put(name, result);
+        return result;
+    }
+
+    /** A TCP port; 0 asks the operating system for a free one (tests use it). */
+    int port(String name, int defaultValue) {
+        return integer(name, defaultValue, 0, 65_535, "a port number from 0 to 65535");
+    }
+
+    int positiveInt(String name, int defaultValue) {
+        return integer(name, defaultValue, 1, Integer.MAX_VALUE, "a whole number of at least 1");
+    }
+
+    int integer(String name, int defaultValue, int min, int max, String rule) {
+        long value = longValue(name, defaultValue, min, max, rule);
+        return (int) value;
+    }
+
+    long longValue(String name, long defaultValue, long min, long max, String rule) {
+        String text = string(name, String.valueOf(defaultValue));
+        try {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException notAWholeNumber) {
+            // falls through to the one error below: the user needs the rule, not the parser's words
+        }
+        throw bad(name, rule, text);
+    }
+
+    double decimal(String name, double defaultValue, double min, double max, String rule) {
+        String text = string(name, String.valueOf(defaultValue));
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= min && value <= max) { // false for NaN too
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // falls through
+        }
+        throw bad(name, rule, text);
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+        String text = string(name, String.valueOf(defaultValue)).toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw bad(name, "true or false", text);
+        };
+    }
+
+    /** An absolute URI whose scheme is one of {@code schemes}, e.g. http/https. */
+    URI uri(String name, String defaultValue, Set<String> schemes) {
+        String text = string(name, defaultValue);
+        String rule = "a URL starting with " + String.join(":// or ", schemes.stream().sorted().toList()) + "://";
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() != null && schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                    && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException notAUri) {
+            // falls through
+        }
+        throw bad(name, rule, text);
+    }
+
+    /** A comma-separated list; blanks between commas are dropped. */
+    List<String> list(String name) {
+        return Arrays.stream(string(name, "").split(","))
+                .map(String::strip)
+                .filter(item -> !item.isEmpty())
+                .toList();
+    }
+
+    static ConfigException bad(String name, String rule, String got) {
+        String shown = got.length() > 60 ? got.substring(0, 60) + "..." : got;
+        return new ConfigException(name + " must be " + rule + ", got \"" + shown + "\"");
+    }
+}

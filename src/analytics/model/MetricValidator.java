@@ -1,0 +1,186 @@
+package analytics.model;
+
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns a parsed JSON object into a Metric, or into the list of every field that is wrong.
+ * The rules are the contract's "metric" section, one method per field.
+ *
+ * Pattern: validate at the edge, collect all errors, return a sealed result
+ *          (Valid | Invalid) that the caller must switch over - no exceptions for bad input.
+ * Lesson:  lessons/03-validating-untrusted-input.md
+ * Not here: JSON syntax, size and depth (UntrustedJson, which runs first).
+ * Threads: immutable; one instance serves every connection.
+ */
+public final class MetricValidator {
+
+    public static final int MAX_SERVER_ID_LENGTH = 128;
+    /** A sender whose clock runs ahead by more than this is rejected (contract: clock skew). */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The three gauges every metric must carry, in percent. */
+    public static final List<String> REQUIRED_GAUGES = List.of("cpu", "memory", "disk");
+
+    /** Top-level fields of an HTTP body: exactly the metric's (additionalProperties false). */
+    public static final Set<String> METRIC_FIELDS = Set.of("serverId", "timestamp", "metrics");
+    /** A System 2 message carries the metric plus its own {@code type} and optional {@code id}. */
+    public static final Set<String> SYSTEM2_MESSAGE_FIELDS = Set.of("type", "id");
+
+    public sealed interface Result permits Valid, Invalid {
+    }
+
+    public record Valid(Metric metric) implements Result {
+    }
+
+    public record Invalid(List<FieldError> errors) implements Result {
+        public Invalid {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    private final Set<String> allowedExtraFields;
+    private final LongSupplier clock;
+
+    /** @param allowedExtraFields top-level names besides the metric's own that are accepted */
+    public MetricValidator(Set<String> allowedExtraFields) {
+        this(allowedExtraFields, System::currentTimeMillis);
+    }
+
+    public MetricValidator(Set<String> allowedExtraFields, LongSupplier clock) {
+        this.allowedExtraFields = Set.copyOf(allowedExtraFields);
+        this.clock = clock;
+    }
+
+    public Result validate(JsonObject json) {
+        List<FieldError> errors = new ArrayList<>();
+        for (String name : json.names()) {
+            if (!METRIC_FIELDS.contains(name) && !allowedExtraFields.contains(name)) {
+                errors.add(new FieldError(UntrustedJson.shorten(name), "is not allowed"));
+            }
+        }
+        String serverId = serverId(json.get("serverId"), errors);
+        long timestamp = timestamp(json.get("timestamp"), errors);
+
+        JsonValue metricsValue = json.get("metrics");
+        double[] gauges = new double[REQUIRED_GAUGES.size()];
+        Metric.Network network = null;
+        Map<String, Double> extras = new LinkedHashMap<>();
+        if (metricsValue == null) {
+            errors.add(new FieldError("metrics", "is required"));
+        } else if (!metricsValue.isObject()) {
+            errors.add(new FieldError("metrics", "must be an object"));
+        } else {
+            JsonObject metrics = metricsValue.asObject();
+            for (int i = 0; i < gauges.length; i++) {
+                gauges[i] = percent(metrics, REQUIRED_GAUGES.get(i), errors);
+            }
+            network = network(metrics.get("network"), errors);
+            extras = extras(metrics, errors);
+        }
+        if (!errors.isEmpty()) {
+            return new Invalid(errors);
+        }
+        return new Valid(new Metric(serverId, timestamp, gauges[0], gauges[1], gauges[2], network, extras));
+    }
+
+    private static String serverId(JsonValue value, List<FieldError> errors) {
+        if (value == null) {
+            errors.add(new FieldError("serverId", "is required"));
+        } else if (!value.isString() || value.asString().isEmpty()) {
+            errors.add(new FieldError("serverId", "must be a non-empty string"));
+        } else if (value.asString().length() > MAX_SERVER_ID_LENGTH) {
+            errors.add(new FieldError("serverId", "must be at most " + MAX_SERVER_ID_LENGTH
+                    + " characters, got " + value.asString().length()));
+        } else {
+            return value.asString();
+        }
+        return null;
+    }
+
+    private long timestamp(JsonValue value, List<FieldError> errors) {
+        String rule = "must be a number of milliseconds since the epoch";
+        if (value == null) {
+            errors.add(new FieldError("timestamp", "is required"));
+        } else if (!isFiniteNumber(value) || value.asDouble() < 0) {
+            errors.add(new FieldError("timestamp", rule));
+        } else if (value.asDouble() > clock.getAsLong() + MAX_CLOCK_SKEW.toMillis()) {
+            errors.add(new FieldError("timestamp", "is more than " + MAX_CLOCK_SKEW.toMinutes()
+                    + " minutes in the future"));
+        } else {
+            return (long) value.asDouble(); // a fractional millisecond is dropped, not rejected
+        }
+        return 0;
+    }
+
+    private static double percent(JsonObject metrics, String name, List<FieldError> errors) {
+        JsonValue value = metrics.get(name);
+        String field = "metrics." + name;
+        if (value == null) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (!isFiniteNumber(value) || value.asDouble() < 0 || value.asDouble() > 100) {
+            errors.add(new FieldError(field, "must be a number from 0 to 100"));
+        } else {
+            return value.asDouble();
+        }
+        return 0;
+    }
+
+    private static Metric.Network network(JsonValue value, List<FieldError> errors) {
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            errors.add(new FieldError("metrics.network", "must be an object with numbers in and out"));
+            return null;
+        }
+        JsonObject network = value.asObject();
+        for (String name : network.names()) {
+            if (!name.equals("in") && !name.equals("out")) {
+                errors.add(new FieldError("metrics.network." + UntrustedJson.shorten(name), "is not allowed"));
+            }
+        }
+        double in = nonNegative(network.get("in"), "metrics.network.in", errors);
+        double out = nonNegative(network.get("out"), "metrics.network.out", errors);
+        return new Metric.Network(in, out);
+    }
+
+    private static double nonNegative(JsonValue value, String field, List<FieldError> errors) {
+        if (value == null) {
+            errors.add(new FieldError(field, "is required"));
+        } else if (!isFiniteNumber(value) || value.asDouble() < 0) {
+            errors.add(new FieldError(field, "must be a number of at least 0"));
+        } else {
+            return value.asDouble();
+        }
+        return 0;
+    }
+
+    /** Fields in {@code metrics} beyond the gauges and network: allowed, if numeric. */
+    private static Map<String, Double> extras(JsonObject metrics, List<FieldError> errors) {
+        Map<String, Double> extras = new LinkedHashMap<>();
+        for (JsonObject.Member member : metrics) {
+            String name = member.getName();
+            if (REQUIRED_GAUGES.contains(name) || name.equals("network")) {
+                continue;
+            }
+            if (isFiniteNumber(member.getValue())) {
+                extras.put(name, member.getValue().asDouble());
+            } else {
+                errors.add(new FieldError("metrics." + UntrustedJson.shorten(name), "must be a number"));
+            }
+        }
+        return extras;
+    }
+
+    /** "42" (a string) is not a number; 1e999 parses as Infinity and is not finite. */
+    private static boolean isFiniteNumber(JsonValue value) {
+        return value.isNumber() && Double.isFinite(value.asDouble());
+    }
+}

@@ -1,0 +1,170 @@
+package analytics.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A real redis-server for tests: private (started on a free loopback port, no
+ * persistence, its own temp dir) or, when REDIS_URL is set, an existing one.
+ *
+ * Pattern: test fixture around a real dependency - never a mock of Redis.
+ * Lesson:  lessons/01-build-and-test.md
+ * Threads: start/stop from one thread; jedis() hands each caller its own connection.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static final long START_TIMEOUT_MS = 10_000;
+
+    private final String host;
+    private final int port;
+    private final Process process; // null for a server we did not start
+    private final Path directory;
+
+    private RedisServer(String host, int port, Process process, Path directory) {
+        this.host = host;
+        this.port = port;
+        this.process = process;
+        this.directory = directory;
+    }
+
+    /** REDIS_URL when set, else a private server. */
+    public static RedisServer fromEnvironmentOrStart() {
+        String url = System.getenv("REDIS_URL");
+        if (url != null && !url.isBlank()) {
+            URI uri = URI.create(url);
+            return new RedisServer(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), null, null);
+        }
+        return startPrivate();
+    }
+
+    /** A fresh redis-server of our own; tests that stop and restart Redis use this one. */
+    public static RedisServer startPrivate() {
+        String executable = findExecutable();
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("redis-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a temp dir for redis-server", e);
+        }
+        // A free port can be taken between our probe and redis's bind: try a few.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            RedisServer server = launch(executable, port, directory);
+            if (server != null) {
+                return server;
+            }
+        }
+        throw new IllegalStateException("redis-server did not start; see " + directory.resolve("redis.log"));
+    }
+
+    private static RedisServer launch(String executable, int port, Path directory) {
+        Process process;
+        try {
+            process = new ProcessBuilder(executable,
+                    "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", directory.toString(),
+                    "--logfile", directory.resolve("redis.log").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("redis.out").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + executable, e);
+        }
+        RedisServer server = new RedisServer("127.0.0.1", port, process, directory);
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (process.isAlive() && System.currentTimeMillis() < deadline) {
+            try (Jedis jedis = server.jedis()) {
+                if ("PONG".equals(jedis.ping())) {
+                    return server;
+                }
+            } catch (JedisException notYet) {
+                sleep(20);
+            }
+        }
+        process.destroyForcibly();
+        return null;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isPrivate() {
+        return process != null;
+    }
+
+    /** A new connection; close it when done (try-with-resources). */
+    public Jedis jedis() {
+        return new Jedis(host, port, 2_000);
+    }
+
+    /** Stops a private server and deletes its directory; leaves a REDIS_URL server alone. */
+    @Override
+    public void close() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(directory);
+    }
+
+    public boolean isRunning() {
+        return process == null || process.isAlive();
+    }
+
+    private static String findExecutable() {
+        for (String dir : List.of("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/usr/sbin")) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException("redis-server is not installed: 'make test' installs it "
+                + "when run as root, or install it yourself (apt-get install redis-server), "
+                + "or set REDIS_URL=redis://host:port to use a running one");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignoredBecauseTempDir) {
+            // a leftover temp dir is harmless; the OS cleans /tmp
+        }
+    }
+}
