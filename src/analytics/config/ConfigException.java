@@ -14,4 +14,9 @@ public final class ConfigException extends RuntimeException {
     public ConfigException(String message) {
         super(message);
     }
+
+    /** A server could not bind: "SYSTEM2_WS_PORT 4100 is already in use". */
+    public static ConfigException portInUse(String variable, int port) {
+        return new ConfigException(variable + " " + port + " is already in use");
+    }
 }

@@ -1,0 +1,181 @@
+package analytics.websocket;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Decodes RFC 6455 frames from bytes that may arrive split at any point: feed it what
+ * the socket gave, take frames until it answers null ("need more bytes").
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-------+-+-------------+-------------------------------+
+ *  |F|R|R|R| opcode|M| Payload len |    Extended payload length    |
+ *  |I|S|S|S|  (4)  |A|     (7)     |             (16/64)           |
+ *  |N|V|V|V|       |S|             |   (if payload len==126/127)   |
+ *  | |1|2|3|       |K|             |                               |
+ *  +-+-+-+-+-------+-+-------------+ - - - - - - - - - - - - - - - +
+ *  |     Extended payload length continued, if payload len == 127  |
+ *  + - - - - - - - - - - - - - - - +-------------------------------+
+ *  |                               |Masking-key, if MASK set to 1  |
+ *  +-------------------------------+-------------------------------+
+ *  | Masking-key (continued)       |          Payload Data         |
+ *  +-------------------------------- - - - - - - - - - - - - - - - +
+ * </pre>
+ *
+ * Pattern: resumable decoder, one state per header field; "need more bytes" is a
+ *          normal answer, a violation is an exception.
+ * Lesson:  lessons/05-websocket-frames.md   Spec: RFC 6455 §5.2, §5.3, §5.5
+ * Not here: fragmentation, UTF-8 and close-code rules (MessageAssembler, WebSocketConnection).
+ * Threads: one instance per connection; not thread-safe.
+ */
+public final class FrameDecoder {
+
+    /** §5.5: "All control frames MUST have a payload length of 125 bytes or less". */
+    public static final int MAX_CONTROL_PAYLOAD = 125;
+    private static final int LENGTH_16_BIT = 126;
+    private static final int LENGTH_64_BIT = 127;
+
+    private enum State { HEADER, EXTENDED_LENGTH, MASKING_KEY, PAYLOAD }
+
+    private final int maxPayloadLength;
+    private final boolean requireMask;
+
+    private State state = State.HEADER;
+    /** Collects a header field whose bytes may arrive in several reads. */
+    private final byte[] field = new byte[8];
+    private int fieldLength;
+    private int fieldFilled;
+
+    private boolean fin;
+    private Opcode opcode;
+    private boolean masked;
+    private final byte[] mask = new byte[4];
+    private byte[] payload;
+    private int payloadFilled;
+
+    /**
+     * @param maxPayloadLength a frame announcing more is refused with 1009 before any of
+     *                         its payload is read into memory
+     * @param requireMask      true on a server: §5.1 "a client MUST mask all frames"
+     */
+    public FrameDecoder(int maxPayloadLength, boolean requireMask) {
+        this.maxPayloadLength = maxPayloadLength;
+        this.requireMask = requireMask;
+        expect(State.HEADER, 2);
+    }
+
+    /** The next complete frame, or null when {@code in} ran out first; resume with more bytes. */
+    public Frame decode(ByteBuffer in) throws WebSocketException {
+        while (true) {
+            if (state == State.PAYLOAD) {
+                int n = Math.min(in.remaining(), payload.length - payloadFilled);
+                in.get(payload, payloadFilled, n);
+                payloadFilled += n;
+                if (payloadFilled < payload.length) {
+                    return null;
+                }
+                return finishFrame();
+            }
+            if (!fillField(in)) {
+                return null;
+            }
+            switch (state) {
+                case HEADER -> readHeader();
+                case EXTENDED_LENGTH -> readExtendedLength();
+                case MASKING_KEY -> {
+                    System.arraycopy(field, 0, mask, 0, 4);
+                    startPayload();
+                }
+                case PAYLOAD -> throw new IllegalStateException("payload is handled above");
+            }
+        }
+    }
+
+    private void readHeader() throws WebSocketException {
+        int b0 = field[0] & 0xFF;
+        int b1 = field[1] & 0xFF;
+        fin = (b0 & 0x80) != 0;
+        if ((b0 & 0x70) != 0) {
+            throw WebSocketException.protocolError("RSV bits set, but no extension was negotiated");
+        }
+        opcode = Opcode.fromCode(b0 & 0x0F);
+        if (opcode == null) {
+            throw WebSocketException.protocolError("reserved opcode 0x" + Integer.toHexString(b0 & 0x0F));
+        }
+        masked = (b1 & 0x80) != 0;
+        if (requireMask && !masked) {
+            throw WebSocketException.protocolError("client frames must be masked");
+        }
+        int length7 = b1 & 0x7F;
+        if (opcode.isControl()) {
+            if (!fin) {
+                throw WebSocketException.protocolError("control frames must not be fragmented");
+            }
+            if (length7 > MAX_CONTROL_PAYLOAD) {
+                throw WebSocketException.protocolError("control frame payload over 125 bytes");
+            }
+        }
+        if (length7 == LENGTH_16_BIT) {
+            expect(State.EXTENDED_LENGTH, 2);
+        } else if (length7 == LENGTH_64_BIT) {
+            expect(State.EXTENDED_LENGTH, 8);
+        } else {
+            afterLength(length7);
+        }
+    }
+
+    private void readExtendedLength() throws WebSocketException {
+        long length = 0;
+        for (int i = 0; i < fieldLength; i++) {
+            length = (length << 8) | (field[i] & 0xFF);
+        }
+        if (length < 0) { // §5.2: "the most significant bit MUST be 0"
+            throw WebSocketException.protocolError("64-bit payload length with the high bit set");
+        }
+        afterLength(length);
+    }
+
+    private void afterLength(long length) throws WebSocketException {
+        if (length > maxPayloadLength) {
+            throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG,
+                    "frame of " + length + " bytes is over the limit of " + maxPayloadLength);
+        }
+        payload = new byte[(int) length];
+        payloadFilled = 0;
+        if (masked) {
+            expect(State.MASKING_KEY, 4);
+        } else {
+            startPayload();
+        }
+    }
+
+    private void startPayload() {
+        state = State.PAYLOAD;
+    }
+
+    private Frame finishFrame() {
+        if (masked) { // §5.3: octet i of the payload is XORed with octet i MOD 4 of the key
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i & 3];
+            }
+        }
+        Frame frame = new Frame(fin, opcode, payload);
+        payload = null;
+        expect(State.HEADER, 2);
+        return frame;
+    }
+
+    private void expect(State next, int bytes) {
+        state = next;
+        fieldLength = bytes;
+        fieldFilled = 0;
+    }
+
+    private boolean fillField(ByteBuffer in) {
+        int n = Math.min(in.remaining(), fieldLength - fieldFilled);
+        in.get(field, fieldFilled, n);
+        fieldFilled += n;
+        return fieldFilled == fieldLength;
+    }
+}

@@ -1,0 +1,295 @@
+package analytics.websocket;
+
+import analytics.config.Config;
+import analytics.http.PlainResponse;
+import analytics.http.RequestHead;
+import analytics.log.Log;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * A WebSocket server on plain JDK sockets: accepts connections, runs the opening handshake
+ * (or answers plain HTTP on the same port), then hands each peer to a WebSocketConnection.
+ * It also owns the heartbeat, broadcasts and graceful shutdown.
+ *
+ * Pattern: thread-per-connection on virtual threads - blocking code that reads top to
+ *          bottom, at the cost of a few KB per connection instead of an OS thread.
+ * Lesson:  lessons/04-websocket-handshake.md   Spec: RFC 6455 §4, §5.5.2, §7
+ * Not here: TLS (wss://) and extensions such as permessage-deflate.
+ * Threads: start and close from one thread; broadcast and connections() from any.
+ */
+public final class WebSocketServer implements AutoCloseable {
+
+    /**
+     * @param handshakeTimeout   a client must send its whole request head within this
+     * @param outboundQueueBytes per-connection budget of queued frames (slow-consumer policy)
+     * @param slowConsumerGrace  how long a connection may stay over budget before 1008
+     * @param closeTimeout       how long to wait for the peer's close frame
+     */
+    public record Options(String bindHost, int port, int maxMessageBytes, Duration heartbeat,
+                          List<String> allowedOrigins, Duration handshakeTimeout,
+                          long outboundQueueBytes, Duration slowConsumerGrace, Duration closeTimeout) {
+
+        public static Options from(Config config, int port) {
+            Config.WebSocket ws = config.webSocket();
+            return new Options(config.bindHost(), port, ws.maxMessageBytes(), ws.heartbeat(),
+                    ws.allowedOrigins(), Duration.ofSeconds(10), 4L * 1024 * 1024,
+                    Duration.ofSeconds(5), Duration.ofSeconds(5));
+        }
+
+        public Options withPort(int newPort) {
+            return new Options(bindHost, newPort, maxMessageBytes, heartbeat, allowedOrigins,
+                    handshakeTimeout, outboundQueueBytes, slowConsumerGrace, closeTimeout);
+        }
+    }
+
+    private static final Log LOG = Log.get(WebSocketServer.class);
+
+    private final String name;
+    private final Options options;
+    private final WebSocketHandler handler;
+    private final PlainHttpHandler plainHttp;
+    private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder slowConsumersClosed = new LongAdder();
+    private ServerSocket serverSocket;
+    private volatile boolean stopping;
+
+    public WebSocketServer(String name, Options options, WebSocketHandler handler, PlainHttpHandler plainHttp) {
+        this.name = name;
+        this.options = options;
+        this.handler = handler;
+        this.plainHttp = plainHttp;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(name + "-timer").daemon().factory());
+    }
+
+    /** Binds and starts accepting; a port in use throws java.net.BindException. */
+    public WebSocketServer start() throws IOException {
+        serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(InetAddress.getByName(options.bindHost()), options.port()), 1024);
+        long heartbeatMs = options.heartbeat().toMillis();
+        scheduler.scheduleAtFixedRate(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+        Thread.ofVirtual().name(name + "-accept").start(this::acceptLoop);
+        LOG.info("websocket server listening", "server", name, "host", options.bindHost(), "port", port());
+        return this;
+    }
+
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    WebSocketHandler handler() {
+        return handler;
+    }
+
+    /** A live view of the open connections. */
+    public Set<WebSocketConnection> connections() {
+        return Set.copyOf(connections);
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Messages dropped by the slow-consumer policy, all connections together. */
+    public long droppedMessages() {
+        return dropped.sum();
+    }
+
+    public long slowConsumersClosed() {
+        return slowConsumersClosed.sum();
+    }
+
+    /** Sends one encoded frame to every connection that matches; the bytes are shared. */
+    public void broadcast(byte[] encodedFrame, Predicate<WebSocketConnection> recipient) {
+        for (WebSocketConnection connection : connections) {
+            if (recipient.test(connection)) {
+                connection.send(encodedFrame);
+            }
+        }
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            try {
+                Socket socket = serverSocket.accept();
+                Thread.ofVirtual().name(name + "-conn").start(() -> serve(socket));
+            } catch (IOException e) {
+                if (stopping) {
+                    return;
+                }
+                // A lasting failure (out of file descriptors) must not spin a core: pause.
+                LOG.warn("accept failed; pausing 100 ms", "server", name, "error", e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One connection from its first byte to its last, on its own virtual thread. */
+    private void serve(Socket socket) {
+        try {
+            socket.setTcpNoDelay(true); // small frames should leave now, not after 40 ms (Nagle)
+            socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            // SO_TIMEOUT bounds one read, not the whole head: a client sending a byte every
+            // second would never trip it (slowloris). A timer cuts the socket at the deadline.
+            ScheduledFuture<?> deadline = scheduler.schedule(() -> closeQuietly(socket),
+                    options.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            RequestHead request;
+            try {
+                request = RequestHead.read(in);
+            } finally {
+                deadline.cancel(false);
+            }
+            if (request == null) {
+                socket.close();
+                return;
+            }
+            if (!Handshake.isUpgradeRequest(request)) {
+                answerAndClose(socket, plainResponse(request));
+                return;
+            }
+            switch (Handshake.evaluate(request, options.allowedOrigins())) {
+                case Handshake.Reject reject -> answerAndClose(socket, reject.response());
+                case Handshake.Accept accept -> {
+                    if (stopping) {
+                        answerAndClose(socket, PlainResponse.error(503));
+                        return;
+                    }
+                    socket.getOutputStream().write(accept.response());
+                    socket.setSoTimeout(0); // from now on the heartbeat finds dead peers
+                    WebSocketConnection connection = new WebSocketConnection(socket, in, this);
+                    connections.add(connection);
+                    connection.startWriter();
+                    connection.readLoop(); // onOpen, the frames, onClose
+                }
+            }
+        } catch (RequestHead.BadRequestException bad) {
+            answerAndClose(socket, PlainResponse.error(bad.status()));
+        } catch (SocketTimeoutException slow) {
+            answerAndClose(socket, PlainResponse.error(408));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("connection ended during the handshake", "server", name, "error", String.valueOf(e));
+            closeQuietly(socket);
+        }
+    }
+
+    private PlainResponse plainResponse(RequestHead request) {
+        PlainResponse response = plainHttp == null ? null : plainHttp.handle(request);
+        if (response != null) {
+            return response;
+        }
+        if (request.path().equals("/")) {
+            return PlainResponse.json(426, "{\"error\":\"Upgrade Required\",\"reason\":\"this is a WebSocket endpoint\"}")
+                    .withHeader("Upgrade", "websocket")
+                    .withHeader("Sec-WebSocket-Version", Handshake.SUPPORTED_VERSION);
+        }
+        return PlainResponse.error(404);
+    }
+
+    private static void answerAndClose(Socket socket, PlainResponse response) {
+        try {
+            socket.getOutputStream().write(response.toBytes());
+            socket.shutdownOutput();
+        } catch (IOException ignored) {
+            // the client is gone; nothing more to tell it
+        }
+        closeQuietly(socket);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    private void heartbeat() {
+        for (WebSocketConnection connection : connections) {
+            connection.heartbeat();
+        }
+    }
+
+    void schedule(Runnable task, Duration delay) {
+        if (!scheduler.isShutdown()) {
+            scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void unregister(WebSocketConnection connection) {
+        connections.remove(connection);
+    }
+
+    void countDropped() {
+        dropped.increment();
+    }
+
+    void countSlowConsumerClosed() {
+        slowConsumersClosed.increment();
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, send every peer a close with 1001 (going away),
+     * wait up to closeTimeout for the handshakes, then cut whoever is left.
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        closeQuietly(serverSocket);
+        for (WebSocketConnection connection : connections) {
+            connection.close(CloseCode.GOING_AWAY, "server shutting down");
+        }
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (WebSocketConnection connection : connections) {
+            connection.terminate();
+        }
+        scheduler.shutdownNow();
+        LOG.info("websocket server stopped", "server", name);
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}
