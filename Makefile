@@ -28,8 +28,8 @@ run: ## (not built yet) the whole demo: Redis, both systems, senders, dashboard
 run-system1: ## (not built yet) System 1: HTTP ingest, Redis Streams, workers, broadcaster
 	@scripts/not-built-yet.sh run-system1 "System 1 arrives with issue 4"
 
-run-system2: ## (not built yet) System 2: WebSocket ingest with in-memory aggregation
-	@scripts/not-built-yet.sh run-system2 "System 2 arrives with issue 3"
+run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory aggregation
+	@./build.sh run analytics.system2.System2Main
 
 senders: ## (not built yet) fake metric servers, MODE=http|h2|ws
 	@scripts/not-built-yet.sh senders "the fake metric servers arrive with issue 5"

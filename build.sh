@@ -148,8 +148,23 @@ compile_tree() {  # compile_tree SRC_DIR OUT_DIR CLASSPATH
     (cd "$src" && find . -type f ! -name '*.java' -exec cp --parents {} "$out/" \;)
 }
 
+# Two builds at once (two terminals, a test run beside `make run`) must not delete each
+# other's classes: compiling holds a lock on build/.lock where flock(1) exists.
+with_build_lock() {
+    mkdir -p "$BUILD"
+    if command -v flock >/dev/null 2>&1; then
+        ( flock 9; "$@" ) 9>"$BUILD/.lock"
+    else
+        "$@"
+    fi
+}
+
 compile_main() {
     ensure_deps
+    with_build_lock compile_main_locked
+}
+
+compile_main_locked() {
     if needs_compile "$MAIN_OUT.stamp" src; then
         echo "build.sh: compiling src/ with $("$JAVAC" -version 2>&1)" >&2
         compile_tree src "$MAIN_OUT" "$(classpath_of run)"
@@ -159,6 +174,10 @@ compile_main() {
 
 compile_tests() {
     compile_main
+    with_build_lock compile_tests_locked
+}
+
+compile_tests_locked() {
     if needs_compile "$TEST_OUT.stamp" test "$MAIN_OUT.stamp"; then
         echo "build.sh: compiling test/" >&2
         compile_tree test "$TEST_OUT" "$MAIN_OUT:$(classpath_of test)"

@@ -1,0 +1,86 @@
+package analytics.system2;
+
+import analytics.config.Config;
+import analytics.config.ConfigException;
+import analytics.http.PlainResponse;
+import analytics.http.RequestHead;
+import analytics.stats.PrometheusText;
+import analytics.system2.aggregate.Aggregator;
+import analytics.websocket.WebSocketServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * System 2 assembled: one WebSocket server whose handler aggregates in memory and pushes
+ * to dashboards, plus the timers (stats sampling, idle eviction) and plain HTTP GETs on
+ * the same port (/healthz, /stats, /metrics/prometheus).
+ *
+ * Pattern: composition root - the one place that wires the parts together.
+ * Lesson:  lessons/09-system2-fan-out.md
+ * Threads: start and close from one thread.
+ */
+public final class System2 implements AutoCloseable {
+
+    private final WebSocketServer server;
+    private final ScheduledExecutorService timers;
+
+    private System2(WebSocketServer server, ScheduledExecutorService timers) {
+        this.server = server;
+        this.timers = timers;
+    }
+
+    public static System2 start(Config config) throws IOException {
+        Config.System2 settings = config.system2();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("system2-timers").daemon().factory());
+        System2Stats stats = new System2Stats();
+        Aggregator aggregator = new Aggregator(settings.aggregationWindow().toMillis(), settings.bufferSize());
+        DashboardFanout fanout = new DashboardFanout(timers, stats.delivered());
+        System2Handler handler = new System2Handler(aggregator, fanout, stats,
+                config.webSocket().maxMessageBytes());
+        WebSocketServer server = new WebSocketServer("system2",
+                WebSocketServer.Options.from(config, settings.wsPort()), handler,
+                request -> plainHttp(request, stats));
+        try {
+            server.start();
+        } catch (BindException e) {
+            timers.shutdownNow();
+            throw ConfigException.portInUse("SYSTEM2_WS_PORT", settings.wsPort());
+        }
+        stats.observe(server, fanout::dashboardCount, aggregator::serverCount);
+        timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
+        long evictEvery = Math.max(1000, Math.min(settings.idleEvict().toMillis(), 60_000));
+        timers.scheduleAtFixedRate(() -> aggregator.evictIdle(System.currentTimeMillis()
+                        - settings.idleEvict().toMillis()),
+                evictEvery, evictEvery, TimeUnit.MILLISECONDS);
+        return new System2(server, timers);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    private static PlainResponse plainHttp(RequestHead request, System2Stats stats) {
+        if (!request.method().equals("GET")) {
+            return null;
+        }
+        PlainResponse response = switch (request.path()) {
+            case "/healthz" -> PlainResponse.json(200, "{\"status\":\"ok\"}");
+            case "/stats" -> PlainResponse.json(200, stats.toJson().toString());
+            case "/metrics/prometheus" -> PlainResponse.text(200, PrometheusText.CONTENT_TYPE, stats.toPrometheus());
+            default -> null;
+        };
+        // The dashboard page is served from another port: let its scripts read these.
+        return response == null ? null : response.withHeader("Access-Control-Allow-Origin", "*");
+    }
+
+    /** Closes every connection with 1001 (going away), then stops the timers. */
+    @Override
+    public void close() {
+        server.close();
+        timers.shutdownNow();
+    }
+}

@@ -1,0 +1,194 @@
+package analytics.system2;
+
+import analytics.model.FieldError;
+import analytics.model.Metric;
+import analytics.model.MetricValidator;
+import analytics.model.UntrustedJson;
+import analytics.system2.aggregate.AggregateSnapshot;
+import analytics.system2.aggregate.Aggregator;
+import analytics.websocket.WebSocketConnection;
+import analytics.websocket.WebSocketHandler;
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * System 2's message router: reads each text message's {@code type} and answers as the
+ * contract's System 2 table says. Bad input gets an error message and the connection
+ * stays open; nothing is aggregated from a message that had any error.
+ *
+ * Pattern: message dispatch on a type field (an arrow switch), validation before any effect.
+ * Lesson:  lessons/09-system2-fan-out.md   Spec: the contract's "System 2" table
+ * Threads: called on each connection's reader thread; the aggregator and fan-out are
+ *          thread-safe, so producers on different connections run in parallel.
+ */
+final class System2Handler implements WebSocketHandler {
+
+    /** Bounds of a tick dashboard's interval: faster is no longer "conflated". */
+    static final long MIN_TICK_MS = 50;
+    static final long MAX_TICK_MS = 60_000;
+
+    private final Aggregator aggregator;
+    private final DashboardFanout fanout;
+    private final System2Stats stats;
+    private final MetricValidator validator = new MetricValidator(MetricValidator.SYSTEM2_MESSAGE_FIELDS);
+    private final int maxMessageChars;
+
+    System2Handler(Aggregator aggregator, DashboardFanout fanout, System2Stats stats, int maxMessageChars) {
+        this.aggregator = aggregator;
+        this.fanout = fanout;
+        this.stats = stats;
+        this.maxMessageChars = maxMessageChars;
+    }
+
+    @Override
+    public void onOpen(WebSocketConnection connection) {
+        connection.attach(Peer.UNREGISTERED_PRODUCER);
+        connection.sendText(System2Messages.connectionAck());
+    }
+
+    @Override
+    public void onText(WebSocketConnection connection, String text) {
+        JsonObject message;
+        try {
+            message = UntrustedJson.parseObject(text, maxMessageChars);
+        } catch (UntrustedJson.BadJsonException e) {
+            reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
+            return;
+        }
+        JsonValue type = message.get("type");
+        switch (type != null && type.isString() ? type.asString() : "") {
+            case "metric" -> metric(connection, message);
+            case "metrics" -> batch(connection, message);
+            case "register" -> register(connection, message);
+            case "snapshot.request" -> snapshot(connection, message);
+            default -> reject(connection, System2Messages.error(System2Messages.UNKNOWN_TYPE));
+        }
+    }
+
+    @Override
+    public void onBinary(WebSocketConnection connection, byte[] data) {
+        reject(connection, System2Messages.error(System2Messages.BINARY_NOT_SUPPORTED));
+    }
+
+    @Override
+    public void onClose(WebSocketConnection connection, int code, String reason) {
+        fanout.remove(connection, connection.attachment() instanceof Peer peer ? peer : null);
+    }
+
+    private void metric(WebSocketConnection connection, JsonObject message) {
+        switch (validator.validate(message)) {
+            case MetricValidator.Invalid invalid ->
+                    reject(connection, System2Messages.error(System2Messages.INVALID_METRIC, invalid.errors()));
+            case MetricValidator.Valid valid -> {
+                Metric metric = valid.metric();
+                JsonObject aggregate = aggregator.add(metric).toJson();
+                stats.accepted().increment();
+                connection.sendText(System2Messages.metricAck(metric.serverId(), message.get("id")));
+                fanout.publish(metric.serverId(), aggregate);
+            }
+        }
+    }
+
+    /** Beyond the original: {"type":"metrics","items":[...]}, all or nothing. */
+    private void batch(WebSocketConnection connection, JsonObject message) {
+        JsonValue items = message.get("items");
+        if (items == null || !items.isArray()) {
+            reject(connection, System2Messages.error(System2Messages.INVALID_METRIC,
+                    List.of(new FieldError("items", "must be an array of metrics"))));
+            return;
+        }
+        List<Metric> metrics = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        JsonArray array = items.asArray();
+        for (int i = 0; i < array.size(); i++) {
+            String prefix = "items[" + i + "]";
+            JsonValue item = array.get(i);
+            if (!item.isObject()) {
+                errors.add(new FieldError(prefix, "must be an object"));
+                continue;
+            }
+            switch (validator.validate(item.asObject())) {
+                case MetricValidator.Valid valid -> metrics.add(valid.metric());
+                case MetricValidator.Invalid invalid -> invalid.errors().forEach(error ->
+                        errors.add(new FieldError(prefix + "." + error.field(), error.message())));
+            }
+        }
+        if (!errors.isEmpty()) {
+            reject(connection, System2Messages.error(System2Messages.INVALID_METRIC, errors));
+            return;
+        }
+        for (Metric metric : metrics) {
+            fanout.publish(metric.serverId(), aggregator.add(metric).toJson());
+        }
+        stats.accepted().add(metrics.size());
+        connection.sendText(System2Messages.batchAck(metrics.size()));
+    }
+
+    private void register(WebSocketConnection connection, JsonObject message) {
+        List<FieldError> errors = new ArrayList<>();
+        JsonValue role = message.get("role");
+        JsonValue serverId = message.get("serverId");
+        if (serverId != null && !serverId.isNull() && !serverId.isString()) {
+            errors.add(new FieldError("serverId", "must be a string or null"));
+        }
+        Peer.Role peerRole = Peer.Role.fromWire(role != null && role.isString() ? role.asString() : null);
+        Peer.Tick tick = peerRole == Peer.Role.DASHBOARD ? tick(message, errors) : null;
+        if (!errors.isEmpty()) {
+            reject(connection, System2Messages.error(System2Messages.INVALID_REGISTER, errors));
+            return;
+        }
+        String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
+                ? serverId.asString() : null;
+        Peer peer = new Peer(peerRole, filter, tick);
+        Object previous = connection.attachment();
+        fanout.remove(connection, previous instanceof Peer old ? old : null);
+        connection.attach(peer);
+        if (peerRole == Peer.Role.DASHBOARD) {
+            fanout.addDashboard(connection, peer);
+        }
+        connection.sendText(System2Messages.registerAck(peer));
+    }
+
+    /** {"mode":"tick","intervalMs":250}; no mode means one message per metric. */
+    private static Peer.Tick tick(JsonObject message, List<FieldError> errors) {
+        JsonValue mode = message.get("mode");
+        if (mode == null || mode.isNull()) {
+            return null;
+        }
+        if (!mode.isString() || !mode.asString().equals("tick")) {
+            errors.add(new FieldError("mode", "must be \"tick\" or absent"));
+            return null;
+        }
+        JsonValue interval = message.get("intervalMs");
+        double ms = interval != null && interval.isNumber() ? interval.asDouble() : Double.NaN;
+        if (!(ms >= MIN_TICK_MS && ms <= MAX_TICK_MS) || ms != Math.rint(ms)) {
+            errors.add(new FieldError("intervalMs", "must be a whole number from "
+                    + MIN_TICK_MS + " to " + MAX_TICK_MS));
+            return null;
+        }
+        return new Peer.Tick((long) ms);
+    }
+
+    private void snapshot(WebSocketConnection connection, JsonObject message) {
+        JsonValue serverId = message.get("serverId");
+        JsonValue payload;
+        if (serverId != null && serverId.isString()) {
+            AggregateSnapshot one = aggregator.snapshot(serverId.asString());
+            payload = one == null ? Json.NULL : one.toJson();
+        } else {
+            JsonArray all = new JsonArray();
+            aggregator.snapshots().forEach(aggregate -> all.add(aggregate.toJson()));
+            payload = all;
+        }
+        connection.sendText(System2Messages.snapshot(payload));
+    }
+
+    private void reject(WebSocketConnection connection, String error) {
+        stats.rejected().increment();
+        connection.sendText(error);
+    }
+}
