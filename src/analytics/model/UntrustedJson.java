@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +22,7 @@ public final class UntrustedJson {
 
     /** Deeper than any message of the contract (which needs 3) by a wide margin. */
     public static final int MAX_DEPTH = 32;
+    private static final int SMALL_OBJECT = 16;
 
     private UntrustedJson() {
     }
@@ -94,20 +96,33 @@ public final class UntrustedJson {
      */
     private static void requireUniqueNames(JsonValue value, String path) throws BadJsonException {
         if (value.isObject()) {
-            Set<String> names = new HashSet<>();
-            for (JsonObject.Member member : value.asObject()) {
-                String childPath = path.isEmpty() ? member.getName() : path + "." + member.getName();
-                if (!names.add(member.getName())) {
-                    throw new BadJsonException("duplicate key \"" + shorten(childPath) + "\"");
+            List<String> names = value.asObject().names();
+            // Small objects (every message of the contract) compare pairwise: no HashSet.
+            Set<String> seen = names.size() > SMALL_OBJECT ? new HashSet<>() : null;
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                boolean duplicate = seen != null ? !seen.add(name) : names.subList(0, i).contains(name);
+                if (duplicate) {
+                    throw new BadJsonException("duplicate key \"" + shorten(join(path, name)) + "\"");
                 }
-                requireUniqueNames(member.getValue(), childPath);
+                JsonValue child = value.asObject().get(name);
+                if (child.isObject() || child.isArray()) { // leaves need no path: skip the string
+                    requireUniqueNames(child, join(path, name));
+                }
             }
         } else if (value.isArray()) {
             int index = 0;
             for (JsonValue item : value.asArray()) {
-                requireUniqueNames(item, path + "[" + index++ + "]");
+                if (item.isObject() || item.isArray()) {
+                    requireUniqueNames(item, path + "[" + index + "]");
+                }
+                index++;
             }
         }
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     /** A name quoted back to the client is cut short: the client sent it, it has it. */

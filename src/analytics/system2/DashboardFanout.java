@@ -1,10 +1,10 @@
 package analytics.system2;
 
 import analytics.stats.RateCounter;
+import analytics.system2.aggregate.AggregateSnapshot;
 import analytics.websocket.FrameEncoder;
 import analytics.websocket.WebSocketConnection;
 import com.eclipsesource.json.JsonArray;
-import com.eclipsesource.json.JsonObject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,8 +52,9 @@ final class DashboardFanout {
     }
 
     /** One aggregate, to every dashboard whose filter matches. */
-    void publish(String serverId, JsonObject aggregate) {
-        byte[] frame = null; // encoded on first use: no dashboard, no work
+    void publish(AggregateSnapshot aggregate) {
+        String serverId = aggregate.serverId();
+        byte[] frame = null; // serialised on first use: no dashboard, no JSON
         for (WebSocketConnection dashboard : dashboards) {
             if (!(dashboard.attachment() instanceof Peer peer) || !peer.wants(serverId)) {
                 continue;
@@ -63,7 +64,7 @@ final class DashboardFanout {
                 continue;
             }
             if (frame == null) {
-                frame = FrameEncoder.text(System2Messages.update(aggregate));
+                frame = FrameEncoder.text(System2Messages.update(aggregate.toJson()));
             }
             dashboard.send(frame);
             delivered.increment();
@@ -77,9 +78,9 @@ final class DashboardFanout {
         JsonArray payload = new JsonArray();
         for (String serverId : tick.latestByServer.keySet()) {
             // remove() takes the value atomically: one put after it waits for the next tick
-            JsonObject latest = tick.latestByServer.remove(serverId);
+            AggregateSnapshot latest = tick.latestByServer.remove(serverId);
             if (latest != null) {
-                payload.add(latest);
+                payload.add(latest.toJson());
             }
         }
         connection.sendText(System2Messages.tick(payload));

@@ -1,6 +1,6 @@
 package analytics.system2;
 
-import com.eclipsesource.json.JsonObject;
+import analytics.system2.aggregate.AggregateSnapshot;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -34,7 +34,7 @@ record Peer(Role role, String serverFilter, Tick tick) {
     /** Beyond the original: conflated updates, the latest aggregate per changed server. */
     static final class Tick {
         final long intervalMs;
-        final Map<String, JsonObject> latestByServer = new ConcurrentHashMap<>();
+        final Map<String, AggregateSnapshot> latestByServer = new ConcurrentHashMap<>();
         volatile ScheduledFuture<?> schedule;
 
         Tick(long intervalMs) {

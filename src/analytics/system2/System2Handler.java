@@ -12,6 +12,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,8 @@ final class System2Handler implements WebSocketHandler {
     /** Bounds of a tick dashboard's interval: faster is no longer "conflated". */
     static final long MIN_TICK_MS = 50;
     static final long MAX_TICK_MS = 60_000;
+    /** Updates to a busy dashboard leave in one write per 5 ms instead of one each. */
+    static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
 
     private final Aggregator aggregator;
     private final DashboardFanout fanout;
@@ -85,10 +88,10 @@ final class System2Handler implements WebSocketHandler {
                     reject(connection, System2Messages.error(System2Messages.INVALID_METRIC, invalid.errors()));
             case MetricValidator.Valid valid -> {
                 Metric metric = valid.metric();
-                JsonObject aggregate = aggregator.add(metric).toJson();
+                AggregateSnapshot aggregate = aggregator.add(metric);
                 stats.accepted().increment();
                 connection.sendText(System2Messages.metricAck(metric.serverId(), message.get("id")));
-                fanout.publish(metric.serverId(), aggregate);
+                fanout.publish(aggregate);
             }
         }
     }
@@ -122,7 +125,7 @@ final class System2Handler implements WebSocketHandler {
             return;
         }
         for (Metric metric : metrics) {
-            fanout.publish(metric.serverId(), aggregator.add(metric).toJson());
+            fanout.publish(aggregator.add(metric));
         }
         stats.accepted().add(metrics.size());
         connection.sendText(System2Messages.batchAck(metrics.size()));
@@ -148,7 +151,10 @@ final class System2Handler implements WebSocketHandler {
         fanout.remove(connection, previous instanceof Peer old ? old : null);
         connection.attach(peer);
         if (peerRole == Peer.Role.DASHBOARD) {
+            connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
             fanout.addDashboard(connection, peer);
+        } else {
+            connection.coalesceWrites(Duration.ZERO);
         }
         connection.sendText(System2Messages.registerAck(peer));
     }

@@ -88,6 +88,9 @@ final class MessageAssembler {
 
     /** Strict decoding: String's constructor would replace bad bytes with U+FFFD instead. */
     static String decodeUtf8(byte[] bytes) throws WebSocketException {
+        if (isAscii(bytes)) { // the usual JSON message: every byte is valid UTF-8 as it stands
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -96,5 +99,14 @@ final class MessageAssembler {
         } catch (CharacterCodingException e) {
             throw new WebSocketException(CloseCode.INVALID_FRAME_PAYLOAD_DATA, "text is not valid UTF-8");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
