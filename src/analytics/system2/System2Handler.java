@@ -31,7 +31,7 @@ final class System2Handler implements WebSocketHandler {
     /** Bounds of a tick dashboard's interval: faster is no longer "conflated". */
     static final long MIN_TICK_MS = 50;
     static final long MAX_TICK_MS = 60_000;
-    /** Updates to a busy dashboard leave in one write per 5 ms instead of one each. */
+    /** Updates to a busy dashboard leave in one write per 20 ms instead of one each. */
     static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
 
     private final Aggregator aggregator;

@@ -115,7 +115,7 @@ public final class WebSocketConnection {
      * arrive within {@code window} wait for the end of it and leave in one write. Sparse
      * traffic is not delayed at all; a busy stream costs one syscall per window instead of
      * one per frame, for at most {@code window} of extra latency. System 2 turns it on for
-     * dashboards (an update 5 ms late is invisible on a chart) and off for producers,
+     * dashboards (an update 20 ms late is invisible on a chart) and off for producers,
      * who wait for their acks.
      */
     public void coalesceWrites(Duration window) {
