@@ -37,7 +37,7 @@ public final class System2 implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("system2-timers").daemon().factory());
         System2Stats stats = new System2Stats();
-        Aggregator aggregator = new Aggregator(settings.aggregationWindow().toMillis(), settings.bufferSize());
+        Aggregator aggregator = new Aggregator(settings);
         DashboardFanout fanout = new DashboardFanout(timers, stats.delivered());
         System2Handler handler = new System2Handler(aggregator, fanout, stats,
                 config.webSocket().maxMessageBytes());
@@ -53,8 +53,7 @@ public final class System2 implements AutoCloseable {
         stats.observe(server, fanout::dashboardCount, aggregator::serverCount);
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         long evictEvery = Math.max(1000, Math.min(settings.idleEvict().toMillis(), 60_000));
-        timers.scheduleAtFixedRate(() -> aggregator.evictIdle(System.currentTimeMillis()
-                        - settings.idleEvict().toMillis()),
+        timers.scheduleAtFixedRate(() -> aggregator.evictIdle(System.currentTimeMillis()),
                 evictEvery, evictEvery, TimeUnit.MILLISECONDS);
         return new System2(server, timers);
     }

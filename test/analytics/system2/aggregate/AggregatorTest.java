@@ -1,184 +1,150 @@
 package analytics.system2.aggregate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analytics.config.Config;
 import analytics.model.Metric;
-import com.eclipsesource.json.Json;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class AggregatorTest {
 
     private static Metric metric(String serverId, long timestamp, double cpu) {
-        return new Metric(serverId, timestamp, cpu, cpu / 2, 100 - cpu,
-                new Metric.Network(cpu * 3, cpu * 7), Map.of());
-    }
-
-    /** The original's algorithm, written plainly: keep the last N, filter by timestamp, average. */
-    private static final class BruteForce {
-        private final List<Metric> buffer = new ArrayList<>();
-        private final int size;
-
-        BruteForce(int size) {
-            this.size = size;
-        }
-
-        void add(Metric metric) {
-            buffer.add(metric);
-            if (buffer.size() > size) {
-                buffer.remove(0);
-            }
-        }
-
-        /** {samples, cpu, memory, disk, in, out} for the window, newest = the last sample's timestamp. */
-        double[] window(long lengthMs) {
-            long newest = buffer.get(buffer.size() - 1).timestamp();
-            double[] result = new double[6];
-            for (Metric m : buffer) {
-                if (m.timestamp() >= newest - lengthMs) {
-                    result[0]++;
-                    result[1] += m.cpu();
-                    result[2] += m.memory();
-                    result[3] += m.disk();
-                    result[4] += m.networkIn();
-                    result[5] += m.networkOut();
-                }
-            }
-            for (int i = 1; i < 6; i++) {
-                result[i] /= result[0];
-            }
-            return result;
-        }
-    }
-
-    private static void assertMatches(BruteForce expected, AggregateSnapshot actual, double tolerance) {
-        for (AggregateSnapshot.Window window : actual.windows()) {
-            double[] want = expected.window(window.lengthMs());
-            assertEquals((int) want[0], window.samples(), "samples in " + window.lengthMs());
-            for (int f = 0; f < 5; f++) {
-                assertEquals(want[f + 1], window.averages()[f], Math.abs(want[f + 1]) * tolerance + 1e-12,
-                        SampleRing.FIELDS[f] + " in " + window.lengthMs());
-            }
-        }
-    }
-
-    @ParameterizedTest(name = "buffer {0}")
-    @ValueSource(ints = {1, 2, 7, 500})
-    void runningSumsEqualAFullScanForInOrderSamples(int bufferSize) {
-        Random random = new Random(42);
-        Aggregator aggregator = new Aggregator(1000, bufferSize);
-        BruteForce expected = new BruteForce(bufferSize);
-        long timestamp = 1_000_000;
-        for (int i = 0; i < 5_000; i++) {
-            timestamp += random.nextInt(4) == 0 ? 1000 : random.nextInt(400); // some exactly on the edge
-            Metric m = metric("s", timestamp, random.nextDouble() * 100);
-            expected.add(m);
-            assertMatches(expected, aggregator.add(m), 1e-9);
-        }
+        return new Metric(serverId, timestamp, cpu, cpu, cpu, null, Map.of());
     }
 
     @Test
-    void aSampleExactlyOneWindowOldIsInside() {
-        Aggregator aggregator = new Aggregator(1000, 10);
-        aggregator.add(metric("s", 10_000, 10));
-        AggregateSnapshot snapshot = aggregator.add(metric("s", 11_000, 30));
-        assertEquals(2, snapshot.windows().get(0).samples()); // 10_000 >= 11_000 - 1000
-        AggregateSnapshot later = aggregator.add(metric("s", 11_001, 50));
-        assertEquals(2, later.windows().get(0).samples()); // 10_000 is now 1001 ms old
-        assertEquals(40, later.windows().get(0).averages()[0], 1e-12);
-        assertEquals(3, later.windows().get(1).samples());
-    }
-
-    @Test
-    void aLateSampleOlderThanTheWindowIsNotCounted() {
-        Aggregator aggregator = new Aggregator(1000, 10);
-        aggregator.add(metric("s", 50_000, 10));
-        AggregateSnapshot snapshot = aggregator.add(metric("s", 40_000, 90)); // 10 s late
-        assertEquals(50_000, snapshot.timestamp(), "newest stays the largest timestamp");
-        assertEquals(1, snapshot.windows().get(0).samples());
-        assertEquals(1, snapshot.windows().get(1).samples()); // 5 s window
-        assertEquals(2, snapshot.windows().get(2).samples()); // 10 s window: 40_000 >= 50_000 - 10_000
-        assertEquals(50, snapshot.windows().get(2).averages()[0], 1e-12);
-    }
-
-    @Test
-    void aSlightlyLateSampleInsideTheWindowIsCounted() {
-        Aggregator aggregator = new Aggregator(1000, 10);
-        aggregator.add(metric("s", 50_000, 10));
-        AggregateSnapshot snapshot = aggregator.add(metric("s", 49_500, 30));
-        assertEquals(2, snapshot.windows().get(0).samples());
-        assertEquals(20, snapshot.windows().get(0).averages()[0], 1e-12);
-    }
-
-    @Test
-    void aWindowCanBeEmptyAndThenHasNullAverages() {
-        // Buffer of one: a late sample replaces the newest and lies outside the 1 s window.
-        Aggregator aggregator = new Aggregator(1000, 1);
-        aggregator.add(metric("s", 50_000, 10));
-        AggregateSnapshot snapshot = aggregator.add(metric("s", 45_000, 30));
-        assertEquals(0, snapshot.windows().get(0).samples());
-        assertNull(snapshot.windows().get(0).averages());
-        assertEquals(Json.parse("{\"samples\":0,\"averages\":null}"),
-                snapshot.toJson().get("windows").asObject().get("1000"));
-    }
-
-    @Test
-    void jsonHasTheContractsShape() {
-        Aggregator aggregator = new Aggregator(1000, 500);
-        AggregateSnapshot snapshot = aggregator.add(new Metric("server-1", 1_764_180_000_000L,
-                40, 50, 60, null, Map.of()));
-        assertEquals(Json.parse("""
-                {"serverId":"server-1","timestamp":1764180000000,"windows":{
-                 "1000":{"samples":1,"averages":{"cpu":40,"memory":50,"disk":60,"networkIn":0,"networkOut":0}},
-                 "5000":{"samples":1,"averages":{"cpu":40,"memory":50,"disk":60,"networkIn":0,"networkOut":0}},
-                 "10000":{"samples":1,"averages":{"cpu":40,"memory":50,"disk":60,"networkIn":0,"networkOut":0}}}}"""),
-                snapshot.toJson());
-    }
-
-    @Test
-    void windowKeysFollowTheBaseWindow() {
+    void windowsAreOneFiveAndTenTimesTheBaseWindow() {
         Aggregator aggregator = new Aggregator(250, 10);
+        assertEquals(List.of(250L, 1250L, 2500L), aggregator.windowLengthsMs());
         assertEquals(List.of("250", "1250", "2500"),
                 aggregator.add(metric("s", 1, 1)).toJson().get("windows").asObject().names());
     }
 
     @Test
-    void aMillionSamplesDoNotDrift() {
-        Random random = new Random(7);
-        Aggregator aggregator = new Aggregator(1000, 500);
-        BruteForce expected = new BruteForce(500);
+    void takesWindowBufferAndIdleLimitFromTheConfiguration() {
+        Config.System2 settings = Config.from(Map.of("SYSTEM2_AGG_WINDOW_MS", "200",
+                "SYSTEM2_BUFFER_SIZE", "3", "SYSTEM2_IDLE_EVICT_MS", "60000")).system2();
+        Aggregator aggregator = new Aggregator(settings);
+        assertEquals(List.of(200L, 1000L, 2000L), aggregator.windowLengthsMs());
         AggregateSnapshot last = null;
-        for (int i = 0; i < 1_000_000; i++) {
-            Metric m = metric("s", i * 10L, random.nextDouble() * 100);
-            expected.add(m);
-            last = aggregator.add(m);
+        for (int i = 0; i < 5; i++) {
+            last = aggregator.add(metric("s", 100, i));
         }
-        assertMatches(expected, last, 1e-9);
+        assertEquals(3, last.windows().get(2).samples(), "SYSTEM2_BUFFER_SIZE caps every window");
+        assertEquals(0, aggregator.evictIdle(System.currentTimeMillis() + 30_000));
+        assertEquals(1, aggregator.evictIdle(System.currentTimeMillis() + 90_000));
     }
 
     @Test
-    void manyProducersLoseNothing() throws Exception {
-        Aggregator aggregator = new Aggregator(1_000_000, 100_000);
+    void serversAreAggregatedSeparately() {
+        Aggregator aggregator = new Aggregator(1000, 10);
+        aggregator.add(metric("a", 1000, 10));
+        aggregator.add(metric("b", 5000, 90));
+        AggregateSnapshot a = aggregator.add(metric("a", 1000, 30));
+        assertEquals("a", a.serverId());
+        assertEquals(1000, a.timestamp());
+        assertEquals(2, a.windows().get(0).samples());
+        assertEquals(20, a.windows().get(0).averages().cpu());
+        assertEquals(90, aggregator.snapshot("b").windows().get(0).averages().cpu());
+    }
+
+    @Test
+    void anUnknownServerHasNoSnapshot() {
+        assertNull(new Aggregator(1000, 10).snapshot("nobody"));
+    }
+
+    @Test
+    void snapshotsCoverEveryServerSortedById() {
+        Aggregator aggregator = new Aggregator(1000, 10);
+        for (String id : List.of("c", "a", "b")) {
+            aggregator.add(metric(id, 1, 1));
+        }
+        assertEquals(List.of("a", "b", "c"),
+                aggregator.snapshots().stream().map(AggregateSnapshot::serverId).toList());
+        assertEquals(3, aggregator.serverCount());
+    }
+
+    /** 8 threads x 20,000 metrics over 50 servers; every figure must be exact afterwards. */
+    @Test
+    void manyProducersOnManyServersLoseNothingAndTakeTurnsPerServer() throws Exception {
         int threads = 8;
         int perThread = 20_000;
         int servers = 50;
+        int perServer = threads * perThread / servers;
+        Aggregator aggregator = new Aggregator(1000, perServer);
+        // Which window sample counts each add returned, per server: exactly 1..perServer
+        // once each, if adds for one server never interleave.
+        Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            int id = t;
+            int thread = t;
             done.add(pool.submit(() -> {
+                Map<String, List<Integer>> mine = new HashMap<>();
                 for (int i = 0; i < perThread; i++) {
-                    aggregator.add(metric("server-" + ((id * perThread + i) % servers), 1000, i % 100));
+                    int n = thread * perThread + i;
+                    // Timestamps within 100 ms: arrival order varies, every window holds all.
+                    String id = "server-" + (n % servers);
+                    AggregateSnapshot snapshot =
+                            aggregator.add(metric(id, 1_000_000 + n % 100, n % 101));
+                    mine.computeIfAbsent(id, k -> new ArrayList<>())
+                            .add(snapshot.windows().get(0).samples());
+                }
+                mine.forEach((id, counts) -> seen.merge(id, counts, (x, y) -> {
+                    List<Integer> both = new ArrayList<>(x);
+                    both.addAll(y);
+                    return both;
+                }));
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+
+        assertEquals(servers, aggregator.serverCount());
+        for (int s = 0; s < servers; s++) {
+            String id = "server-" + s;
+            long cpuSum = 0;
+            for (int n = s; n < threads * perThread; n += servers) {
+                cpuSum += n % 101;
+            }
+            AggregateSnapshot snapshot = aggregator.snapshot(id);
+            for (AggregateSnapshot.Window window : snapshot.windows()) {
+                assertEquals(perServer, window.samples(), id);
+                assertEquals((double) cpuSum / perServer, window.averages().cpu(), id);
+            }
+            List<Integer> counts = new ArrayList<>(seen.get(id));
+            counts.sort(null);
+            for (int k = 0; k < perServer; k++) {
+                assertEquals(k + 1, counts.get(k), id + ": each add saw its own count");
+            }
+        }
+    }
+
+    @Test
+    void aServerFedFromManyThreadsHoldsExactlyItsBufferSize() throws Exception {
+        Aggregator aggregator = new Aggregator(1000, 100);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    aggregator.add(metric("hot", 5_000, 50));
                 }
             }));
         }
@@ -186,29 +152,90 @@ class AggregatorTest {
             f.get();
         }
         pool.shutdown();
-        assertEquals(servers, aggregator.serverCount());
-        long total = 0;
-        for (AggregateSnapshot snapshot : aggregator.snapshots()) {
-            total += snapshot.windows().get(2).samples();
+        for (AggregateSnapshot.Window window : aggregator.snapshot("hot").windows()) {
+            assertEquals(100, window.samples());
+            assertEquals(50, window.averages().cpu());
         }
-        assertEquals((long) threads * perThread, total);
     }
 
     @Test
-    void evictsOnlyServersIdleSinceTheCutoff() {
+    void evictsOnlyServersSilentLongerThanTheIdleLimit() {
         AtomicLong now = new AtomicLong(1_000);
-        Aggregator aggregator = new Aggregator(1000, 10, now::get);
+        Aggregator aggregator = new Aggregator(1000, 10, 5_000, now::get);
         aggregator.add(metric("old", 1, 1));
-        now.set(5_000);
+        now.set(4_000);
         aggregator.add(metric("fresh", 1, 1));
-        assertEquals(1, aggregator.evictIdle(2_000));
+        assertEquals(0, aggregator.evictIdle(6_000), "old is silent exactly 5 s: not longer");
+        assertEquals(1, aggregator.evictIdle(6_001));
         assertNull(aggregator.snapshot("old"));
         assertEquals("fresh", aggregator.snapshot("fresh").serverId());
         assertEquals(1, aggregator.serverCount());
     }
 
     @Test
-    void unknownServerHasNoSnapshot() {
-        assertNull(new Aggregator(1000, 10).snapshot("nobody"));
+    void aServerThatReturnsAfterEvictionStartsAfresh() {
+        AtomicLong now = new AtomicLong(0);
+        Aggregator aggregator = new Aggregator(1000, 10, 100, now::get);
+        aggregator.add(metric("s", 1000, 10));
+        aggregator.add(metric("s", 1000, 20));
+        assertEquals(1, aggregator.evictIdle(101));
+        now.set(200);
+        AggregateSnapshot back = aggregator.add(metric("s", 900, 60));
+        assertEquals(1, back.windows().get(0).samples());
+        assertEquals(900, back.timestamp(), "the newest timestamp was forgotten too");
+    }
+
+    @Test
+    void withoutAnIdleLimitEvictIdleTakesACutoff() {
+        Aggregator aggregator = new Aggregator(1000, 10);
+        aggregator.add(metric("s", 1, 1));
+        long addedBy = System.currentTimeMillis();
+        assertEquals(0, aggregator.evictIdle(addedBy - 60_000));
+        assertEquals(1, aggregator.evictIdle(addedBy + 1));
+    }
+
+    @Test
+    void evictionRacingWithProducersNeverLosesTheMetricBeingAdded() throws Exception {
+        Aggregator aggregator = new Aggregator(1000, 50, 0, () -> 0);
+        AtomicBoolean producing = new AtomicBoolean(true);
+        Thread evictor = Thread.ofPlatform().start(() -> {
+            while (producing.get()) {
+                aggregator.evictIdle(1); // every server is idle: evict all, again and again
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    String id = "server-" + i % 5;
+                    // One timestamp for all: no sample can arrive late and stay uncounted,
+                    // so whichever state took this metric must show at least it.
+                    AggregateSnapshot snapshot = aggregator.add(metric(id, 1000, 1));
+                    assertNotNull(snapshot);
+                    assertEquals(id, snapshot.serverId());
+                    assertTrue(snapshot.windows().get(0).samples() >= 1);
+                }
+            }));
+        }
+        try {
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            producing.set(false);
+            evictor.join();
+            pool.shutdown();
+        }
+        for (AggregateSnapshot snapshot : aggregator.snapshots()) {
+            assertTrue(snapshot.windows().get(0).samples() >= 1);
+        }
+    }
+
+    @Test
+    void rejectsNonPositiveSettings() {
+        assertThrows(IllegalArgumentException.class, () -> new Aggregator(0, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Aggregator(1000, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Aggregator(1000, 10, -1, () -> 0));
     }
 }
