@@ -38,6 +38,14 @@ final class InteropScript {
     private InteropScript() {
     }
 
+    /** The echo server every client script talks to, on a free loopback port. */
+    static WebSocketServer startEchoServer(String name) throws IOException {
+        WebSocketServer.Options options = new WebSocketServer.Options("127.0.0.1", 0, 1 << 20,
+                Duration.ofSeconds(30), List.of(), Duration.ofSeconds(2), 4L << 20,
+                Duration.ofSeconds(5), Duration.ofSeconds(1));
+        return new WebSocketServer(name, options, new EchoHandler(), null).start();
+    }
+
     static Path script(String name) {
         return ROOT.resolve("test/interop").resolve(name);
     }

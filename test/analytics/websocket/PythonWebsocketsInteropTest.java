@@ -29,10 +29,7 @@ class PythonWebsocketsInteropTest {
     @BeforeEach
     void start() throws IOException {
         Log.setThreshold(Log.Level.ERROR);
-        WebSocketServer.Options options = new WebSocketServer.Options("127.0.0.1", 0, 1 << 20,
-                Duration.ofSeconds(30), List.of(), Duration.ofSeconds(2), 4L << 20,
-                Duration.ofSeconds(5), Duration.ofSeconds(1));
-        server = new WebSocketServer("python-interop", options, new EchoHandler(), null).start();
+        server = InteropScript.startEchoServer("python-interop");
     }
 
     @AfterEach
