@@ -88,6 +88,38 @@ class DocsTest {
         assertEquals(List.of(), missing);
     }
 
+    private static final Pattern FENCED_BLOCK = Pattern.compile("(?s)```[a-z]*\\n(.*?)```");
+
+    /**
+     * The text a reader would type: code spans and fenced blocks, without shell comments,
+     * so prose such as "make reports the exit status" is not mistaken for a target.
+     */
+    static String commands(String markdown) {
+        StringBuilder code = new StringBuilder();
+        Matcher block = FENCED_BLOCK.matcher(markdown);
+        while (block.find()) {
+            for (String line : block.group(1).split("\n")) {
+                code.append(line.replaceFirst("\\s#.*$", "")).append('\n');
+            }
+        }
+        Matcher span = BACKTICKED.matcher(FENCED_BLOCK.matcher(markdown).replaceAll(""));
+        while (span.find()) {
+            code.append(span.group(1)).append('\n');
+        }
+        return code.toString();
+    }
+
+    @Test
+    void proseIsNotReadAsACommand() {
+        String markdown = "Run `make test`; make sure it passes.\n```bash\nmake build   # make reports errors\n```\n";
+        Matcher m = MAKE_TARGET.matcher(commands(markdown));
+        List<String> found = new ArrayList<>();
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        assertEquals(List.of("build", "test"), found);
+    }
+
     @Test
     void everyMakeTargetTheDocsNameExists() {
         Set<String> targets = new TreeSet<>();
@@ -97,7 +129,7 @@ class DocsTest {
         }
         List<String> missing = new ArrayList<>();
         for (Path doc : docs()) {
-            Matcher m = MAKE_TARGET.matcher(read(doc));
+            Matcher m = MAKE_TARGET.matcher(commands(read(doc)));
             while (m.find()) {
                 if (!targets.contains(m.group(1))) {
                     missing.add(ROOT.relativize(doc) + " names make " + m.group(1));
