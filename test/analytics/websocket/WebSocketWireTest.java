@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.http.PlainResponse;
 import analytics.log.Log;
+import analytics.testing.Await;
 import analytics.websocket.RawWebSocketClient.ResponseHead;
 import analytics.websocket.RawWebSocketClient.ServerFrame;
 import java.io.ByteArrayOutputStream;
@@ -131,13 +132,7 @@ class WebSocketWireTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + DEADLINE_MS + " ms: " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(what, Duration.ofMillis(DEADLINE_MS), condition);
     }
 
     private static String poll(BlockingQueue<String> queue) throws InterruptedException {
