@@ -25,8 +25,9 @@ config: ## print every setting with the value in effect (.env and environment)
 run: ## (not built yet) the whole demo: Redis, both systems, senders, dashboard
 	@scripts/not-built-yet.sh run "the whole demo arrives with issue 5 (after Systems 1 and 2)"
 
-run-system1: ## (not built yet) System 1: HTTP ingest, Redis Streams, workers, broadcaster
-	@scripts/not-built-yet.sh run-system1 "System 1 arrives with issue 4"
+run-system1: ## System 1; only ROLE=ingest is built so far (HTTP ingest into Redis Streams)
+	@if [ "$(ROLE)" = ingest ]; then ./build.sh run analytics.system1.System1IngestMain; \
+	else scripts/not-built-yet.sh run-system1 "System 1's workers and broadcaster arrive with issue 4; 'make run-system1 ROLE=ingest' runs the HTTP ingest alone (needs Redis on SYSTEM1_REDIS_HOST:SYSTEM1_REDIS_PORT)"; fi
 
 run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory aggregation
 	@./build.sh run analytics.system2.System2Main

@@ -1,5 +1,6 @@
 package analytics.model;
 
+import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.time.Duration;
@@ -36,10 +37,20 @@ public final class MetricValidator {
     public sealed interface Result permits Valid, Invalid {
     }
 
+    /** What {@link #validateBatch} returns: every metric, or every error of every item. */
+    public sealed interface BatchResult permits ValidBatch, Invalid {
+    }
+
     public record Valid(Metric metric) implements Result {
     }
 
-    public record Invalid(List<FieldError> errors) implements Result {
+    public record ValidBatch(List<Metric> metrics) implements BatchResult {
+        public ValidBatch {
+            metrics = List.copyOf(metrics);
+        }
+    }
+
+    public record Invalid(List<FieldError> errors) implements Result, BatchResult {
         public Invalid {
             errors = List.copyOf(errors);
         }
@@ -88,6 +99,29 @@ public final class MetricValidator {
             return new Invalid(errors);
         }
         return new Valid(new Metric(serverId, timestamp, gauges[0], gauges[1], gauges[2], network, extras));
+    }
+
+    /**
+     * A batch (both systems accept one): every item is validated before any is used, and
+     * errors name the item, as in {@code items[3].metrics.cpu}. All or nothing.
+     */
+    public BatchResult validateBatch(JsonArray items) {
+        List<Metric> metrics = new ArrayList<>(items.size());
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String prefix = "items[" + i + "]";
+            JsonValue item = items.get(i);
+            if (!item.isObject()) {
+                errors.add(new FieldError(prefix, "must be an object"));
+                continue;
+            }
+            switch (validate(item.asObject())) {
+                case Valid valid -> metrics.add(valid.metric());
+                case Invalid invalid -> invalid.errors().forEach(error ->
+                        errors.add(new FieldError(prefix + "." + error.field(), error.message())));
+            }
+        }
+        return errors.isEmpty() ? new ValidBatch(metrics) : new Invalid(errors);
     }
 
     private static String serverId(JsonValue value, List<FieldError> errors) {

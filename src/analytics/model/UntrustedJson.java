@@ -130,7 +130,8 @@ public final class UntrustedJson {
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
-    static String kindOf(JsonValue value) {
+    /** "an array", "a number", "null"...: for messages such as "expected an object, got an array". */
+    public static String kindOf(JsonValue value) {
         if (value.isArray()) {
             return "an array";
         } else if (value.isString()) {

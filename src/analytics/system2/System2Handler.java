@@ -104,25 +104,13 @@ final class System2Handler implements WebSocketHandler {
                     List.of(new FieldError("items", "must be an array of metrics"))));
             return;
         }
-        List<Metric> metrics = new ArrayList<>();
-        List<FieldError> errors = new ArrayList<>();
-        JsonArray array = items.asArray();
-        for (int i = 0; i < array.size(); i++) {
-            String prefix = "items[" + i + "]";
-            JsonValue item = array.get(i);
-            if (!item.isObject()) {
-                errors.add(new FieldError(prefix, "must be an object"));
-                continue;
+        List<Metric> metrics;
+        switch (validator.validateBatch(items.asArray())) {
+            case MetricValidator.Invalid invalid -> {
+                reject(connection, System2Messages.error(System2Messages.INVALID_METRIC, invalid.errors()));
+                return;
             }
-            switch (validator.validate(item.asObject())) {
-                case MetricValidator.Valid valid -> metrics.add(valid.metric());
-                case MetricValidator.Invalid invalid -> invalid.errors().forEach(error ->
-                        errors.add(new FieldError(prefix + "." + error.field(), error.message())));
-            }
-        }
-        if (!errors.isEmpty()) {
-            reject(connection, System2Messages.error(System2Messages.INVALID_METRIC, errors));
-            return;
+            case MetricValidator.ValidBatch valid -> metrics = valid.metrics();
         }
         for (Metric metric : metrics) {
             fanout.publish(aggregator.add(metric));

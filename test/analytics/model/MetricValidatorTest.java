@@ -132,6 +132,20 @@ class MetricValidatorTest {
     }
 
     @Test
+    void aBatchIsValidOnlyWhenEveryItemIs() {
+        String item = "{\"serverId\":\"s\",\"timestamp\":1,\"metrics\":{\"cpu\":1,\"memory\":2,\"disk\":3}}";
+        MetricValidator.ValidBatch batch = assertInstanceOf(MetricValidator.ValidBatch.class,
+                HTTP.validateBatch(Json.parse("[" + item + "," + item + "]").asArray()));
+        assertEquals(2, batch.metrics().size());
+
+        MetricValidator.Invalid invalid = assertInstanceOf(MetricValidator.Invalid.class,
+                HTTP.validateBatch(Json.parse("[" + item + ",7," + item.replace("\"cpu\":1", "\"cpu\":-1") + "]")
+                        .asArray()));
+        assertEquals(List.of(new FieldError("items[1]", "must be an object"),
+                new FieldError("items[2].metrics.cpu", "must be a number from 0 to 100")), invalid.errors());
+    }
+
+    @Test
     void fieldErrorsSerializeAsTheContractsDetails() {
         assertEquals("[{\"field\":\"metrics.cpu\",\"message\":\"must be a number from 0 to 100\"}]",
                 FieldError.toJson(List.of(new FieldError("metrics.cpu", "must be a number from 0 to 100"))).toString());
