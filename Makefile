@@ -25,9 +25,14 @@ config: ## print every setting with the value in effect (.env and environment)
 run: ## (not built yet) the whole demo: Redis, both systems, senders, dashboard
 	@scripts/not-built-yet.sh run "the whole demo arrives with issue 5 (after Systems 1 and 2)"
 
-run-system1: ## System 1; only ROLE=ingest is built so far (HTTP ingest into Redis Streams)
-	@if [ "$(ROLE)" = ingest ]; then ./build.sh run analytics.system1.System1IngestMain; \
-	else scripts/not-built-yet.sh run-system1 "System 1's workers and broadcaster arrive with issue 4; 'make run-system1 ROLE=ingest' runs the HTTP ingest alone (needs Redis on SYSTEM1_REDIS_HOST:SYSTEM1_REDIS_PORT)"; fi
+run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|worker|broadcaster runs one part
+	@case "$(ROLE)" in \
+	    "")          ./build.sh run analytics.system1.System1Main ;; \
+	    ingest)      ./build.sh run analytics.system1.System1IngestMain ;; \
+	    worker)      ./build.sh run analytics.system1.System1WorkerMain ;; \
+	    broadcaster) ./build.sh run analytics.system1.BroadcasterMain ;; \
+	    *) echo "make run-system1: ROLE must be ingest, worker or broadcaster (or unset for all three)" >&2; exit 2 ;; \
+	esac
 
 run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory aggregation
 	@./build.sh run analytics.system2.System2Main

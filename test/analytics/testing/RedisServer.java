@@ -66,6 +66,26 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not start; see " + directory.resolve("redis.log"));
     }
 
+    /**
+     * A fresh private server on a given port, e.g. the port of one just stopped: a test of
+     * "Redis restarts" needs it back where the code under test was told to look. It starts
+     * empty, as a real restart without persistence does.
+     */
+    public static RedisServer startPrivateOn(int port) {
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("redis-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a temp dir for redis-server", e);
+        }
+        RedisServer server = launch(findExecutable(), port, directory);
+        if (server == null) {
+            throw new IllegalStateException("redis-server did not start on port " + port
+                    + "; see " + directory.resolve("redis.log"));
+        }
+        return server;
+    }
+
     private static RedisServer launch(String executable, int port, Path directory) {
         Process process;
         try {
