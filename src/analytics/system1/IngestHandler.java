@@ -32,7 +32,7 @@ import java.util.function.Function;
  *          size, syntax, meaning), so bad input costs little and never reaches Redis.
  * Lesson:  lessons/10-stateless-http-ingest.md   Spec: the contract's System 1 table; RFC 9110 §15
  * Not here: sockets and HTTP versions (Http1Server, and later the HTTP/2 server, run it);
- *           the Redis round trip (StreamBatcher); the lag-based 503 (a later part).
+ *           the Redis round trip (StreamBatcher); measuring the group lag (GroupLag).
  * Threads: one instance, called on many virtual threads at once; each call blocks at most
  *          REDIS_WAIT for Redis.
  */
@@ -45,12 +45,14 @@ public final class IngestHandler implements Handler {
     static final String NOT_UTF8 = "body is not valid UTF-8";
 
     private final StreamBatcher batcher;
+    private final GroupLag lag;
     private final IngestStats stats;
     /** An HTTP body is exactly a metric: no extra top-level fields (additionalProperties false). */
     private final MetricValidator validator = new MetricValidator(Set.of());
 
-    IngestHandler(StreamBatcher batcher, IngestStats stats) {
+    IngestHandler(StreamBatcher batcher, GroupLag lag, IngestStats stats) {
         this.batcher = batcher;
+        this.lag = lag;
         this.stats = stats;
     }
 
@@ -97,6 +99,10 @@ public final class IngestHandler implements Handler {
             return switch (validator.validate(json.asObject())) {
                 case MetricValidator.Invalid invalid -> IngestResponses.invalidPayload(invalid.errors());
                 case MetricValidator.Valid valid -> {
+                    String backlog = lag.refusal();
+                    if (backlog != null) {
+                        yield IngestResponses.unavailable(backlog); // before any write
+                    }
                     try {
                         String id = await(batcher.append(valid.metric()));
                         stats.accepted().increment();
@@ -144,6 +150,10 @@ public final class IngestHandler implements Handler {
     private Response writeBatch(List<Metric> metrics) {
         if (metrics.isEmpty()) {
             return IngestResponses.acceptedBatch(0); // nothing to write, so nothing can fail
+        }
+        String backlog = lag.refusal();
+        if (backlog != null) {
+            return IngestResponses.unavailable(backlog); // the whole batch, before any write
         }
         try {
             await(batcher.appendAll(metrics));

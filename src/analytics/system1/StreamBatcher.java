@@ -25,7 +25,7 @@ import redis.clients.jedis.exceptions.JedisException;
  *          batches more. Plus fail fast: while Redis is down, callers learn it at once.
  * Lesson:  lessons/11-group-commit-into-redis-streams.md   Spec: Redis pipelining
  * Not here: the commands and replies of a round trip, and what "all or nothing" means
- *           (StreamPipeline); reading the stream (workers); the lag-based 503.
+ *           (StreamPipeline); reading the stream (workers); the lag-based 503 (GroupLag).
  * Threads: append/ping from any thread; everything touching Redis runs on the batcher thread.
  */
 public final class StreamBatcher implements AutoCloseable {

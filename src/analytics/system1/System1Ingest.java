@@ -9,8 +9,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * System 1's ingest assembled: the stream batcher with its Redis connection, the ingest
- * handler, the HTTP/1.1 server on SYSTEM1_HTTP_PORT, and the once-a-second stats timer.
+ * System 1's ingest assembled: the stream batcher with its Redis connection, the group-lag
+ * sampler with another, the ingest handler, the HTTP/1.1 server on SYSTEM1_HTTP_PORT, and
+ * the once-a-second stats timer.
  * It starts even when Redis is down - answering 503 and saying why on /healthz - and
  * picks Redis up when it comes back.
  *
@@ -25,11 +26,14 @@ public final class System1Ingest implements AutoCloseable {
 
     private final Http1Server server;
     private final StreamBatcher batcher;
+    private final GroupLag lag;
     private final ScheduledExecutorService timers;
 
-    private System1Ingest(Http1Server server, StreamBatcher batcher, ScheduledExecutorService timers) {
+    private System1Ingest(Http1Server server, StreamBatcher batcher, GroupLag lag,
+                          ScheduledExecutorService timers) {
         this.server = server;
         this.batcher = batcher;
+        this.lag = lag;
         this.timers = timers;
     }
 
@@ -38,15 +42,19 @@ public final class System1Ingest implements AutoCloseable {
         Config.System1 settings = config.system1();
         StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "system1-ingest"),
                 settings.streamKey(), settings.streamMaxLen(), StreamBatcher.DEFAULT_QUEUE_CAPACITY);
-        IngestStats stats = new IngestStats(batcher);
+        GroupLag lag = new GroupLag(new RedisConnector(config.redis(), "system1-group-lag"),
+                settings.streamKey(), StreamWorkerScript.GROUP, settings.maxLag());
+        IngestStats stats = new IngestStats(batcher, lag);
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
         Http1Server server = Http1Server.start(config.bindHost(), settings.httpPort(), "SYSTEM1_HTTP_PORT",
-                IngestHandler.MAX_BODY_BYTES, new IngestHandler(batcher, stats));
+                IngestHandler.MAX_BODY_BYTES, new IngestHandler(batcher, lag, stats));
+        lag.start();
         try {
             batcher.start(RedisConnector.CONNECT_TIMEOUT);
         } catch (InterruptedException e) {
             server.close();
             batcher.close();
+            lag.close();
             throw e;
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
@@ -55,7 +63,7 @@ public final class System1Ingest implements AutoCloseable {
         String redis = batcher.downReason();
         LOG.info("System 1 ingest listening", "port", server.port(), "stream", settings.streamKey(),
                 "redis", redis == null ? "ready" : redis);
-        return new System1Ingest(server, batcher, timers);
+        return new System1Ingest(server, batcher, lag, timers);
     }
 
     public int port() {
@@ -71,6 +79,7 @@ public final class System1Ingest implements AutoCloseable {
     public void close() {
         server.close();
         batcher.close();
+        lag.close();
         timers.shutdownNow();
     }
 }
