@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Benchmarks System 1 on this machine: starts a private redis-server (no persistence) on a
+# free loopback port and System 1 (ingest, workers, broadcaster in one JVM) on ports
+# 4290-4292, warms up, then RUNS times each:
+#   wrk   - wrk POST /metrics, 50 keep-alive connections, 2 threads (closed loop): req/s,
+#           p50/p99, then how long until the consumer group's lag (and pending list) is 0;
+#   rate  - analytics.loadtest.HttpRateBench, 5,000 req/s offered on a fixed schedule
+#           (open loop): p50/p99 from the PLANNED send time.
+# Both report the CPU per accepted metric of System 1's JVM and of Redis (/proc/PID/stat).
+#
+#   scripts/bench-system1.sh                      # both scenarios, 3 runs of 10 s
+#   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
+#
+# Needs wrk (apt-get install wrk) and redis-server. Only 127.0.0.1 is used; everything
+# stops by itself, and on exit only the processes this script started are stopped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+HTTP_PORT="${HTTP_PORT:-4290}"
+RUNS="${RUNS:-3}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-10}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
+RATE="${RATE:-5000}"
+CONNECTIONS="${CONNECTIONS:-50}"
+SCENARIOS=("${@:-wrk rate}")
+read -r -a SCENARIOS <<<"${SCENARIOS[*]}"
+STREAM="metrics:stream"
+GROUP="metrics-workers"
+CSV="results/system1-bench-$(date +%Y%m%d-%H%M%S).csv"
+CLK_TCK="$(getconf CLK_TCK)"
+mkdir -p results run
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 1; }
+
+REDIS_PID=""
+SERVER_PID=""
+stop() {
+    [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+    [ -n "$REDIS_PID" ] && { kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; }
+}
+trap stop EXIT
+
+./build.sh build
+
+# A free loopback port: the kernel picks one for a socket bound to port 0.
+REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --daemonize no --loglevel warning >run/bench-system1-redis.log 2>&1 &
+REDIS_PID=$!
+rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+for _ in $(seq 1 50); do rcli ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+SYSTEM1_REDIS_HOST=127.0.0.1 SYSTEM1_REDIS_PORT="$REDIS_PORT" SYSTEM1_HTTP_PORT="$HTTP_PORT" \
+    SYSTEM1_HTTP2_PORT="$((HTTP_PORT + 1))" SYSTEM1_WS_PORT="$((HTTP_PORT + 2))" LOG_LEVEL=warn \
+    ./build.sh run analytics.system1.System1Main >run/bench-system1.log 2>&1 &
+SERVER_PID=$!  # build.sh execs java, so this is System 1's JVM
+for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { echo "System 1 did not start; see run/bench-system1.log" >&2; exit 1; }
+
+cpu_of() {  # CPU seconds (utime + stime) of PID; fields counted after the command name's ')'
+    sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$CLK_TCK" '{ printf "%.3f", ($12 + $13) / hz }'
+}
+group_field() {  # group_field NAME: that field of XINFO GROUPS for our group
+    rcli XINFO GROUPS "$STREAM" | awk -v want="$1" 'prev == "name" { g = $0 } prev == want && g == "'"$GROUP"'" { print; exit } { prev = $0 }'
+}
+entries_added() { rcli XINFO STREAM "$STREAM" | awk 'prev == "entries-added" { print; exit } { prev = $0 }'; }
+now_ms() { date +%s%3N; }
+to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+
+wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
+    local seconds="$1" csv="$2" out cpu0 redis0 added0 cpu1 redis1 added1 t0 lag_ms="" pending_ms="" lag pending
+    cpu0="$(cpu_of "$SERVER_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
+    out="$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s scripts/wrk-post-metric.lua "http://127.0.0.1:$HTTP_PORT/metrics")"
+    t0="$(now_ms)"
+    # Do the workers keep up? Poll the group until nothing is undelivered (lag) or unacked (pending).
+    while [ $(( $(now_ms) - t0 )) -lt 30000 ]; do
+        lag="$(group_field lag)"; pending="$(group_field pending)"
+        [ -z "$lag_ms" ] && [ "$lag" = "0" ] && lag_ms=$(( $(now_ms) - t0 ))
+        [ -z "$pending_ms" ] && [ "$pending" = "0" ] && pending_ms=$(( $(now_ms) - t0 ))
+        [ -n "$lag_ms" ] && [ -n "$pending_ms" ] && break
+        sleep 0.01
+    done
+    cpu1="$(cpu_of "$SERVER_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"
+    [ -n "$csv" ] || return 0
+    local rps p50 p99 non2xx accepted
+    rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    non2xx="$(awk '/Non-2xx/ { print $NF }' <<<"$out")"; non2xx="${non2xx:-0}"
+    accepted=$(( added1 - added0 ))  # entries Redis confirmed: every one was answered 202
+    awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v c="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" \
+        -v r="$(awk -v a="$redis0" -v b="$redis1" 'BEGIN { print b - a }')" -v n="$accepted" -v lag="${lag_ms:-timeout}" \
+        -v pend="${pending_ms:-timeout}" -v bad="$non2xx" -v setup="$CONNECTIONS connections 2 threads keep-alive" -v secs="$seconds" 'BEGIN {
+        printf "wrk (%s, %ss): %.0f req/s, %d metrics accepted, %d non-2xx, latency p50 %.2f ms, p99 %.2f ms, server CPU %.2f s = %.1f us per metric, redis CPU %.2f s = %.1f us per metric, lag 0 after %s ms, pending 0 after %s ms\n",
+            setup, secs, rps, n, bad, p50, p99, c, c * 1e6 / n, r, r * 1e6 / n, lag, pend
+        printf "wrk,%s,%.0f,%.3f,%.3f,%.3f,%.2f,%.3f,%.2f,%s,%s,%d\n", setup, rps, p50, p99, c, c * 1e6 / n, r, r * 1e6 / n, lag, pend, bad >> "'"$csv"'"
+    }'
+}
+
+rate_run() {  # rate_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
+    local args=(--port "$HTTP_PORT" --connections "$CONNECTIONS" --rate "$RATE" --seconds "$1" --warmup 2
+                --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" --clk-tck "$CLK_TCK")
+    [ -n "$2" ] && args+=(--csv "$2")
+    ./build.sh run analytics.loadtest.HttpRateBench "${args[@]}"
+}
+
+printf 'scenario,setup,per_second,p50_ms,p99_ms,server_cpu_s,server_us_per_metric,redis_cpu_s,redis_us_per_metric,lag_drain_ms,pending_drain_ms,non_2xx\n' >"$CSV"
+
+echo "== warm-up, ${WARMUP_SECONDS}s per scenario (not recorded)"
+for scenario in "${SCENARIOS[@]}"; do "${scenario}_run" "$WARMUP_SECONDS" "" >/dev/null; done
+
+for scenario in "${SCENARIOS[@]}"; do
+    echo "== $scenario: $RUNS runs of ${SECONDS_PER_RUN}s"
+    for _ in $(seq 1 "$RUNS"); do "${scenario}_run" "$SECONDS_PER_RUN" "$CSV"; done
+done
+
+echo "== medians (from $CSV)"
+awk -F, 'NR > 1 { k = $1; n[k]++; i = n[k]; rate[k, i] = $3; p50[k, i] = $4; p99[k, i] = $5; cpu[k, i] = $7; rcpu[k, i] = $9; lag[k, i] = $10 }
+    function median(arr, key, count,    i, j, t, v) {
+        for (i = 1; i <= count; i++) v[i] = arr[key, i]
+        for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+        return v[int((count + 1) / 2)]
+    }
+    END { for (k in n) printf "%-5s %8.0f accepted/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f us server CPU + %5.1f us redis CPU per metric%s\n",
+          k, median(rate, k, n[k]), median(p50, k, n[k]), median(p99, k, n[k]), median(cpu, k, n[k]), median(rcpu, k, n[k]),
+          k == "wrk" ? "   lag 0 after " median(lag, k, n[k]) " ms" : "" }' "$CSV"
