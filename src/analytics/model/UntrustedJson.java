@@ -130,6 +130,12 @@ public final class UntrustedJson {
         return text.length() <= 64 ? text : text.substring(0, 64) + "...";
     }
 
+    /** The named member if it is a JSON string, else null: "type":42 is no type at all. */
+    public static String stringOrNull(JsonObject object, String name) {
+        JsonValue value = object.get(name);
+        return value != null && value.isString() ? value.asString() : null;
+    }
+
     /** "an array", "a number", "null"...: for messages such as "expected an object, got an array". */
     public static String kindOf(JsonValue value) {
         if (value.isArray()) {

@@ -49,8 +49,8 @@ final class BroadcasterHandler implements WebSocketHandler {
             reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
             return;
         }
-        JsonValue type = message.get("type");
-        switch (type != null && type.isString() ? type.asString() : "") {
+        String type = UntrustedJson.stringOrNull(message, "type");
+        switch (type == null ? "" : type) {
             case "subscribe" -> subscribe(connection, message);
             case "snapshot.request" -> snapshot(connection);
             default -> reject(connection, BroadcasterMessages.error(BroadcasterMessages.UNKNOWN_TYPE));

@@ -62,8 +62,8 @@ final class System2Handler implements WebSocketHandler {
             reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
             return;
         }
-        JsonValue type = message.get("type");
-        switch (type != null && type.isString() ? type.asString() : "") {
+        String type = UntrustedJson.stringOrNull(message, "type");
+        switch (type == null ? "" : type) {
             case "metric" -> metric(connection, message);
             case "metrics" -> batch(connection, message);
             case "register" -> register(connection, message);
@@ -121,12 +121,11 @@ final class System2Handler implements WebSocketHandler {
 
     private void register(WebSocketConnection connection, JsonObject message) {
         List<FieldError> errors = new ArrayList<>();
-        JsonValue role = message.get("role");
         JsonValue serverId = message.get("serverId");
         if (serverId != null && !serverId.isNull() && !serverId.isString()) {
             errors.add(new FieldError("serverId", "must be a string or null"));
         }
-        Peer.Role peerRole = Peer.Role.fromWire(role != null && role.isString() ? role.asString() : null);
+        Peer.Role peerRole = Peer.Role.fromWire(UntrustedJson.stringOrNull(message, "role"));
         Peer.Tick tick = peerRole == Peer.Role.DASHBOARD ? tick(message, errors) : null;
         if (!errors.isEmpty()) {
             reject(connection, System2Messages.error(System2Messages.INVALID_REGISTER, errors));
