@@ -1,7 +1,10 @@
 package analytics.config;
 
 import analytics.log.Log;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The life of every server program: load the configuration, start, run until Ctrl-C
@@ -10,9 +13,17 @@ import java.util.concurrent.CountDownLatch;
  *
  * Pattern: one entry-point template, so every *Main is three lines and behaves alike.
  * Lesson:  lessons/02-configuration-and-logging.md
- * Threads: main waits; the JVM's shutdown hook thread stops the program.
+ * Threads: main starts the program, then waits; the JVM's shutdown hook thread stops it.
  */
 public final class Startup {
+
+    /**
+     * The system property (-Danalytics.supervisor.pid=...) the demo supervisor (make run)
+     * gives every program it starts: its own process id. A program that has it stops when
+     * that process is gone, so even a supervisor killed with SIGKILL orphans no JVM. A
+     * property, not an environment variable: it links two processes, it is not a setting.
+     */
+    public static final String SUPERVISOR_PID = "analytics.supervisor.pid";
 
     /** Starts a program from its configuration; the returned handle stops it. */
     @FunctionalInterface
@@ -25,41 +36,77 @@ public final class Startup {
 
     public static void run(String name, Program program) {
         Config config;
-        AutoCloseable running;
         try {
             config = Config.load();
-            Log.setThreshold(config.logLevel());
-            running = program.start(config);
+        } catch (ConfigException e) {
+            System.err.println(name + ": " + e.getMessage());
+            System.exit(ConfigMain.EXIT_BAD_CONFIG);
+            return;
+        }
+        Log.setThreshold(config.logLevel());
+        Log log = Log.get(name);
+        // The hook is in place before the program opens its first port: a supervisor that
+        // sees the port answer and sends SIGTERM at once must still get a graceful stop.
+        AtomicReference<AutoCloseable> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shutDown(running.get(), config.shutdownTimeout(), log);
+            stopped.countDown();
+        }, name + "-shutdown"));
+        try {
+            running.set(program.start(config));
         } catch (ConfigException e) {
             System.err.println(name + ": " + e.getMessage());
             System.exit(ConfigMain.EXIT_BAD_CONFIG);
             return;
         } catch (Exception e) {
-            Log.get(name).error("could not start", e);
+            log.error("could not start", e);
             System.exit(1);
             return;
         }
-        Log log = Log.get(name);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            log.info("shutting down", "budgetMs", config.shutdownTimeout().toMillis());
-            Thread closer = Thread.ofPlatform().daemon().start(() -> closeQuietly(running, log));
-            try {
-                closer.join(config.shutdownTimeout());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (closer.isAlive()) {
-                log.warn("shutdown budget exceeded; exiting anyway");
-            }
-            stopped.countDown();
-        }, name + "-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stopWithSupervisor(log);
+        // The servers run on virtual threads, which do not keep a JVM alive: main does.
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Closes the program within its budget; runs on the JVM's shutdown hook thread. */
+    private static void shutDown(AutoCloseable running, Duration budget, Log log) {
+        if (running == null) {
+            return; // stopped while starting (or a start that failed): nothing to close
+        }
+        log.info("shutting down", "budgetMs", budget.toMillis());
+        Thread closer = Thread.ofPlatform().daemon().start(() -> closeQuietly(running, log));
+        try {
+            closer.join(budget);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            log.warn("shutdown budget exceeded; exiting anyway");
+        }
+    }
+
+    /**
+     * When started by the demo supervisor, exit (running the shutdown hooks) once it is
+     * gone. ProcessHandle.onExit works for any process, not only our children: the JDK
+     * polls it. Outside the demo this does nothing.
+     */
+    public static void stopWithSupervisor(Log log) {
+        String pid = System.getProperty(SUPERVISOR_PID);
+        if (pid == null || pid.isBlank()) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(pid.strip()))
+                .map(ProcessHandle::onExit)
+                .orElse(CompletableFuture.completedFuture(null))
+                .thenRun(() -> {
+                    log.warn("the demo supervisor is gone; stopping", "supervisorPid", pid);
+                    System.exit(0);
+                });
     }
 
     private static void closeQuietly(AutoCloseable running, Log log) {

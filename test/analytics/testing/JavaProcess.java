@@ -1,0 +1,96 @@
+package analytics.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A program of this project started in a JVM of its own, as a user would start it: same
+ * java, same class path, chosen environment and working directory, output in a file.
+ * Tests of whole processes (supervision, signals, kill -9) need a real process to kill.
+ *
+ * Pattern: test fixture around a real child process, with signals sent by `kill`.
+ * Lesson:  lessons/16-one-command-demo.md
+ * Threads: the test's own.
+ */
+public final class JavaProcess implements AutoCloseable {
+
+    /**
+     * A process started with SIGINT ignored (a CI job started in the background) passes that
+     * on to its children, and a JVM keeps an inherited "ignore". This one-line exec wrapper
+     * restores the default, so a test of Ctrl-C tests the program, not how CI was started.
+     */
+    private static final List<String> RESTORE_SIGINT = List.of("python3", "-c",
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                    + "os.execv(sys.argv[1], sys.argv[1:])");
+
+    private final Process process;
+    private final Path output;
+
+    private JavaProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /**
+     * Starts {@code mainClass} with the variables of {@code environment} added to ours and
+     * the given JVM options ("-Dname=value").
+     */
+    public static JavaProcess start(String mainClass, Map<String, String> environment, Path workingDirectory,
+                                    String... jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(RESTORE_SIGINT);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        Path output = workingDirectory.resolve(mainClass + ".out");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return new JavaProcess(builder.start(), output);
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    /** Everything the program printed so far (stdout and stderr). */
+    public String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "(cannot read " + output + ": " + e + ")";
+        }
+    }
+
+    /** Sends a signal by name ("INT", "TERM", "KILL") to this process only. */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** The exit status, or fails the test when the program is still running after the deadline. */
+    public int awaitExit(Duration deadline) throws InterruptedException {
+        if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + deadline.toSeconds() + " s; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the program and every process it started, whatever state the test left them in. */
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        // Waiting without throwing InterruptedException: close() runs in finally blocks.
+        process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(timeout -> process).join();
+    }
+}
