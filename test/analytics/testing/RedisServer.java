@@ -1,16 +1,14 @@
 package analytics.testing;
 
+import analytics.demo.PrivateRedis;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A real redis-server for tests: private (started on a free loopback port, no
@@ -48,7 +46,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** A fresh redis-server of our own; tests that stop and restart Redis use this one. */
     public static RedisServer startPrivate() {
-        String executable = findExecutable();
+        Path executable = findExecutable();
         Path directory;
         try {
             directory = Files.createTempDirectory("redis-test-");
@@ -57,7 +55,7 @@ public final class RedisServer implements AutoCloseable {
         }
         // A free port can be taken between our probe and redis's bind: try a few.
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
+            int port = FreePorts.any();
             RedisServer server = launch(executable, port, directory);
             if (server != null) {
                 return server;
@@ -86,29 +84,22 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    private static RedisServer launch(String executable, int port, Path directory) {
+    private static RedisServer launch(Path executable, int port, Path directory) {
         Process process;
         try {
-            process = new ProcessBuilder(executable,
-                    "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", directory.toString(),
-                    "--logfile", directory.resolve("redis.log").toString())
+            process = new ProcessBuilder(PrivateRedis.command(executable, port, directory))
                     .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("redis.out").toFile())
+                    .redirectOutput(directory.resolve("redis.log").toFile())
                     .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + executable, e);
         }
-        RedisServer server = new RedisServer("127.0.0.1", port, process, directory);
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (process.isAlive() && System.currentTimeMillis() < deadline) {
-            try (Jedis jedis = server.jedis()) {
-                if ("PONG".equals(jedis.ping())) {
-                    return server;
-                }
-            } catch (JedisException notYet) {
-                sleep(20);
+            if (PrivateRedis.answersPing("127.0.0.1", port)) {
+                return new RedisServer("127.0.0.1", port, process, directory);
             }
+            sleep(20);
         }
         process.destroyForcibly();
         return null;
@@ -152,24 +143,11 @@ public final class RedisServer implements AutoCloseable {
         return process == null || process.isAlive();
     }
 
-    private static String findExecutable() {
-        for (String dir : List.of("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/usr/sbin")) {
-            Path candidate = Path.of(dir, "redis-server");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IllegalStateException("redis-server is not installed: 'make test' installs it "
-                + "when run as root, or install it yourself (apt-get install redis-server), "
-                + "or set REDIS_URL=redis://host:port to use a running one");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
+    private static Path findExecutable() {
+        return PrivateRedis.findExecutable().orElseThrow(() -> new IllegalStateException(
+                "redis-server is not installed: 'make test' installs it when run as root, or "
+                + "install it yourself (apt-get install redis-server), or set "
+                + "REDIS_URL=redis://host:port to use a running one"));
     }
 
     private static void sleep(long millis) {
