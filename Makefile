@@ -22,8 +22,9 @@ clean: ## delete build/ (keeps the downloaded jars in lib/)
 config: ## print every setting with the value in effect (.env and environment)
 	@./build.sh run analytics.config.ConfigMain
 
-run: ## (not built yet) the whole demo: Redis, both systems, senders, dashboard
-	@scripts/not-built-yet.sh run "the whole demo arrives with issue 5 (after Systems 1 and 2)"
+run: ## the whole demo: private Redis, both systems, fake senders, dashboard; Ctrl-C stops all
+	@scripts/ensure-tools.sh redis
+	@./build.sh run analytics.demo.DemoMain
 
 run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|worker|broadcaster runs one part
 	@case "$(ROLE)" in \

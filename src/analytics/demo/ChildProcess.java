@@ -1,0 +1,125 @@
+package analytics.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One program the demo runs: its command line, its log file, how to tell it is ready,
+ * and how to stop it - politely first (SIGTERM, so its shutdown hook closes sockets with
+ * 1001 and flushes), then by force when it overstays its grace period.
+ *
+ * Pattern: a supervised child process - start, readiness probe, graceful stop, kill.
+ * Lesson:  lessons/16-one-command-demo.md
+ * Threads: started and stopped by the Supervisor; onExit() completes on a JDK thread.
+ */
+final class ChildProcess {
+
+    private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path log;
+    private final BooleanSupplier ready;
+    private Process process;
+
+    /**
+     * @param environment variables added to (or replacing) the demo's own environment
+     * @param ready       a probe that answers true once the program serves requests
+     */
+    ChildProcess(String name, List<String> command, Map<String, String> environment,
+                 Path log, BooleanSupplier ready) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+        this.ready = ready;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Starts the program with its output (stdout and stderr) going to its log file. */
+    void start() throws IOException {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile()); // truncates: each run starts a fresh log
+        builder.environment().putAll(environment);
+        process = builder.start();
+    }
+
+    /**
+     * Waits until the readiness probe answers true. Fails at once when the program exits
+     * first (a busy port, a bad setting), with the last line it logged: that line is
+     * the reason, and the user should not have to open the log to find it.
+     */
+    void awaitReady(Duration timeout) throws DemoException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new DemoException(name + " exited with status " + process.exitValue()
+                        + ": " + lastLogLine());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DemoException(name + " was not ready within " + timeout.toSeconds()
+                        + " s; see " + log);
+            }
+            Thread.sleep(PROBE_INTERVAL);
+        }
+    }
+
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Asks the program to stop (SIGTERM); the Supervisor signals a whole layer at once. */
+    void requestStop() {
+        if (isAlive()) {
+            process.destroy();
+        }
+    }
+
+    /** Waits for the program to end; kills it (SIGKILL) if it is still running after grace. */
+    void awaitStop(Duration grace) throws InterruptedException {
+        if (process == null || process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /** The last non-blank line of the log, the likeliest place for the reason it stopped. */
+    String lastLogLine() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip();
+                }
+            }
+            return "(nothing logged; see " + log + ")";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+}

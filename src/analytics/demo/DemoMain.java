@@ -1,0 +1,88 @@
+package analytics.demo;
+
+import analytics.config.Config;
+import analytics.config.ConfigException;
+import analytics.config.ConfigMain;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code make run}: the whole classroom demo from one command - a private Redis, System 1,
+ * System 2, the dashboard page, and fake servers feeding both systems - each program in its
+ * own process with its own log under run/, all stopped by one Ctrl-C.
+ *
+ * Pattern: one command that assembles the system from its parts (the parts stay runnable
+ *          alone: make run-system1, make run-system2, make dashboard, make senders).
+ * Lesson:  lessons/16-one-command-demo.md
+ * Threads: main starts and then waits; the shutdown hook (Ctrl-C, SIGTERM) stops everything.
+ */
+public final class DemoMain {
+
+    /** Where the logs and Redis's working directory go; git-ignored. */
+    static final Path RUN_DIR = Path.of("run");
+    /** Each program's JVM gets this long to bind its ports and report ready. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private DemoMain() {
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = Config.load();
+        } catch (ConfigException e) {
+            System.err.println("make run: " + e.getMessage());
+            System.exit(ConfigMain.EXIT_BAD_CONFIG);
+            return;
+        }
+        Path redisExecutable = PrivateRedis.findExecutable().orElse(null);
+        if (redisExecutable == null) {
+            System.err.println("make run: redis-server is not installed; install it "
+                    + "(sudo apt-get install redis-server, or brew install redis) and run again");
+            System.exit(1);
+            return;
+        }
+        int redisPort = freeOr(config.redis().port());
+        // Each program's own shutdown takes up to SHUTDOWN_TIMEOUT_MS; then it is killed.
+        Supervisor supervisor = new Supervisor(READY_TIMEOUT, config.shutdownTimeout().plusSeconds(2));
+        Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "demo-shutdown"));
+        try {
+            System.out.println("make run: starting Redis, System 1, System 2, the dashboard and the senders ...");
+            DemoPlan plan = new DemoPlan(config, redisExecutable, redisPort, RUN_DIR);
+            Files.createDirectories(plan.redisDirectory());
+            for (List<ChildProcess> layer : plan.layers()) {
+                supervisor.startLayer(layer);
+            }
+            System.out.println(plan.banner());
+            String reason = supervisor.unexpectedExit().join();
+            System.err.println("make run: " + reason + "; stopping the demo");
+        } catch (DemoException | IOException e) {
+            System.err.println("make run: " + e.getMessage() + "; stopping the demo");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        supervisor.close();
+        System.exit(1);
+    }
+
+    /**
+     * The configured Redis port when nothing listens there, else any free one: a Redis the
+     * machine already runs on 6379 is not ours to use or to stop.
+     */
+    private static int freeOr(int preferred) {
+        try (ServerSocket probe = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException inUse) {
+            try (ServerSocket any = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return any.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException("no free loopback port for Redis", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package analytics.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analytics.testing.Await;
+import analytics.testing.FreePorts;
+import analytics.testing.JavaProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * `make run` as a whole process tree: the supervisor really starts Redis, both systems, the
+ * dashboard and two senders; data flows end to end; and one SIGINT to the supervisor alone
+ * leaves no process of the demo behind.
+ */
+class DemoSupervisionTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int SERVERS = 5;
+
+    /** Every port on a free number, so the test never meets a demo someone else runs. */
+    private static Map<String, String> demoEnvironment(int redisPort) {
+        Map<String, String> environment = new HashMap<>();
+        for (String port : List.of("SYSTEM1_HTTP_PORT", "SYSTEM1_HTTP2_PORT", "SYSTEM1_WS_PORT",
+                "SYSTEM2_WS_PORT", "DASHBOARD_PORT")) {
+            environment.put(port, String.valueOf(FreePorts.any()));
+        }
+        environment.put("SYSTEM1_REDIS_PORT", String.valueOf(redisPort));
+        environment.put("FAKE_SERVER_COUNT", String.valueOf(SERVERS));
+        environment.put("FAKE_SERVER_INTERVAL_MS", "200");
+        environment.put("SHUTDOWN_TIMEOUT_MS", "3000");
+        return environment;
+    }
+
+    private static int get(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static long serversInRedis(int port) {
+        try (Jedis jedis = new Jedis("127.0.0.1", port, 1_000)) {
+            return jedis.scard("metrics:servers");
+        }
+    }
+
+    /** Every process the demo started before it exited, including those that lived briefly. */
+    private static Set<ProcessHandle> everyChildUntilExit(JavaProcess demo) throws InterruptedException {
+        Set<ProcessHandle> seen = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (demo.handle().isAlive() && System.nanoTime() < deadline) {
+            demo.handle().descendants().forEach(seen::add);
+            Thread.sleep(10);
+        }
+        return seen;
+    }
+
+    @Test
+    void startsTheWholeDemoAndOneSigintStopsEveryProcess(@TempDir Path dir) throws Exception {
+        int redisPort = FreePorts.any();
+        Map<String, String> environment = demoEnvironment(redisPort);
+        try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir)) {
+            Await.until("the demo's banner", Duration.ofSeconds(60),
+                    () -> demo.output().contains("Ctrl-C stops everything"));
+            List<ProcessHandle> started = demo.handle().descendants().toList();
+            assertEquals(6, started.size(), "redis + system1 + system2 + dashboard + 2 senders: " + started);
+
+            int dashboard = Integer.parseInt(environment.get("DASHBOARD_PORT"));
+            assertEquals(200, get("http://127.0.0.1:" + dashboard + "/config.json"));
+            Await.until("every fake server's metric went through System 1 into Redis",
+                    Duration.ofSeconds(20), () -> serversInRedis(redisPort) == SERVERS);
+            assertTrue(Files.size(dir.resolve("run/system2.log")) > 0, "each program logs to its own file");
+
+            demo.signal("INT");
+
+            assertEquals(130, demo.awaitExit(Duration.ofSeconds(40)), demo.output());
+            for (ProcessHandle child : started) {
+                assertTrue(child.onExit().isDone() || !child.isAlive(),
+                        "left running after SIGINT: " + child.info().commandLine().orElse("pid " + child.pid()));
+            }
+        }
+    }
+
+    @Test
+    void aBusyPortStopsTheDemoWithOneLineAndLeavesNothingRunning(@TempDir Path dir) throws Exception {
+        Map<String, String> environment = demoEnvironment(FreePorts.any());
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            environment.put("SYSTEM2_WS_PORT", String.valueOf(taken.getLocalPort()));
+            try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir)) {
+                Set<ProcessHandle> started = everyChildUntilExit(demo);
+
+                assertEquals(1, demo.awaitExit(Duration.ofSeconds(40)));
+                assertTrue(demo.output().contains("system2 exited with status 78: system2: SYSTEM2_WS_PORT "
+                        + taken.getLocalPort() + " is already in use"), demo.output());
+                assertTrue(started.size() >= 3, "Redis and the second layer were started: " + started);
+                for (ProcessHandle child : started) {
+                    assertTrue(!child.isAlive(), "left running: " + child.info().commandLine().orElse(""));
+                }
+            }
+        }
+    }
+}
