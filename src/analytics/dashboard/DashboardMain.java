@@ -7,6 +7,7 @@ import analytics.config.Startup;
  *
  * Pattern: a three-line entry point; Startup does the rest.
  * Lesson:  lessons/15-the-dashboard-page.md
+ * Threads: main waits in Startup; its shutdown hook closes the server.
  */
 public final class DashboardMain {
 

@@ -60,7 +60,8 @@ class DashboardBrowserTest {
             producer.send(system2Metric("server-a"));
             assertEquals("metric.ack", producer.next().getString("type", ""));
             checkThePage(browser, "http://127.0.0.1:" + dashboard.port() + "/?system=system2",
-                    List.of("server-a", "server-b", "server-c"), serverId -> producer.send(system2Metric(serverId)));
+                    List.of("server-a", "server-b", "server-c"),
+                    serverId -> producer.send(system2Metric(serverId)));
         }
     }
 

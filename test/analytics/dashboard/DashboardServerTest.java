@@ -50,7 +50,12 @@ class DashboardServerTest {
 
     private HttpResponse<byte[]> send(String method, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name));
     }
 
     /** One request written byte for byte, so no client library tidies the path or the Host. */
@@ -69,10 +74,10 @@ class DashboardServerTest {
     void servesTheIndexAsHtmlWithItsSecurityHeaders() throws Exception {
         HttpResponse<byte[]> index = send("GET", "/");
         assertEquals(200, index.statusCode());
-        assertEquals("text/html; charset=utf-8", index.headers().firstValue("Content-Type").orElseThrow());
-        assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElseThrow());
-        assertEquals("no-cache", index.headers().firstValue("Cache-Control").orElseThrow());
-        assertTrue(index.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'self'"));
+        assertEquals("text/html; charset=utf-8", header(index, "Content-Type"));
+        assertEquals("nosniff", header(index, "X-Content-Type-Options"));
+        assertEquals("no-cache", header(index, "Cache-Control"));
+        assertTrue(header(index, "Content-Security-Policy").contains("default-src 'self'"));
         assertArrayEquals(Files.readAllBytes(ROOT.resolve("dashboard/index.html")), index.body());
     }
 
@@ -80,9 +85,9 @@ class DashboardServerTest {
     void servesScriptsAndStylesWithTheirTypes() throws Exception {
         HttpResponse<byte[]> app = send("GET", "/app.js");
         assertEquals(200, app.statusCode());
-        assertEquals("text/javascript; charset=utf-8", app.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("text/javascript; charset=utf-8", header(app, "Content-Type"));
         assertArrayEquals(Files.readAllBytes(ROOT.resolve("dashboard/app.js")), app.body());
-        assertEquals("text/css; charset=utf-8", send("GET", "/style.css").headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("text/css; charset=utf-8", header(send("GET", "/style.css"), "Content-Type"));
     }
 
     @Test
@@ -96,7 +101,7 @@ class DashboardServerTest {
     void servesChartJsExactlyAsPinnedInTheLock() throws Exception {
         HttpResponse<byte[]> chart = send("GET", "/vendor/chart.umd.js");
         assertEquals(200, chart.statusCode());
-        assertEquals("text/javascript; charset=utf-8", chart.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("text/javascript; charset=utf-8", header(chart, "Content-Type"));
         String pinned = Files.readAllLines(ROOT.resolve("scripts/dependencies.lock")).stream()
                 .filter(line -> line.startsWith("npm:chart.js:"))
                 .map(line -> line.split("\\s+")[1])
@@ -109,12 +114,13 @@ class DashboardServerTest {
     void configJsonNamesEachSystemsPortsOnTheHostTheBrowserUsed() throws Exception {
         HttpResponse<byte[]> config = send("GET", "/config.json");
         assertEquals(200, config.statusCode());
-        assertEquals("no-store", config.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("no-store", header(config, "Cache-Control"));
         String host = "127.0.0.1"; // java.net.http sends Host: 127.0.0.1:<port>
         assertEquals(Json.parse("{\"system1\":{\"wsUrl\":\"ws://" + host + ":5002\","
                         + "\"statsUrl\":\"http://" + host + ":5000/stats\","
                         + "\"broadcasterStatsUrl\":\"http://" + host + ":5002/stats\"},"
-                        + "\"system2\":{\"wsUrl\":\"ws://" + host + ":5100\",\"statsUrl\":\"http://" + host + ":5100/stats\"}}"),
+                        + "\"system2\":{\"wsUrl\":\"ws://" + host + ":5100\","
+                        + "\"statsUrl\":\"http://" + host + ":5100/stats\"}}"),
                 Json.parse(new String(config.body(), StandardCharsets.UTF_8)));
     }
 
@@ -141,7 +147,7 @@ class DashboardServerTest {
     void refusesEveryOtherMethodWith405() throws Exception {
         HttpResponse<byte[]> post = send("POST", "/");
         assertEquals(405, post.statusCode());
-        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElseThrow());
+        assertEquals("GET, HEAD", header(post, "Allow"));
         assertEquals(405, send("DELETE", "/app.js").statusCode());
     }
 }

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -107,7 +109,8 @@ public final class HeadlessChromium implements AutoCloseable {
     /** The DevTools endpoint of the one page (tab) the browser opened. */
     private static String pageWebSocketUrl(int port) throws IOException, InterruptedException {
         HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/json/list")).build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                HttpResponse.BodyHandlers.ofString());
         for (JsonValue target : Json.parse(list.body()).asArray()) {
             if (target.asObject().getString("type", "").equals("page")) {
                 return target.asObject().getString("webSocketDebuggerUrl", "");
@@ -190,13 +193,19 @@ public final class HeadlessChromium implements AutoCloseable {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         children.forEach(ProcessHandle::destroy);
+        awaitExit(process.toHandle());
+        children.forEach(HeadlessChromium::awaitExit); // none outlives the test that started it
+    }
+
+    private static void awaitExit(ProcessHandle process) {
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
+            process.onExit().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 }
