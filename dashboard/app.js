@@ -1,5 +1,6 @@
 // The dashboard page: connects to System 1 or System 2, discovers servers from the data,
-// keeps the last minute of samples per server and redraws the charts a few times a second.
+// keeps the last 60 samples per server (a minute at the senders' default rate) and redraws
+// the charts a few times a second.
 //
 // Lesson: lessons/15-the-dashboard-page.md. No build step and no library but Chart.js:
 // what you read here is exactly what the browser runs.
@@ -86,13 +87,15 @@ function addSample(sample) {
   state.dirty = true;
 }
 
+/** server-2 before server-10: the order a person expects, in the filter and the legends. */
+const byServerId = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+
 /** Keeps the options sorted; textContent (never innerHTML), since ids come from producers. */
 function addServerOption(serverId) {
   const option = document.createElement('option');
   option.value = serverId;
   option.textContent = serverId;
-  const after = [...filterElement.options].slice(1)
-    .find((o) => o.value.localeCompare(serverId, undefined, { numeric: true }) > 0);
+  const after = [...filterElement.options].slice(1).find((o) => byServerId(o.value, serverId) > 0);
   filterElement.insertBefore(option, after || null);
 }
 
@@ -216,8 +219,9 @@ function makeChart(spec) {
       elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
       scales: {
         // A linear axis of epoch milliseconds: the time axis would need a date adapter.
+        // An empty chart's axis runs from 0 to 1: no time worth printing there.
         x: { type: 'linear', ticks: { maxTicksLimit: 6,
-          callback: (value) => new Date(value).toLocaleTimeString() } },
+          callback: (value) => (value > 1 ? new Date(value).toLocaleTimeString() : '') } },
         y: { min: 0, max: spec.max },
       },
       plugins: { legend: { labels: { boxWidth: 12 } } },
@@ -229,12 +233,13 @@ function render() {
   emptyState.hidden = series.size > 0;
   if (!state.dirty) return;
   state.dirty = false;
-  const shown = state.filter ? [state.filter] : [...series.keys()];
+  const shown = state.filter ? [state.filter] : [...series.keys()].sort(byServerId);
   for (const { chart, gauges } of charts) {
     chart.data.datasets = shown.filter((id) => series.has(id)).flatMap((id) => gauges.map((gauge) => ({
       label: gauges.length > 1 ? `${id} ${gauge === 'networkIn' ? 'in' : 'out'}` : id,
       data: series.get(id).points[gauge].slice(),  // a copy: Chart.js keeps the array
       borderColor: series.get(id).color,
+      backgroundColor: series.get(id).color,  // the legend's swatch
       borderDash: gauge === 'networkOut' ? [4, 3] : [],
     })));
     chart.update('none');
@@ -256,8 +261,13 @@ const STAT_PATHS = {
   },
 };
 
+/** Blanks the figures and hides those the chosen system does not report (lag: System 1). */
 function resetStats() {
-  document.querySelectorAll('#stats dd').forEach((dd) => { dd.textContent = '—'; });
+  const reported = Object.values(STAT_PATHS[state.system]).flatMap(Object.keys);
+  document.querySelectorAll('#stats dd').forEach((dd) => {
+    dd.textContent = '—';
+    dd.parentElement.hidden = !reported.includes(dd.dataset.stat);
+  });
 }
 
 async function pollStats() {
@@ -301,6 +311,7 @@ async function start() {
   setInterval(render, RENDER_INTERVAL_MS);
   setInterval(pollStats, STATS_INTERVAL_MS);
   setInterval(() => send({ type: 'snapshot.request' }), DISCOVERY_INTERVAL_MS);
+  resetStats();
   connect();
   pollStats();
 }
