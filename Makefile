@@ -41,8 +41,8 @@ run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory 
 senders: ## (not built yet) fake metric servers, MODE=http|h2|ws
 	@scripts/not-built-yet.sh senders "the fake metric servers arrive with issue 5"
 
-dashboard: ## (not built yet) serve the dashboard page on DASHBOARD_PORT
-	@scripts/not-built-yet.sh dashboard "the dashboard page arrives with issue 5"
+dashboard: ## the dashboard page on DASHBOARD_PORT (8080); it connects to System 1 or 2
+	@./build.sh run analytics.dashboard.DashboardMain
 
 loadtest: ## (not built yet) the load driver and its CSV comparison
 	@scripts/not-built-yet.sh loadtest "the load driver has no issue yet"

@@ -5,7 +5,7 @@
 #   ./build.sh test [SELECTORS]  compile src/ and test/, run JUnit (all tests, or e.g.
 #                           --select-class NAME), print "N passed, N failed"
 #   ./build.sh run CLASS [ARGS]   compile src/, then run CLASS's main on the project classpath
-#   ./build.sh deps         only fetch and verify the jars in scripts/dependencies.lock
+#   ./build.sh deps         only fetch and verify the jars (and Chart.js) in scripts/dependencies.lock
 #   ./build.sh java-home    print the JDK 21+ this script found
 #
 # Why no Maven or Gradle: the project is small and a student should be able to read
@@ -20,6 +20,7 @@ BUILD="$ROOT/build"
 MAIN_OUT="$BUILD/classes/main"
 TEST_OUT="$BUILD/classes/test"
 MAVEN_CENTRAL="${MAVEN_CENTRAL:-https://repo.maven.apache.org/maven2}"
+NPM_REGISTRY="${NPM_REGISTRY:-https://registry.npmjs.org}"
 REQUIRED_JAVA=21
 
 die() { echo "build.sh: $*" >&2; exit 1; }
@@ -58,8 +59,8 @@ JAVA="$JDK/bin/java"
 JAVAC="$JDK/bin/javac"
 
 # --- 2. Fetch the pinned jars ----------------------------------------------------------
-# Each line of the lock file: group:artifact:version sha256 (run|test).
-lock_entries() { grep -v -E '^\s*(#|$)' "$LOCK"; }
+# Each jar line of the lock file: group:artifact:version sha256 (run|test).
+lock_entries() { grep -v -E '^\s*(#|$)|^npm:' "$LOCK"; }
 jar_name() { local g a v; IFS=: read -r g a v <<<"$1"; echo "$a-$v.jar"; }
 jar_url() { local g a v; IFS=: read -r g a v <<<"$1"; echo "$MAVEN_CENTRAL/${g//.//}/$a/$v/$a-$v.jar"; }
 sha256_of() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
@@ -117,6 +118,28 @@ ensure_deps() {
     done < <(lock_entries)
 }
 
+# --- 2b. Fetch the pinned browser files ------------------------------------------------
+# Each npm line of the lock file: npm:package:version:path-in-package sha256 dashboard.
+# The file is taken out of the package's tarball and kept in lib/ under its own name
+# (lib/chart.umd.js), where the dashboard server looks for it. Its SHA-256 is checked
+# before it reaches lib/, so lib/ only ever holds a verified copy.
+ensure_npm_files() {
+    local entry sum scope name version path
+    while read -r entry sum scope; do
+        IFS=: read -r _ name version path <<<"$entry"
+        local target="$LIB/$(basename "$path")" tmp="$BUILD/fetch/npm-$name"
+        [ -f "$target" ] && [ "$(sha256_of "$target")" = "$sum" ] && continue
+        echo "build.sh: fetching $path of $name $version into $LIB/ ..." >&2
+        rm -rf "$tmp"; mkdir -p "$tmp" "$LIB"
+        curl -fsSL --retry 2 -o "$tmp/package.tgz" "$NPM_REGISTRY/$name/-/$name-$version.tgz" \
+            && tar -xzf "$tmp/package.tgz" -C "$tmp" "package/$path" \
+            || die "could not fetch $name $version from $NPM_REGISTRY (no network, or no curl)"
+        [ "$(sha256_of "$tmp/package/$path")" = "$sum" ] \
+            || die "$name $version $path: SHA-256 differs from $LOCK; not installed"
+        mv "$tmp/package/$path" "$target"
+    done < <(grep -E '^npm:' "$LOCK" || true)
+}
+
 classpath_of() {  # classpath_of run|test: the jars of that scope, ':'-separated
     local coord sum scope out=""
     while read -r coord sum scope; do
@@ -161,6 +184,7 @@ with_build_lock() {
 
 compile_main() {
     ensure_deps
+    ensure_npm_files
     with_build_lock compile_main_locked
 }
 
@@ -225,7 +249,7 @@ run_tests() {
 cmd="${1:-build}"; shift || true
 case "$cmd" in
     build)     compile_main ;;
-    deps)      ensure_deps ;;
+    deps)      ensure_deps; ensure_npm_files ;;
     test)      run_tests "$@" ;;
     run)       [ $# -ge 1 ] || die "usage: ./build.sh run MAIN_CLASS [ARGS]"
                compile_main

@@ -1,0 +1,62 @@
+package analytics.dashboard;
+
+import analytics.config.Config;
+import analytics.http.Http1Server;
+import analytics.log.Log;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Serves the dashboard page on DASHBOARD_PORT: the files of dashboard/, Chart.js from
+ * lib/, and /config.json built from the same configuration the systems read.
+ *
+ * Pattern: composition root - the JDK HTTP server adapter, reused, around a static handler.
+ * Lesson:  lessons/15-the-dashboard-page.md
+ * Not here: anything the page does; this server never talks to the systems itself.
+ * Threads: start and close from one thread; requests run on virtual threads.
+ */
+public final class DashboardServer implements AutoCloseable {
+
+    /** The page sends no bodies: a request that has one is refused unread (405 or 400). */
+    private static final int MAX_BODY_BYTES = 0;
+
+    private static final Log LOG = Log.get(DashboardServer.class);
+
+    private final Http1Server http;
+
+    private DashboardServer(Http1Server http) {
+        this.http = http;
+    }
+
+    /** Serves from the project root in the working directory, as {@code make dashboard} runs it. */
+    public static DashboardServer start(Config config) throws IOException {
+        return start(config, Path.of(""));
+    }
+
+    /**
+     * @param projectRoot the folder holding dashboard/ and lib/ (tests pass the checkout's)
+     * @throws analytics.config.ConfigException when DASHBOARD_PORT is already in use
+     */
+    public static DashboardServer start(Config config, Path projectRoot) throws IOException {
+        Path pages = projectRoot.resolve("dashboard");
+        Path chartJs = projectRoot.resolve("lib").resolve(DashboardHandler.CHART_JS_FILE);
+        if (!Files.isDirectory(pages)) {
+            throw new IOException("no dashboard/ folder under " + projectRoot.toAbsolutePath());
+        }
+        DashboardHandler handler = new DashboardHandler(new StaticFiles(pages), chartJs, new ConfigJson(config));
+        Http1Server http = Http1Server.start(config.bindHost(), config.dashboardPort(), "DASHBOARD_PORT",
+                MAX_BODY_BYTES, handler);
+        LOG.info("dashboard ready", "url", "http://" + config.bindHost() + ":" + http.port() + "/");
+        return new DashboardServer(http);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

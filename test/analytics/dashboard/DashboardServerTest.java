@@ -1,0 +1,153 @@
+package analytics.dashboard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analytics.config.Config;
+import analytics.log.Log;
+import com.eclipsesource.json.Json;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The dashboard's file server over real HTTP: java.net.http, and raw bytes where it normalises. */
+class DashboardServerTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("project.root", "."));
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private DashboardServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        Log.setThreshold(Log.Level.WARN);
+        server = DashboardServer.start(Config.from(Map.of("DASHBOARD_PORT", "0",
+                "SYSTEM1_HTTP_PORT", "5000", "SYSTEM1_WS_PORT", "5002", "SYSTEM2_WS_PORT", "5100")), ROOT);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<byte[]> send(String method, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name));
+    }
+
+    /** One request written byte for byte, so no client library tidies the path or the Host. */
+    private String raw(String target, String host) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void servesTheIndexAsHtmlWithItsSecurityHeaders() throws Exception {
+        HttpResponse<byte[]> index = send("GET", "/");
+        assertEquals(200, index.statusCode());
+        assertEquals("text/html; charset=utf-8", header(index, "Content-Type"));
+        assertEquals("nosniff", header(index, "X-Content-Type-Options"));
+        assertEquals("no-cache", header(index, "Cache-Control"));
+        assertTrue(header(index, "Content-Security-Policy").contains("default-src 'self'"));
+        assertArrayEquals(Files.readAllBytes(ROOT.resolve("dashboard/index.html")), index.body());
+    }
+
+    @Test
+    void servesScriptsAndStylesWithTheirTypes() throws Exception {
+        HttpResponse<byte[]> app = send("GET", "/app.js");
+        assertEquals(200, app.statusCode());
+        assertEquals("text/javascript; charset=utf-8", header(app, "Content-Type"));
+        assertArrayEquals(Files.readAllBytes(ROOT.resolve("dashboard/app.js")), app.body());
+        assertEquals("text/css; charset=utf-8", header(send("GET", "/style.css"), "Content-Type"));
+    }
+
+    @Test
+    void headAnswersWithoutABody() throws Exception {
+        HttpResponse<byte[]> head = send("HEAD", "/app.js");
+        assertEquals(200, head.statusCode());
+        assertEquals(0, head.body().length);
+    }
+
+    @Test
+    void servesChartJsExactlyAsPinnedInTheLock() throws Exception {
+        HttpResponse<byte[]> chart = send("GET", "/vendor/chart.umd.js");
+        assertEquals(200, chart.statusCode());
+        assertEquals("text/javascript; charset=utf-8", header(chart, "Content-Type"));
+        String pinned = Files.readAllLines(ROOT.resolve("scripts/dependencies.lock")).stream()
+                .filter(line -> line.startsWith("npm:chart.js:"))
+                .map(line -> line.split("\\s+")[1])
+                .findFirst().orElseThrow(() -> new AssertionError("no npm:chart.js line in the lock"));
+        String served = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(chart.body()));
+        assertEquals(pinned, served);
+    }
+
+    @Test
+    void configJsonNamesEachSystemsPortsOnTheHostTheBrowserUsed() throws Exception {
+        HttpResponse<byte[]> config = send("GET", "/config.json");
+        assertEquals(200, config.statusCode());
+        assertEquals("no-store", header(config, "Cache-Control"));
+        String host = "127.0.0.1"; // java.net.http sends Host: 127.0.0.1:<port>
+        assertEquals(Json.parse("{\"system1\":{\"wsUrl\":\"ws://" + host + ":5002\","
+                        + "\"statsUrl\":\"http://" + host + ":5000/stats\","
+                        + "\"broadcasterStatsUrl\":\"http://" + host + ":5002/stats\"},"
+                        + "\"system2\":{\"wsUrl\":\"ws://" + host + ":5100\","
+                        + "\"statsUrl\":\"http://" + host + ":5100/stats\"}}"),
+                Json.parse(new String(config.body(), StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void configJsonUsesTheHostHeaderAndFallsBackToLocalhost() throws Exception {
+        assertTrue(raw("/config.json", "dashboards.example:8080").contains("\"ws://dashboards.example:5100\""));
+        assertTrue(raw("/config.json", "[::1]:8080").contains("\"ws://[::1]:5100\""));
+        assertTrue(raw("/config.json", "evil\"host").contains("\"ws://localhost:5100\""));
+        assertEquals("localhost", ConfigJson.hostOf(null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/../build.sh", "/%2e%2e/build.sh", "/..%2fbuild.sh", "/%2e%2e%2fbuild.sh",
+            "/x/..%2f..%2fbuild.sh", "/..%5cbuild.sh", "//build.sh", "/.env", "/README.md",
+            "/vendor/../../build.sh", "/app.js%00.css"})
+    void refusesEveryPathThatIsNotOneOfItsFiles(String target) throws Exception {
+        String answer = raw(target, "127.0.0.1");
+        String status = answer.substring(0, answer.indexOf("\r\n"));
+        assertTrue(status.equals("HTTP/1.1 400 Bad Request") || status.equals("HTTP/1.1 404 Not Found"), status);
+        assertFalse(answer.contains("#!/usr/bin/env bash"), "the file leaked");
+    }
+
+    @Test
+    void refusesEveryOtherMethodWith405() throws Exception {
+        HttpResponse<byte[]> post = send("POST", "/");
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", header(post, "Allow"));
+        assertEquals(405, send("DELETE", "/app.js").statusCode());
+    }
+}

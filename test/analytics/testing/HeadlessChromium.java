@@ -1,0 +1,211 @@
+package analytics.testing;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A real Chromium, headless, driven over the Chrome DevTools Protocol with the JDK's own
+ * WebSocket client: open a page, evaluate JavaScript in it, collect its console errors.
+ *
+ * Pattern: test fixture around a real dependency, never a mock - the page under test runs
+ *          in the browser its users run, against servers that really listen.
+ * Lesson:  lessons/15-the-dashboard-page.md   Spec: Chrome DevTools Protocol (Runtime, Log, Page)
+ * Not here: screenshots, input events - evaluating JavaScript is enough to ask the page.
+ * Threads: one test thread; the JDK client's listener only fills a queue.
+ */
+public final class HeadlessChromium implements AutoCloseable {
+
+    /** The Debian/Ubuntu package that provides the browser; named in the failure message. */
+    public static final String INSTALL_HINT = "apt-get install -y chromium";
+    private static final List<String> BINARIES = List.of("chromium", "chromium-browser", "google-chrome");
+    private static final Duration START_DEADLINE = Duration.ofSeconds(20);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Process process;
+    private final Path profile;
+    private final JdkWebSocketClient devtools;
+    private final List<String> errors = new ArrayList<>();
+    private int nextId;
+
+    private HeadlessChromium(Process process, Path profile, JdkWebSocketClient devtools) {
+        this.process = process;
+        this.profile = profile;
+        this.devtools = devtools;
+    }
+
+    /**
+     * Starts the browser on about:blank and attaches to its page; console and log capture
+     * are on before any navigation, so nothing the page logs is missed.
+     *
+     * @throws AssertionError when no Chromium is installed - a missing browser fails the
+     *         test with the command to install it, never skips it silently
+     */
+    public static HeadlessChromium launch() throws IOException, InterruptedException {
+        String binary = BINARIES.stream().filter(HeadlessChromium::onPath).findFirst()
+                .orElseThrow(() -> new AssertionError("the dashboard's browser test needs Chromium, "
+                        + "and none of " + BINARIES + " is on the PATH: install it with '" + INSTALL_HINT + "'"));
+        Path profile = Files.createTempDirectory("dashboard-chromium");
+        // Port 0: Chromium picks a free port and writes it to DevToolsActivePort in the
+        // profile, so parallel runs never collide and no output needs parsing.
+        Process process = new ProcessBuilder(binary, "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+                "--user-data-dir=" + profile.resolve("user-data"), "about:blank")
+                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        try {
+            int port = awaitDevToolsPort(process, profile);
+            JdkWebSocketClient devtools = JdkWebSocketClient.connect(pageWebSocketUrl(port));
+            HeadlessChromium browser = new HeadlessChromium(process, profile, devtools);
+            browser.call("Runtime.enable", new JsonObject());
+            browser.call("Log.enable", new JsonObject());
+            return browser;
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            stop(process);
+            throw e;
+        }
+    }
+
+    private static boolean onPath(String name) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, name)));
+    }
+
+    private static int awaitDevToolsPort(Process process, Path profile) throws IOException, InterruptedException {
+        Path portFile = profile.resolve("user-data").resolve("DevToolsActivePort");
+        long end = System.nanoTime() + START_DEADLINE.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Chromium exited with " + process.exitValue() + ": "
+                        + Files.readString(profile.resolve("chromium.log")));
+            }
+            if (Files.exists(portFile)) {
+                List<String> lines = Files.readAllLines(portFile);
+                if (lines.size() >= 2) { // written in two steps: wait for both lines
+                    return Integer.parseInt(lines.get(0).strip());
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("Chromium did not open its DevTools port within " + START_DEADLINE);
+    }
+
+    /** The DevTools endpoint of the one page (tab) the browser opened. */
+    private static String pageWebSocketUrl(int port) throws IOException, InterruptedException {
+        HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonValue target : Json.parse(list.body()).asArray()) {
+            if (target.asObject().getString("type", "").equals("page")) {
+                return target.asObject().getString("webSocketDebuggerUrl", "");
+            }
+        }
+        throw new AssertionError("Chromium has no page target: " + list.body());
+    }
+
+    /** Loads the URL in the page; returns once the browser has started the navigation. */
+    public void navigate(String url) {
+        call("Page.navigate", new JsonObject().add("url", url));
+    }
+
+    /** The value of a JavaScript expression in the page, as JSON (null when undefined). */
+    public JsonValue evaluate(String expression) {
+        JsonObject result = call("Runtime.evaluate", new JsonObject()
+                .add("expression", expression).add("returnByValue", true)).asObject();
+        if (result.get("exceptionDetails") != null) {
+            throw new AssertionError("page threw on " + expression + ": " + result.get("exceptionDetails"));
+        }
+        JsonValue value = result.get("result").asObject().get("value");
+        return value == null ? Json.NULL : value;
+    }
+
+    /** Console errors, uncaught exceptions and error log entries (failed loads, CSP) so far. */
+    public List<String> errors() {
+        evaluate("0"); // a round trip: every event sent before it has arrived and been read
+        return List.copyOf(errors);
+    }
+
+    /** Sends one command and reads until its answer, noting the events that come between. */
+    private JsonValue call(String method, JsonObject params) {
+        int id = ++nextId;
+        devtools.send(new JsonObject().add("id", id).add("method", method).add("params", params).toString());
+        while (true) {
+            JsonObject message = devtools.next();
+            if (message.getInt("id", -1) == id) {
+                if (message.get("error") != null) {
+                    throw new AssertionError(method + " failed: " + message.get("error"));
+                }
+                return message.get("result");
+            }
+            noteIfError(message);
+        }
+    }
+
+    private void noteIfError(JsonObject event) {
+        JsonObject params = event.get("params") == null ? new JsonObject() : event.get("params").asObject();
+        switch (event.getString("method", "")) {
+            case "Runtime.consoleAPICalled" -> {
+                if (params.getString("type", "").equals("error")) {
+                    errors.add("console.error: " + params.get("args"));
+                }
+            }
+            case "Runtime.exceptionThrown" -> errors.add("exception: " + params.get("exceptionDetails"));
+            case "Log.entryAdded" -> {
+                JsonObject entry = params.get("entry").asObject();
+                if (entry.getString("level", "").equals("error")) {
+                    errors.add(entry.getString("text", "") + " " + entry.getString("url", ""));
+                }
+            }
+            default -> { } // page lifecycle, execution contexts: not our concern
+        }
+    }
+
+    /** Stops the browser this object started, and its child processes, then its profile. */
+    @Override
+    public void close() {
+        devtools.close();
+        stop(process);
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Only our own process tree: the browser's renderer and GPU children, then the browser. */
+    private static void stop(Process process) {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        children.forEach(ProcessHandle::destroy);
+        awaitExit(process.toHandle());
+        children.forEach(HeadlessChromium::awaitExit); // none outlives the test that started it
+    }
+
+    private static void awaitExit(ProcessHandle process) {
+        try {
+            process.onExit().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
