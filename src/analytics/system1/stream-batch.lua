@@ -10,7 +10,8 @@
 --                        PUBLISH, cpu, memory, disk, network in, network out
 -- Returns {applied, no longer pending, failed, first error or ""}.
 local FIELDS = 10
-local SUMS = { 'cpuSum', 'memorySum', 'diskSum', 'networkInSum', 'networkOutSum' }
+-- A row of sums, in MetricAggregates' field names: Lua's row[1..6].
+local ROW_FIELDS = { 'count', 'cpuSum', 'memorySum', 'diskSum', 'networkInSum', 'networkOutSum' }
 local n = (#ARGV - 6) / FIELDS
 
 -- Step 1, "already done?": one XPENDING for this consumer over the batch's id range. An entry
@@ -24,11 +25,13 @@ for _, p in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[5], ARGV[6], 2 
 end
 
 -- Step 2, fold: per server, the newest sample and one row of sums per hash (the running
--- totals and each minute bucket), in Lua tables - no Redis call per entry yet.
+-- totals and each minute bucket), in Lua tables - no Redis call per entry yet. This loop
+-- runs for every entry, so it parses each number once and builds no table per entry.
+local tonumber = tonumber
 local servers, names = {}, {}
-local function sums_of(hashes, key)
-  if hashes[key] == nil then hashes[key] = { 0, 0, 0, 0, 0, 0 } end
-  return hashes[key]
+local function add_to(row, cpu, memory, disk, net_in, net_out)
+  row[1], row[2], row[3] = row[1] + 1, row[2] + cpu, row[3] + memory
+  row[4], row[5], row[6] = row[4] + disk, row[5] + net_in, row[6] + net_out
 end
 local duplicates = 0
 for i = 1, n do
@@ -37,20 +40,26 @@ for i = 1, n do
     local name = ARGV[a + 1]
     local s = servers[name]
     if s == nil then
-      s = { latest = KEYS[3 * i], totals = KEYS[3 * i + 1], buckets = {}, entries = {}, newest = -1 / 0 }
+      s = { latest = KEYS[3 * i], totals = KEYS[3 * i + 1], total = { 0, 0, 0, 0, 0, 0 },
+            buckets = {}, entries = {}, newest = -1 / 0 }
       servers[name] = s
       names[#names + 1] = name
     end
     s.entries[#s.entries + 1] = a
+    local timestamp = tonumber(ARGV[a + 2])
     -- ">=": on a tie the later entry wins, as it would processing one by one.
-    if tonumber(ARGV[a + 2]) >= s.newest then
-      s.newest, s.timestamp, s.metrics = tonumber(ARGV[a + 2]), ARGV[a + 2], ARGV[a + 3]
+    if timestamp >= s.newest then
+      s.newest, s.timestamp, s.metrics = timestamp, ARGV[a + 2], ARGV[a + 3]
     end
-    local rows = { sums_of(s, 'total'), sums_of(s.buckets, KEYS[3 * i + 2]) }
-    for _, row in ipairs(rows) do
-      row[1] = row[1] + 1
-      for f = 1, 5 do row[f + 1] = row[f + 1] + tonumber(ARGV[a + 4 + f]) end
+    local bucket = s.buckets[KEYS[3 * i + 2]]
+    if bucket == nil then
+      bucket = { 0, 0, 0, 0, 0, 0 }
+      s.buckets[KEYS[3 * i + 2]] = bucket
     end
+    local cpu, memory, disk = tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7])
+    local net_in, net_out = tonumber(ARGV[a + 8]), tonumber(ARGV[a + 9])
+    add_to(s.total, cpu, memory, disk, net_in, net_out)
+    add_to(bucket, cpu, memory, disk, net_in, net_out)
   else
     duplicates = duplicates + 1
   end
@@ -63,14 +72,24 @@ end
 redis.call('SADD', KEYS[2], unpack(names))
 
 -- Step 4, per server a constant number of calls, whatever its number of entries. Scripts
--- have no rollback: a server whose write fails (WRONGTYPE on a key someone overwrote) keeps
--- its entries pending - retried, visible - while the other servers' entries go on.
+-- have no rollback: a server whose write fails (WRONGTYPE on a key someone overwrote, a sum
+-- that is not a number) keeps its entries pending - retried, visible - while the other
+-- servers' entries go on.
+
+-- add(key, row) reads the six fields, adds, writes them back: 2 calls instead of 6 HINCRBY(FLOAT)s, and
+-- atomic all the same inside the script. A missing field (a new hash) is 0; one that is
+-- not a number makes the addition fail, and with it this server's writes.
+-- It answers whether the hash was new.
 local function add(key, row)
-  redis.call('HINCRBY', key, 'count', row[1])
-  for f = 1, 5 do
-    -- %.17g: every digit of the double; HINCRBYFLOAT adds it in long double.
-    redis.call('HINCRBYFLOAT', key, SUMS[f], string.format('%.17g', row[f + 1]))
+  local current = redis.call('HMGET', key, unpack(ROW_FIELDS))
+  local update = {}
+  for f = 1, 6 do
+    local old = current[f] == false and 0 or tonumber(current[f])
+    update[2 * f - 1] = ROW_FIELDS[f]
+    update[2 * f] = string.format('%.17g', old + row[f]) -- every digit of the double
   end
+  redis.call('HSET', key, unpack(update))
+  return current[1] == false
 end
 local function write(s)
   local previous = tonumber(redis.call('HGET', s.latest, 'timestamp'))
@@ -79,8 +98,8 @@ local function write(s)
   end
   add(s.totals, s.total)
   for key, row in pairs(s.buckets) do
-    add(key, row)
-    redis.call('EXPIRE', key, ARGV[4])
+    -- A bucket lives for the TTL from its first sample, then vanishes by itself.
+    if add(key, row) then redis.call('EXPIRE', key, ARGV[4]) end
   end
 end
 local applied, failed, first_error, done = 0, 0, '', {}
