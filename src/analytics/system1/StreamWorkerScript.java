@@ -87,7 +87,7 @@ public final class StreamWorkerScript {
                 throw e;
             }
             // Someone ran SCRIPT FLUSH (or Redis restarted): load it and run the batch again.
-            // Only the script failed, so nothing of the batch was done yet.
+            // Nothing of the script ran; the rejects' XACK may repeat, which is harmless.
             load(jedis);
             return run(jedis, batch);
         }
