@@ -7,6 +7,8 @@
 #   rate  - analytics.loadtest.HttpRateBench, 5,000 req/s offered on a fixed schedule
 #           (open loop): p50/p99 from the PLANNED send time.
 # Both report the CPU per accepted metric of System 1's JVM and of Redis (/proc/PID/stat).
+# wrk also prints Redis's own accounting per metric: INFO cpu, and INFO commandstats (calls
+# and microseconds per command, the worker script's evalsha and the commands it ran).
 #
 #   scripts/bench-system1.sh                      # both scenarios, 3 runs of 10 s
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
