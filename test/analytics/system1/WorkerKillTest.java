@@ -94,11 +94,12 @@ class WorkerKillTest {
                     "SYSTEM1_REDIS_CHANNEL", "test:kill-channel:" + id, "SYSTEM1_WORKER_COUNT", "2",
                     "SYSTEM1_CLAIM_IDLE_MS", "200"));
             try (WorkerPool pool = WorkerPool.start(config)) {
-                // Only the reclaimer can reach a dead consumer's entries. (Its counter moves just
-                // after the XACK, so it is awaited too.)
+                // Only the reclaimer can reach a dead consumer's entries. (At least: on a slow
+                // machine it may also take over a batch of this pool's own workers idle for
+                // 200 ms. Its counter moves just after the XACK, so it is awaited too.)
                 Await.until("nothing pending, nothing undelivered, the dead process's entries reclaimed",
                         Duration.ofSeconds(10), () -> pending(jedis) == 0 && lag(jedis) == 0
-                                && pool.reclaimed() == pendingAfterKill);
+                                && pool.reclaimed() >= pendingAfterKill);
             }
             assertEquals(METRICS, total(jedis), "every metric counted exactly once");
             for (int s = 0; s < SERVERS; s++) {
