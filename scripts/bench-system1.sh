@@ -7,6 +7,8 @@
 #   rate  - analytics.loadtest.HttpRateBench, 5,000 req/s offered on a fixed schedule
 #           (open loop): p50/p99 from the PLANNED send time.
 # Both report the CPU per accepted metric of System 1's JVM and of Redis (/proc/PID/stat).
+# wrk also prints Redis's own accounting per metric: INFO cpu, and INFO commandstats (calls
+# and microseconds per command, the worker script's evalsha and the commands it ran).
 #
 #   scripts/bench-system1.sh                      # both scenarios, 3 runs of 10 s
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
@@ -68,12 +70,31 @@ group_field() {  # group_field NAME: that field of XINFO GROUPS for our group
 }
 entries_added() { rcli XINFO STREAM "$STREAM" | awk 'prev == "entries-added" { print; exit } { prev = $0 }'; }
 now_ms() { date +%s%3N; }
+redis_cpu() {  # Redis's own count of its CPU seconds (used_cpu_sys + used_cpu_user)
+    rcli INFO cpu | tr -d '\r' | awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" { s += $2 } END { printf "%.3f", s }'
+}
+command_stats() {  # command_stats METRICS: Redis's commandstats since the last CONFIG RESETSTAT, per metric
+    rcli INFO commandstats | tr -d '\r' | awk -F'[:=,]' -v n="$1" '/^cmdstat_/ {
+            name = substr($1, 9); calls[name] = $3; usec[name] = $5; total_calls += $3; total_usec += $5 }
+        END {
+            # A script'"'"'s redis.call()s are counted as commands of their own too, and their time is
+            # inside evalsha'"'"'s as well. These are the commands the worker script runs (the XACK of an
+            # invalid entry is the one counted here that a script did not run; rare).
+            split("xpending hget hset hmget hincrby hincrbyfloat sadd expire publish xack", inner, " ")
+            for (i in inner) in_scripts += calls[inner[i]]
+            printf "  redis per metric: evalsha %.3f calls, %.1f us (the commands it ran included); %.2f commands run by scripts\n",
+                calls["evalsha"] / n, usec["evalsha"] / n, in_scripts / n
+            printf "  every command, calls/us per metric:"
+            for (k in calls) if (calls[k] / n >= 0.01) printf " %s %.2f/%.1fus", k, calls[k] / n, usec[k] / n
+            printf "\n" }'
+}
 to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
 wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
-    local seconds="$1" csv="$2" out cpu0 redis0 added0 cpu1 redis1 added1 t0 lag_ms="" pending_ms="" lag pending
+    local seconds="$1" csv="$2" out rinfo0 rinfo1 cpu0 redis0 added0 cpu1 redis1 added1 t0 lag_ms="" pending_ms="" lag pending
+    rcli CONFIG RESETSTAT >/dev/null; rinfo0="$(redis_cpu)"
     cpu0="$(cpu_of "$SERVER_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
     out="$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s scripts/wrk-post-metric.lua "http://127.0.0.1:$HTTP_PORT/metrics")"
     t0="$(now_ms)"
@@ -85,7 +106,7 @@ wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
         [ -n "$lag_ms" ] && [ -n "$pending_ms" ] && break
         sleep 0.01
     done
-    cpu1="$(cpu_of "$SERVER_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"
+    cpu1="$(cpu_of "$SERVER_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"; rinfo1="$(redis_cpu)"
     [ -n "$csv" ] || return 0
     local rps p50 p99 non2xx accepted
     rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
@@ -95,11 +116,13 @@ wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
     accepted=$(( added1 - added0 ))  # entries Redis confirmed: every one was answered 202
     awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v c="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" \
         -v r="$(awk -v a="$redis0" -v b="$redis1" 'BEGIN { print b - a }')" -v n="$accepted" -v lag="${lag_ms:-timeout}" \
-        -v pend="${pending_ms:-timeout}" -v bad="$non2xx" -v setup="$CONNECTIONS connections 2 threads keep-alive" -v secs="$seconds" 'BEGIN {
+        -v pend="${pending_ms:-timeout}" -v bad="$non2xx" -v ri="$(awk -v a="$rinfo0" -v b="$rinfo1" 'BEGIN { print b - a }')" -v setup="$CONNECTIONS connections 2 threads keep-alive" -v secs="$seconds" 'BEGIN {
         printf "wrk (%s, %ss): %.0f req/s, %d metrics accepted, %d non-2xx, latency p50 %.2f ms, p99 %.2f ms, server CPU %.2f s = %.1f us per metric, redis CPU %.2f s = %.1f us per metric, lag 0 after %s ms, pending 0 after %s ms\n",
             setup, secs, rps, n, bad, p50, p99, c, c * 1e6 / n, r, r * 1e6 / n, lag, pend
+        printf "  redis INFO cpu (used_cpu_sys + used_cpu_user): %.1f us per metric\n", ri * 1e6 / n
         printf "wrk,%s,%.0f,%.3f,%.3f,%.3f,%.2f,%.3f,%.2f,%s,%s,%d\n", setup, rps, p50, p99, c, c * 1e6 / n, r, r * 1e6 / n, lag, pend, bad >> "'"$csv"'"
     }'
+    command_stats "$accepted"
 }
 
 rate_run() {  # rate_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)

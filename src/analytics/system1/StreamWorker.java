@@ -13,9 +13,10 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * One consumer of the group on a virtual thread with its own Redis connection: take a
- * batch from its source, process it (StreamWorkerScript acknowledges each entry in the
- * same atomic step), repeat. A broken connection is reopened with Backoff, and the source
- * starts over from what the group still holds for this consumer.
+ * batch from its source, process it (StreamWorkerScript: one script call per batch, which
+ * acknowledges the entries in the same atomic step), repeat. A broken connection is
+ * reopened with Backoff, and the source starts over from what the group still holds for
+ * this consumer.
  *
  * Pattern: competing consumers with at-least-once delivery; reconnect-and-resume.
  * Lesson:  lessons/12-consumer-groups-and-at-least-once.md   Spec: Redis XREADGROUP, XGROUP
@@ -105,7 +106,7 @@ public final class StreamWorker implements AutoCloseable {
             try {
                 List<StreamEntry> batch = source.next(jedis);
                 if (!batch.isEmpty()) {
-                    StreamWorkerScript.Outcome outcome = script.apply(jedis, batch);
+                    StreamWorkerScript.Outcome outcome = script.apply(jedis, consumer, batch);
                     processed.add(outcome.applied());
                     duplicates.add(outcome.duplicates());
                     rejected.add(outcome.rejected());

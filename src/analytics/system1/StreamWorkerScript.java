@@ -4,6 +4,9 @@ import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,18 +16,21 @@ import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Processes stream entries in Redis, one Lua script per entry, all of a batch in one
- * pipeline: "if the entry is still pending in the group, update the latest sample, the
- * servers set and the aggregates, PUBLISH it, and XACK it" - atomically, so an entry is
- * either fully processed and acknowledged, or not at all.
+ * Processes a whole batch of stream entries in Redis with ONE Lua script call
+ * (stream-batch.lua beside this class): "of these entries, take those still pending for
+ * me; fold them per server; update the latest samples, the servers set and the
+ * aggregates with a few calls per server; PUBLISH each; XACK them all" - atomically, so
+ * an entry is either fully processed and acknowledged, or not at all.
  *
  * Pattern: idempotent consumer - the group's pending-entries list is the "already done?"
  *          check: once acknowledged, a redelivered entry (a slow worker and a reclaimer both
- *          holding it) finds itself no longer pending and changes nothing.
+ *          holding it) is no longer pending and changes nothing. Batching divides the cost
+ *          of the script call and of the aggregate writes by the entries per server.
  * Lesson:  lessons/12-consumer-groups-and-at-least-once.md   Spec: Redis EVALSHA, XPENDING, XACK
  * Not here: reading entries (GroupReader, PendingReclaimer); the key layout (MetricAggregates).
  * Threads: immutable; apply() on the calling worker's own connection.
@@ -34,40 +40,14 @@ public final class StreamWorkerScript {
     public static final String GROUP = "metrics-workers";
     public static final String PROCESSED_TYPE = "metric.processed";
 
-    /**
-     * KEYS: stream, latest hash, servers set, totals hash, minute bucket hash.
-     * ARGV: group, entry id, serverId, timestamp, metrics JSON, channel, message,
-     *       cpu, memory, disk, network in, network out, bucket TTL in seconds.
-     * XPENDING first, XACK last: a command failing midway (WRONGTYPE on a key someone
-     * overwrote) leaves the entry pending, visible and retried, instead of silently
-     * acknowledged. Scripts have no rollback, so that retry may re-apply what ran before
-     * the failure - the price of reporting rather than hiding it.
-     */
-    static final String SCRIPT = """
-            if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then
-              return 0
-            end
-            local previous = tonumber(redis.call('HGET', KEYS[2], 'timestamp'))
-            if previous == nil or tonumber(ARGV[4]) >= previous then
-              redis.call('HSET', KEYS[2], 'timestamp', ARGV[4], 'metrics', ARGV[5])
-            end
-            redis.call('SADD', KEYS[3], ARGV[3])
-            for i = 4, 5 do
-              redis.call('HINCRBY', KEYS[i], 'count', 1)
-              redis.call('HINCRBYFLOAT', KEYS[i], 'cpuSum', ARGV[8])
-              redis.call('HINCRBYFLOAT', KEYS[i], 'memorySum', ARGV[9])
-              redis.call('HINCRBYFLOAT', KEYS[i], 'diskSum', ARGV[10])
-              redis.call('HINCRBYFLOAT', KEYS[i], 'networkInSum', ARGV[11])
-              redis.call('HINCRBYFLOAT', KEYS[i], 'networkOutSum', ARGV[12])
-            end
-            redis.call('EXPIRE', KEYS[5], ARGV[13])
-            redis.call('PUBLISH', ARGV[6], ARGV[7])
-            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-            return 1
-            """;
+    static final String SCRIPT = resource("stream-batch.lua");
 
-    /** What one batch came to: processed now, found already processed, or unreadable. */
-    public record Outcome(int applied, int duplicates, int rejected) {
+    /**
+     * What one batch came to: processed now; no longer pending for this consumer (done by
+     * another, or claimed away); not valid metrics (acknowledged, dropped); or left pending
+     * because a write failed.
+     */
+    public record Outcome(int applied, int duplicates, int rejected, int failed) {
     }
 
     private static final Log LOG = Log.get(StreamWorkerScript.class);
@@ -94,83 +74,106 @@ public final class StreamWorkerScript {
     }
 
     /**
-     * Processes the entries in one round trip. An entry that is not a valid metric is
-     * acknowledged and logged (a poison message would otherwise come back forever); an
-     * entry whose script failed stays pending for the reclaimer.
+     * Processes the entries, handed to {@code consumer}, in one round trip. An entry that
+     * is not a valid metric is acknowledged and logged (a poison message would otherwise
+     * come back forever); entries whose writes failed stay pending for the reclaimer.
      */
-    public Outcome apply(Jedis jedis, List<StreamEntry> entries) {
-        Outcome first = applyOnce(jedis, entries);
-        if (first != null) {
-            return first;
+    public Outcome apply(Jedis jedis, String consumer, List<StreamEntry> entries) {
+        Batch batch = prepare(consumer, entries);
+        try {
+            return run(jedis, batch);
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+                throw e;
+            }
+            // Someone ran SCRIPT FLUSH (or Redis restarted): load it and run the batch again.
+            // Nothing of the script ran; the rejects' XACK may repeat, which is harmless.
+            load(jedis);
+            return run(jedis, batch);
         }
-        // NOSCRIPT: someone ran SCRIPT FLUSH. Load it and run the whole batch again - safe,
-        // because entries done in the first pass are no longer pending and are skipped.
-        load(jedis);
-        Outcome second = applyOnce(jedis, entries);
-        if (second == null) {
-            throw new JedisDataException("NOSCRIPT twice in a row: the script cache is being flushed");
-        }
-        return second;
     }
 
-    /** @return null when Redis did not know the script */
-    private Outcome applyOnce(Jedis jedis, List<StreamEntry> entries) {
-        Pipeline pipeline = jedis.pipelined();
-        List<Response<Object>> replies = new ArrayList<>(entries.size());
-        List<String> ids = new ArrayList<>(entries.size());
-        int rejected = 0;
+    /** The script's KEYS and ARGV (layout at the top of stream-batch.lua), and the rejects. */
+    private record Batch(List<String> keys, List<String> args, List<StreamEntryID> rejected) {
+    }
+
+    private Batch prepare(String consumer, List<StreamEntry> entries) {
+        List<String> keys = new ArrayList<>(2 + 3 * entries.size());
+        keys.add(streamKey);
+        keys.add(MetricAggregates.SERVERS_KEY);
+        List<String> args = new ArrayList<>(6 + 10 * entries.size());
+        args.addAll(List.of(GROUP, consumer, channel, Long.toString(MetricAggregates.BUCKET_TTL_SECONDS)));
+        args.addAll(List.of("", "")); // the id range, filled in below
+        List<StreamEntryID> rejected = new ArrayList<>();
+        StreamEntryID lowest = null;
+        StreamEntryID highest = null;
         for (StreamEntry entry : entries) {
-            String id = entry.getID().toString();
+            StreamEntryID id = entry.getID();
             switch (StreamFields.toMetric(entry.getFields())) {
-                case MetricValidator.Valid valid -> {
-                    replies.add(pipeline.evalsha(sha, keys(valid.metric()), args(id, valid.metric())));
-                    ids.add(id);
+                case MetricValidator.Valid(Metric metric) -> {
+                    String serverId = metric.serverId();
+                    keys.add(MetricAggregates.latestKey(serverId));
+                    keys.add(MetricAggregates.totalsKey(serverId));
+                    keys.add(MetricAggregates.bucketKey(serverId, metric.timestamp()));
+                    String entryId = id.toString();
+                    args.addAll(List.of(entryId, serverId, Long.toString(metric.timestamp()),
+                            metric.metricsJson().toString(), processedMessage(entryId, metric),
+                            Double.toString(metric.cpu()), Double.toString(metric.memory()),
+                            Double.toString(metric.disk()), Double.toString(metric.networkIn()),
+                            Double.toString(metric.networkOut())));
+                    lowest = lowest == null || id.compareTo(lowest) < 0 ? id : lowest;
+                    highest = highest == null || id.compareTo(highest) > 0 ? id : highest;
                 }
                 case MetricValidator.Invalid invalid -> {
-                    LOG.warn("dropping an entry that is not a valid metric", "entryId", id,
+                    LOG.warn("dropping an entry that is not a valid metric", "entryId", id.toString(),
                             "errors", invalid.errors().toString());
-                    pipeline.xack(streamKey, GROUP, entry.getID());
-                    rejected++;
+                    rejected.add(id);
                 }
             }
+        }
+        if (lowest != null) {
+            args.set(4, lowest.toString());
+            args.set(5, highest.toString());
+        }
+        return new Batch(keys, args, rejected);
+    }
+
+    /** The script and the rejects' XACK in one pipeline: one round trip per batch. */
+    private Outcome run(Jedis jedis, Batch batch) {
+        Pipeline pipeline = jedis.pipelined();
+        Response<Object> reply = batch.keys().size() > 2
+                ? pipeline.evalsha(sha, batch.keys(), batch.args()) : null;
+        if (!batch.rejected().isEmpty()) {
+            pipeline.xack(streamKey, GROUP, batch.rejected().toArray(StreamEntryID[]::new));
         }
         pipeline.sync();
-        int applied = 0;
-        int duplicates = 0;
-        boolean noScript = false;
-        for (int i = 0; i < replies.size(); i++) {
-            try {
-                if (replies.get(i).get() instanceof Long done && done == 1L) {
-                    applied++;
-                } else {
-                    duplicates++;
-                }
-            } catch (JedisDataException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    noScript = true;
-                } else {
-                    LOG.warn("processing an entry failed; it stays pending", "entryId", ids.get(i),
-                            "reason", e.getMessage());
-                }
-            }
+        if (reply == null) {
+            return new Outcome(0, 0, batch.rejected().size(), 0);
         }
-        return noScript ? null : new Outcome(applied, duplicates, rejected);
+        List<?> counts = (List<?>) reply.get(); // throws the script's error, e.g. NOSCRIPT
+        int failed = ((Long) counts.get(2)).intValue();
+        if (failed > 0) {
+            LOG.warn("processing entries failed; they stay pending", "count", failed,
+                    "reason", text(counts.get(3)));
+        }
+        return new Outcome(((Long) counts.get(0)).intValue(), ((Long) counts.get(1)).intValue(),
+                batch.rejected().size(), failed);
     }
 
-    private List<String> keys(Metric metric) {
-        String serverId = metric.serverId();
-        return List.of(streamKey, MetricAggregates.latestKey(serverId), MetricAggregates.SERVERS_KEY,
-                MetricAggregates.totalsKey(serverId),
-                MetricAggregates.bucketKey(serverId, metric.timestamp()));
+    /** A Lua string in a script's reply: bytes, or already text, depending on the client. */
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
-    private List<String> args(String entryId, Metric metric) {
-        return List.of(GROUP, entryId, metric.serverId(), Long.toString(metric.timestamp()),
-                metric.metricsJson().toString(), channel, processedMessage(entryId, metric),
-                Double.toString(metric.cpu()), Double.toString(metric.memory()),
-                Double.toString(metric.disk()),
-                Double.toString(metric.networkIn()), Double.toString(metric.networkOut()),
-                Long.toString(MetricAggregates.BUCKET_TTL_SECONDS));
+    private static String resource(String name) {
+        try (InputStream in = StreamWorkerScript.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing beside StreamWorkerScript.class");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String sha1(String script) {

@@ -15,10 +15,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** The processing step on a real redis-server: idempotent per entry id, poison entries, NOSCRIPT. */
+/**
+ * The batch script on a real redis-server: idempotent per entry id, entries claimed away,
+ * a server whose key is broken, poison entries, NOSCRIPT.
+ */
 @ExtendWith(RedisExtension.class)
 class StreamWorkerScriptTest {
 
@@ -55,9 +59,9 @@ class StreamWorkerScriptTest {
                     StreamFields.of(metric(serverId, 3_000, 30))));
             script.load(jedis);
 
-            assertEquals(new StreamWorkerScript.Outcome(3, 0, 0), script.apply(jedis, entries));
+            assertEquals(new StreamWorkerScript.Outcome(3, 0, 0, 0), script.apply(jedis, "c", entries));
             // The same entries again - a slow worker and a reclaimer both holding them.
-            assertEquals(new StreamWorkerScript.Outcome(0, 3, 0), script.apply(jedis, entries));
+            assertEquals(new StreamWorkerScript.Outcome(0, 3, 0, 0), script.apply(jedis, "c", entries));
 
             MetricAggregates.Totals totals = MetricAggregates.totals(jedis, serverId);
             assertEquals(3, totals.count());
@@ -70,13 +74,49 @@ class StreamWorkerScriptTest {
     }
 
     @Test
+    void anEntryClaimedByAnotherConsumerIsLeftToItsNewOwner(RedisServer redis) {
+        try (Jedis jedis = redis.jedis()) {
+            List<StreamEntry> entries = addAndRead(jedis, List.of(
+                    StreamFields.of(metric(serverId, 1_000, 10)), StreamFields.of(metric(serverId, 2_000, 20))));
+            // The reclaimer takes the second entry from "c", presumed dead but merely slow.
+            jedis.xclaim(streamKey, StreamWorkerScript.GROUP, "reclaimer", 0,
+                    XClaimParams.xClaimParams(), entries.get(1).getID());
+            script.load(jedis);
+
+            assertEquals(new StreamWorkerScript.Outcome(1, 1, 0, 0), script.apply(jedis, "c", entries));
+            assertEquals(new StreamWorkerScript.Outcome(1, 0, 0, 0),
+                    script.apply(jedis, "reclaimer", entries.subList(1, 2)));
+            assertEquals(2, MetricAggregates.totals(jedis, serverId).count());
+            assertEquals(0, jedis.xpending(streamKey, StreamWorkerScript.GROUP).getTotal());
+        }
+    }
+
+    @Test
+    void aServerWhoseKeyIsBrokenKeepsItsEntriesPendingAndTheOthersGoOn(RedisServer redis) {
+        String broken = "broken-" + id;
+        try (Jedis jedis = redis.jedis()) {
+            jedis.set(MetricAggregates.totalsKey(broken), "not a hash"); // HINCRBY answers WRONGTYPE
+            List<StreamEntry> entries = addAndRead(jedis, List.of(
+                    StreamFields.of(metric(serverId, 1_000, 10)), StreamFields.of(metric(broken, 1_000, 10)),
+                    StreamFields.of(metric(serverId, 2_000, 20))));
+            script.load(jedis);
+
+            assertEquals(new StreamWorkerScript.Outcome(2, 0, 0, 1), script.apply(jedis, "c", entries));
+            assertEquals(2, MetricAggregates.totals(jedis, serverId).count());
+            var pending = jedis.xpending(streamKey, StreamWorkerScript.GROUP);
+            assertEquals(1, pending.getTotal());
+            assertEquals(entries.get(1).getID(), pending.getMinId());
+        }
+    }
+
+    @Test
     void theLatestSampleIsTheNewestByTimestampNotByArrival(RedisServer redis) {
         try (Jedis jedis = redis.jedis()) {
             Metric newer = metric(serverId, 5_000, 55);
             List<StreamEntry> entries = addAndRead(jedis, List.of(
                     StreamFields.of(newer), StreamFields.of(metric(serverId, 4_000, 44))));
             script.load(jedis);
-            script.apply(jedis, entries);
+            script.apply(jedis, "c", entries);
             assertEquals(Map.of("timestamp", "5000", "metrics", newer.metricsJson().toString()),
                     jedis.hgetAll(MetricAggregates.latestKey(serverId)));
             assertTrue(jedis.sismember(MetricAggregates.SERVERS_KEY, serverId));
@@ -91,7 +131,7 @@ class StreamWorkerScriptTest {
                     Map.of("serverId", serverId, "timestamp", "1", "metrics", "not json"),
                     StreamFields.of(metric(serverId, 1_000, 10))));
             script.load(jedis);
-            assertEquals(new StreamWorkerScript.Outcome(1, 0, 2), script.apply(jedis, entries));
+            assertEquals(new StreamWorkerScript.Outcome(1, 0, 2, 0), script.apply(jedis, "c", entries));
             assertEquals(0, jedis.xpending(streamKey, StreamWorkerScript.GROUP).getTotal());
             assertEquals(1, MetricAggregates.totals(jedis, serverId).count());
         }
@@ -103,7 +143,7 @@ class StreamWorkerScriptTest {
             List<StreamEntry> entries = addAndRead(jedis, List.of(StreamFields.of(metric(serverId, 1_000, 10))));
             // Never loaded on this server (or flushed): the first EVALSHA answers NOSCRIPT.
             jedis.scriptFlush();
-            assertEquals(new StreamWorkerScript.Outcome(1, 0, 0), script.apply(jedis, entries));
+            assertEquals(new StreamWorkerScript.Outcome(1, 0, 0, 0), script.apply(jedis, "c", entries));
         }
     }
 
