@@ -42,6 +42,7 @@ final class HttpTransport implements MetricTransport {
     private final HttpClient client;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private volatile boolean closed;
 
     HttpTransport(URI target, HttpClient.Version version, SenderStats stats) {
         this.target = target;
@@ -73,10 +74,15 @@ final class HttpTransport implements MetricTransport {
     }
 
     private void answered(HttpResponse<Void> response, Throwable error) {
+        if (closed) {
+            return; // cancelled by close(): the target did nothing wrong
+        }
         if (error == null && response.statusCode() == 202) {
             stats.acked();
         } else {
             stats.failed();
+            LOG.debug("metric not accepted", "status", error == null ? response.statusCode() : 0,
+                    "error", String.valueOf(error));
         }
         // No socket to watch: "up" means the last request got an answer, whatever it was.
         boolean answered = error == null;
@@ -99,6 +105,7 @@ final class HttpTransport implements MetricTransport {
 
     @Override
     public void close() {
+        closed = true;
         client.shutdownNow();
         executor.shutdownNow();
     }
