@@ -60,8 +60,4 @@ final class SendSchedule {
         }
         return sent;
     }
-
-    int serverCount() {
-        return profiles.length;
-    }
 }
