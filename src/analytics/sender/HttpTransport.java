@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Pattern: one client, a bounded number of requests in flight - the client's pool reuses
  *          keep-alive connections, and the bound caps both sockets and memory when the
  *          target slows down.
- * Lesson:  lessons/14-fake-metric-servers.md   Spec: RFC 9110 §15.3.3 (202), RFC 9113 §3.1
+ * Lesson:  lessons/14-fake-metric-servers.md   Spec: RFC 9110 §15.3.3 (202), RFC 7540 §3.2 (h2c)
  * Not here: retries (a lost sample is replaced by the next one, never resent).
  * Threads: send from the timer thread; answers complete on the client's virtual threads.
  *
