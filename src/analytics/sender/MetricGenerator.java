@@ -54,7 +54,8 @@ public final class MetricGenerator {
         long diskAge = (tick + p.diskOffset()) % p.diskCycleTicks();
         double disk = p.diskStart() + p.diskRise() * diskAge / p.diskCycleTicks();
 
-        double traffic = p.networkBase() * (1 + 0.5 * day) * (0.85 + 0.3 * draw(p, tick, Draw.NETWORK_NOISE));
+        double noise = 0.85 + 0.3 * draw(p, tick, Draw.NETWORK_NOISE);
+        double traffic = p.networkBase() * (1 + 0.5 * day) * noise;
         if (draw(p, tick, Draw.BURST) < BURST_PROBABILITY) {
             traffic *= 2 + 4 * draw(p, tick, Draw.BURST_SIZE);
         }

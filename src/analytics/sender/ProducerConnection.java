@@ -83,8 +83,10 @@ final class ProducerConnection implements AutoCloseable {
                 String reason;
                 try {
                     Answers answers = new Answers();
-                    WebSocket ws = client.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
-                            .buildAsync(target, answers).get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    WebSocket ws = client.newWebSocketBuilder()
+                            .connectTimeout(CONNECT_TIMEOUT)
+                            .buildAsync(target, answers)
+                            .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                     ws.sendText(REGISTER, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                     socket = ws;
                     firstAttempt.countDown();

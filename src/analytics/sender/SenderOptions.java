@@ -77,7 +77,8 @@ public record SenderOptions(Mode mode, URI target, int count, long seed, Duratio
         }
         boolean webSocket = target.getScheme().toLowerCase(Locale.ROOT).startsWith("ws");
         if (webSocket != (mode == Mode.WS)) {
-            throw new IllegalArgumentException("--target " + target + " does not suit --mode " + mode.flag()
+            throw new IllegalArgumentException("--target " + target
+                    + " does not suit --mode " + mode.flag()
                     + (mode == Mode.WS ? " (needs ws://)" : " (needs http://)"));
         }
         return new SenderOptions(mode, target, count, seed, duration, fake.interval(), fake.jitter(),
@@ -113,7 +114,8 @@ public record SenderOptions(Mode mode, URI target, int count, long seed, Duratio
     }
 
     private static long number(String flag, String value, long min, long max) {
-        String range = min == Long.MIN_VALUE ? "a whole number" : "a whole number from " + min + " to " + max;
+        String range = min == Long.MIN_VALUE ? "a whole number"
+                : "a whole number from " + min + " to " + max;
         IllegalArgumentException bad = new IllegalArgumentException(flag + " must be " + range
                 + ", not '" + value + "'");
         long n;
