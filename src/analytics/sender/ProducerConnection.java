@@ -87,7 +87,7 @@ final class ProducerConnection implements AutoCloseable {
                             .connectTimeout(CONNECT_TIMEOUT)
                             .buildAsync(target, answers)
                             .get(2 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    ws.sendText(REGISTER, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    register(ws);
                     socket = ws;
                     firstAttempt.countDown();
                     backoff.reset();
@@ -115,6 +115,16 @@ final class ProducerConnection implements AutoCloseable {
         }
     }
 
+    private static void register(WebSocket ws)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            ws.sendText(REGISTER, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            ws.abort();
+            throw e;
+        }
+    }
+
     /**
      * Writes queued messages until the connection breaks (returns why) or the sender stops
      * (closes with 1000 and returns null). java.net.http allows one outstanding text send
@@ -131,6 +141,7 @@ final class ProducerConnection implements AutoCloseable {
                 String message = outbox.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 if (message != null) {
                     ws.sendText(message, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    stats.sent();
                 }
             }
             return closed.getNow("closed");
@@ -151,7 +162,7 @@ final class ProducerConnection implements AutoCloseable {
         }
     }
 
-    /** Metrics that were waiting for a broken connection: failed, not resent later. */
+    /** Metrics that were waiting for a broken connection: failed, never sent, nor resent later. */
     private void dropQueued() {
         ArrayList<String> dropped = new ArrayList<>();
         outbox.drainTo(dropped);

@@ -5,18 +5,20 @@ import analytics.stats.RateCounter;
 import java.util.function.IntSupplier;
 
 /**
- * What the senders did: metrics sent, acknowledged (202, or metric.ack) and failed, per
- * second and in total, and how many connections are up - one log line a second, and a
- * final one at the end.
+ * What the senders did: metrics sent (written to the wire), acknowledged (202, or
+ * metric.ack) and failed, per second and in total, and how many connections are up - one
+ * log line a second, and a final one at the end.
  *
  * Pattern: counters on the hot path, one reader that turns them into rates once a second
  *          (the same RateCounter the systems use for their own figures).
  * Lesson:  lessons/14-fake-metric-servers.md
  * Threads: count from any thread; sample and log from one timer thread.
  *
- * Sent minus acknowledged minus failed is what is still in flight, or was lost with a
- * connection before its answer came: a WebSocket that breaks takes its unanswered
- * metrics with it, and they are not retried (the next tick sends a fresher one).
+ * Failed counts a metric that never left (target down, in-flight bound or outbox full)
+ * and one the target refused (not 202, or an error message). A sent metric with neither
+ * answer is still in flight, or was lost with its connection: a WebSocket that breaks takes
+ * its unanswered metrics with it, and they are not retried (the next tick sends a fresher
+ * one).
  */
 public final class SenderStats {
 

@@ -50,10 +50,8 @@ final class WebSocketTransport implements MetricTransport {
         String message = new JsonObject().add("type", "metric").merge(metric.toJson()).toString();
         ProducerConnection connection =
                 connections[Math.floorMod(metric.serverId().hashCode(), connections.length)];
-        if (connection.offer(message)) {
-            stats.sent();
-        } else {
-            stats.failed();
+        if (!connection.offer(message)) {
+            stats.failed(); // counted as sent once written, by the connection's writer
         }
     }
 
