@@ -38,8 +38,9 @@ run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|w
 run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory aggregation
 	@./build.sh run analytics.system2.System2Main
 
-senders: ## (not built yet) fake metric servers, MODE=http|h2|ws
-	@scripts/not-built-yet.sh senders "the fake metric servers arrive with issue 5"
+senders: ## fake metric servers until Ctrl-C: MODE=http|h2|ws (default http), COUNT=N, SEED=S
+	@./build.sh run analytics.sender.SenderMain --mode $(or $(MODE),http) \
+	    $(if $(COUNT),--count $(COUNT)) $(if $(SEED),--seed $(SEED))
 
 dashboard: ## the dashboard page on DASHBOARD_PORT (8080); it connects to System 1 or 2
 	@./build.sh run analytics.dashboard.DashboardMain

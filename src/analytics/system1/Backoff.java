@@ -12,22 +12,23 @@ import java.util.concurrent.ThreadLocalRandom;
  *          at the same instant, and a long outage costs one attempt per {@code max}.
  * Lesson:  lessons/11-group-commit-into-redis-streams.md
  * Not here: the waiting itself (the caller decides how, so it can do work meanwhile).
+ * Public because the fake senders (analytics.sender) reconnect the same way.
  * Threads: one owner thread; not thread-safe.
  */
-final class Backoff {
+public final class Backoff {
 
     private final long firstMillis;
     private final long maxMillis;
     private long nextMillis;
 
-    Backoff(Duration first, Duration max) {
+    public Backoff(Duration first, Duration max) {
         this.firstMillis = Math.max(1, first.toMillis());
         this.maxMillis = Math.max(firstMillis, max.toMillis());
         this.nextMillis = firstMillis;
     }
 
     /** The wait before the next attempt; each call doubles the one after, up to the max. */
-    Duration next() {
+    public Duration next() {
         long ceiling = nextMillis;
         nextMillis = Math.min(maxMillis, nextMillis * 2);
         // "Equal jitter": half fixed, half random - never 0, never above the ceiling.
@@ -35,7 +36,7 @@ final class Backoff {
         return Duration.ofMillis(Math.max(1, wait));
     }
 
-    void reset() {
+    public void reset() {
         nextMillis = firstMillis;
     }
 }
