@@ -23,8 +23,12 @@ import java.util.List;
  */
 public final class DemoMain {
 
-    /** Where the logs and Redis's working directory go; git-ignored. */
-    static final Path RUN_DIR = Path.of("run");
+    /**
+     * Where the logs and Redis's working directory go: run/ (git-ignored), or the folder
+     * named by -Danalytics.run.dir (tests use a temporary one). The programs themselves run
+     * in the project root, where the dashboard server finds dashboard/ and lib/.
+     */
+    static final Path RUN_DIR = Path.of(System.getProperty("analytics.run.dir", "run")).toAbsolutePath();
     /** Each program's JVM gets this long to bind its ports and report ready. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 

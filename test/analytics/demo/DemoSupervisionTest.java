@@ -68,7 +68,7 @@ class DemoSupervisionTest {
         Set<ProcessHandle> seen = new HashSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (demo.handle().isAlive() && System.nanoTime() < deadline) {
-            demo.handle().descendants().forEach(seen::add);
+            seen.addAll(demo.descendants());
             Thread.sleep(10);
         }
         return seen;
@@ -78,10 +78,11 @@ class DemoSupervisionTest {
     void startsTheWholeDemoAndOneSigintStopsEveryProcess(@TempDir Path dir) throws Exception {
         int redisPort = FreePorts.any();
         Map<String, String> environment = demoEnvironment(redisPort);
-        try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir)) {
+        try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir,
+                "-Danalytics.run.dir=" + dir.resolve("run"))) {
             Await.until("the demo's banner", Duration.ofSeconds(60),
                     () -> demo.output().contains("Ctrl-C stops everything"));
-            List<ProcessHandle> started = demo.handle().descendants().toList();
+            Set<ProcessHandle> started = demo.descendants();
             assertEquals(6, started.size(), "redis + system1 + system2 + dashboard + 2 senders: " + started);
 
             int dashboard = Integer.parseInt(environment.get("DASHBOARD_PORT"));
@@ -105,7 +106,8 @@ class DemoSupervisionTest {
         Map<String, String> environment = demoEnvironment(FreePorts.any());
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             environment.put("SYSTEM2_WS_PORT", String.valueOf(taken.getLocalPort()));
-            try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir)) {
+            try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir,
+                "-Danalytics.run.dir=" + dir.resolve("run"))) {
                 Set<ProcessHandle> started = everyChildUntilExit(demo);
 
                 assertEquals(1, demo.awaitExit(Duration.ofSeconds(40)));

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  *
  * Pattern: test fixture around a real child process, with signals sent by `kill`.
  * Lesson:  lessons/16-one-command-demo.md
- * Threads: the test's own.
+ * Threads: the test's own; descendants() may also be polled from another thread.
  */
 public final class JavaProcess implements AutoCloseable {
 
@@ -31,6 +33,8 @@ public final class JavaProcess implements AutoCloseable {
 
     private final Process process;
     private final Path output;
+    /** Every process this one started that a test has looked at; close() kills them all. */
+    private final Set<ProcessHandle> descendantsSeen = ConcurrentHashMap.newKeySet();
 
     private JavaProcess(Process process, Path output) {
         this.process = process;
@@ -38,18 +42,18 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code mainClass} with the variables of {@code environment} added to ours and
-     * the given JVM options ("-Dname=value").
+     * Starts {@code mainClass} in the project root (our own working directory, as build.sh
+     * runs the tests there), with the variables of {@code environment} added to ours and
+     * the given JVM options ("-Dname=value"); its output goes to a file in {@code outputDirectory}.
      */
-    public static JavaProcess start(String mainClass, Map<String, String> environment, Path workingDirectory,
+    public static JavaProcess start(String mainClass, Map<String, String> environment, Path outputDirectory,
                                     String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>(RESTORE_SIGINT);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-        Path output = workingDirectory.resolve(mainClass + ".out");
+        Path output = outputDirectory.resolve(mainClass + ".out");
         ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         builder.environment().putAll(environment);
@@ -58,6 +62,16 @@ public final class JavaProcess implements AutoCloseable {
 
     public ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    /**
+     * The processes this one has started, now and at earlier calls. A child outlives the
+     * view from its parent when the parent dies (it is re-parented to init), so close()
+     * kills what was seen, not only what is visible at that moment.
+     */
+    public Set<ProcessHandle> descendants() {
+        process.descendants().forEach(descendantsSeen::add);
+        return Set.copyOf(descendantsSeen);
     }
 
     /** Everything the program printed so far (stdout and stderr). */
@@ -88,7 +102,7 @@ public final class JavaProcess implements AutoCloseable {
     /** Kills the program and every process it started, whatever state the test left them in. */
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         // Waiting without throwing InterruptedException: close() runs in finally blocks.
         process.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(timeout -> process).join();
