@@ -29,9 +29,9 @@ run: ## the whole demo: private Redis, both systems, fake senders, dashboard; Ct
 run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|worker|broadcaster runs one part
 	@case "$(ROLE)" in \
 	    "")          ./build.sh run analytics.system1.System1Main ;; \
-	    ingest)      ./build.sh run analytics.system1.System1IngestMain ;; \
-	    worker)      ./build.sh run analytics.system1.System1WorkerMain ;; \
-	    broadcaster) ./build.sh run analytics.system1.BroadcasterMain ;; \
+	    ingest)      ./build.sh run analytics.system1.ingest.System1IngestMain ;; \
+	    worker)      ./build.sh run analytics.system1.worker.System1WorkerMain ;; \
+	    broadcaster) ./build.sh run analytics.system1.broadcast.BroadcasterMain ;; \
 	    *) echo "make run-system1: ROLE must be ingest, worker or broadcaster (or unset for all three)" >&2; exit 2 ;; \
 	esac
 

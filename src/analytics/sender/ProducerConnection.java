@@ -1,7 +1,7 @@
 package analytics.sender;
 
 import analytics.log.Log;
-import analytics.system1.Backoff;
+import analytics.retry.Backoff;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.ParseException;
 import java.net.URI;

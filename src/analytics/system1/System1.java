@@ -2,6 +2,9 @@ package analytics.system1;
 
 import analytics.config.Config;
 import analytics.log.Log;
+import analytics.system1.broadcast.Broadcaster;
+import analytics.system1.ingest.System1Ingest;
+import analytics.system1.worker.WorkerPool;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

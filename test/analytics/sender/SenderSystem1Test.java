@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
 import analytics.log.Log;
-import analytics.system1.MetricAggregates;
+import analytics.system1.worker.MetricAggregates;
 import analytics.system1.System1;
 import analytics.testing.Await;
 import analytics.testing.RedisExtension;

@@ -1,0 +1,128 @@
+package analytics.system1.broadcast;
+
+import analytics.config.Config;
+import analytics.config.ConfigException;
+import analytics.http.PlainResponse;
+import analytics.http.RequestHead;
+import analytics.log.Log;
+import analytics.stats.PrometheusText;
+import analytics.system1.redis.RedisConnector;
+import analytics.websocket.WebSocketServer;
+import com.eclipsesource.json.JsonObject;
+import java.io.IOException;
+import java.net.BindException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * System 1's broadcaster assembled: the WebSocket server on SYSTEM1_WS_PORT for dashboards,
+ * the Redis subscriber on SYSTEM1_REDIS_CHANNEL feeding the fan-out, the snapshot reader,
+ * and plain GET /healthz, /stats, /metrics/prometheus on the same port. It starts even
+ * when Redis is down - /healthz says why - and subscribes once Redis is back.
+ *
+ * Pattern: composition root - the one place that wires the parts together.
+ * Lesson:  lessons/13-pub-sub-fan-out.md
+ * Not here: ingest and the workers; they only meet the broadcaster through Redis.
+ * Threads: start and close from one thread.
+ */
+public final class Broadcaster implements AutoCloseable {
+
+    private static final Log LOG = Log.get(Broadcaster.class);
+
+    private final WebSocketServer server;
+    private final BroadcasterSubscriber subscriber;
+    private final BroadcasterSnapshot snapshots;
+    private final ScheduledExecutorService timers;
+
+    private Broadcaster(WebSocketServer server, BroadcasterSubscriber subscriber,
+                        BroadcasterSnapshot snapshots, ScheduledExecutorService timers) {
+        this.server = server;
+        this.subscriber = subscriber;
+        this.snapshots = snapshots;
+        this.timers = timers;
+    }
+
+    /** @throws ConfigException when SYSTEM1_WS_PORT is taken */
+    public static Broadcaster start(Config config) throws IOException, InterruptedException {
+        Config.System1 settings = config.system1();
+        BroadcasterStats stats = new BroadcasterStats();
+        BroadcasterSnapshot snapshots = new BroadcasterSnapshot(
+                new RedisConnector(config.redis(), "system1-broadcaster-snapshot"));
+        BroadcasterHandler handler = new BroadcasterHandler(snapshots, stats,
+                config.webSocket().maxMessageBytes());
+        WebSocketServer server = new WebSocketServer("system1-broadcaster",
+                WebSocketServer.Options.from(config, settings.wsPort()), handler,
+                request -> plainHttp(request, stats));
+        // Bind first: a taken port is a configuration error, reported before Redis is touched.
+        try {
+            server.start();
+        } catch (BindException e) {
+            throw ConfigException.portInUse("SYSTEM1_WS_PORT", settings.wsPort());
+        }
+        BroadcasterFanout fanout = new BroadcasterFanout(server, stats.received(), stats.delivered(),
+                stats.unroutable());
+        BroadcasterSubscriber subscriber = new BroadcasterSubscriber(
+                new RedisConnector(config.redis(), "system1-broadcaster"), settings.channel(),
+                fanout::publish);
+        stats.observe(server, subscriber);
+        try {
+            subscriber.start(RedisConnector.CONNECT_TIMEOUT);
+        } catch (InterruptedException e) {
+            subscriber.close();
+            server.close();
+            throw e;
+        }
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("system1-broadcaster-timers").daemon().factory());
+        timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
+        long keepAlive = BroadcasterSubscriber.KEEP_ALIVE.toMillis();
+        timers.scheduleAtFixedRate(subscriber::ping, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+        String redis = subscriber.downReason();
+        LOG.info("System 1 broadcaster listening", "port", server.port(), "channel", settings.channel(),
+                "redis", redis == null ? "ready" : redis);
+        return new Broadcaster(server, subscriber, snapshots, timers);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** Null while subscribed to the channel; else why not. */
+    public String redisDownReason() {
+        return subscriber.downReason();
+    }
+
+    private static PlainResponse plainHttp(RequestHead request, BroadcasterStats stats) {
+        if (!request.method().equals("GET")) {
+            return null;
+        }
+        PlainResponse response = switch (request.path()) {
+            case "/healthz" -> health(stats.redisDownReason());
+            case "/stats" -> PlainResponse.json(200, stats.toJson().toString());
+            case "/metrics/prometheus" ->
+                    PlainResponse.text(200, PrometheusText.CONTENT_TYPE, stats.toPrometheus());
+            default -> null;
+        };
+        // The dashboard page is served from another port: let its scripts read these.
+        return response == null ? null : response.withHeader("Access-Control-Allow-Origin", "*");
+    }
+
+    /** As System 1's ingest says it: 200 ready, or 503 with the reason. */
+    private static PlainResponse health(String down) {
+        if (down == null) {
+            return PlainResponse.json(200, "{\"status\":\"ok\",\"redis\":\"ready\"}");
+        }
+        return PlainResponse.json(503,
+                new JsonObject().add("status", "unavailable").add("redis", down).toString());
+    }
+
+    /** Closes every dashboard with 1001 (going away), then the subscription and timers. */
+    @Override
+    public void close() {
+        server.close();
+        subscriber.close();
+        snapshots.close();
+        timers.shutdownNow();
+    }
+}

@@ -1,0 +1,97 @@
+package analytics.system1.broadcast;
+
+import analytics.model.UntrustedJson;
+import analytics.system1.redis.RedisUnavailableException;
+import analytics.websocket.WebSocketConnection;
+import analytics.websocket.WebSocketHandler;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.time.Duration;
+
+/**
+ * What a dashboard may say to the broadcaster, row by row of the contract's "WebSocket
+ * broadcaster" table: subscribe (with a server filter, or null for all), snapshot.request,
+ * and the two errors. Every connection is a dashboard; nothing is sent on connect.
+ *
+ * Pattern: message dispatch on a type field (an arrow switch); the filter is the
+ *          connection's attachment, read by the fan-out on another thread.
+ * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: the contract's "System 1" section
+ * Not here: the pushes (BroadcasterFanout), reading Redis (BroadcasterSnapshot).
+ * Threads: called on each connection's reader thread; the snapshot reader is thread-safe.
+ */
+final class BroadcasterHandler implements WebSocketHandler {
+
+    /** Pushes to a busy dashboard leave in one write per 20 ms, as System 2's do. */
+    static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
+
+    private final BroadcasterSnapshot snapshots;
+    private final BroadcasterStats stats;
+    private final int maxMessageChars;
+
+    BroadcasterHandler(BroadcasterSnapshot snapshots, BroadcasterStats stats, int maxMessageChars) {
+        this.snapshots = snapshots;
+        this.stats = stats;
+        this.maxMessageChars = maxMessageChars;
+    }
+
+    @Override
+    public void onOpen(WebSocketConnection connection) {
+        // No attachment yet: a dashboard that never subscribes receives everything.
+        connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
+    }
+
+    @Override
+    public void onText(WebSocketConnection connection, String text) {
+        JsonObject message;
+        try {
+            message = UntrustedJson.parseObject(text, maxMessageChars);
+        } catch (UntrustedJson.BadJsonException e) {
+            reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
+            return;
+        }
+        String type = UntrustedJson.stringOrNull(message, "type");
+        switch (type == null ? "" : type) {
+            case "subscribe" -> subscribe(connection, message);
+            case "snapshot.request" -> snapshot(connection);
+            default -> reject(connection, BroadcasterMessages.error(BroadcasterMessages.UNKNOWN_TYPE));
+        }
+    }
+
+    /** Binary is not JSON text: the same answer as anything else we cannot parse. */
+    @Override
+    public void onBinary(WebSocketConnection connection, byte[] data) {
+        reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
+    }
+
+    /** Replaces the filter; an absent, null or empty serverId follows every server. */
+    private void subscribe(WebSocketConnection connection, JsonObject message) {
+        JsonValue serverId = message.get("serverId");
+        if (serverId != null && !serverId.isNull() && !serverId.isString()) {
+            reject(connection, BroadcasterMessages.error(BroadcasterMessages.INVALID_SUBSCRIBE,
+                    "serverId must be a string or null"));
+            return;
+        }
+        String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
+                ? serverId.asString() : null;
+        connection.attach(filter == null ? BroadcasterFilter.ALL : new BroadcasterFilter(filter));
+        connection.sendText(BroadcasterMessages.subscriptionAck(filter));
+    }
+
+    private void snapshot(WebSocketConnection connection) {
+        JsonArray payload;
+        try {
+            payload = snapshots.latestPerServer();
+        } catch (RedisUnavailableException e) {
+            reject(connection,
+                    BroadcasterMessages.error(BroadcasterMessages.SNAPSHOT_UNAVAILABLE, e.getMessage()));
+            return;
+        }
+        connection.sendText(BroadcasterMessages.snapshot(payload));
+    }
+
+    private void reject(WebSocketConnection connection, String error) {
+        stats.rejected().increment();
+        connection.sendText(error);
+    }
+}

@@ -1,0 +1,47 @@
+package analytics.system1.broadcast;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+
+/**
+ * Every message the broadcaster itself writes, spelled as the contract's "WebSocket
+ * broadcaster" table spells it. The pushes ({@code metric.processed}) are not built here:
+ * the workers publish them already in wire form, and the broadcaster forwards them as-is.
+ *
+ * Pattern: one place for the wire vocabulary; handlers never build JSON by hand.
+ * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: the contract's "System 1" section
+ * Threads: stateless.
+ */
+final class BroadcasterMessages {
+
+    static final String MALFORMED = "Malformed client message";
+    static final String UNKNOWN_TYPE = "Unknown message type";
+    /** Beyond the contract: a subscribe whose serverId is neither a string nor null. */
+    static final String INVALID_SUBSCRIBE = "Invalid subscribe payload";
+    /** Beyond the contract: snapshot.request while Redis cannot be read. */
+    static final String SNAPSHOT_UNAVAILABLE = "Snapshot unavailable";
+
+    private BroadcasterMessages() {
+    }
+
+    /** @param serverId the filter now in effect; null means every server */
+    static String subscriptionAck(String serverId) {
+        return new JsonObject()
+                .add("type", "subscription.ack")
+                .add("serverId", serverId == null ? Json.NULL : Json.value(serverId))
+                .toString();
+    }
+
+    static String snapshot(JsonValue payload) {
+        return new JsonObject().add("type", "snapshot").add("payload", payload).toString();
+    }
+
+    static String error(String message) {
+        return new JsonObject().add("type", "error").add("message", message).toString();
+    }
+
+    static String error(String message, String reason) {
+        return new JsonObject().add("type", "error").add("message", message).add("reason", reason).toString();
+    }
+}

@@ -1,0 +1,199 @@
+package analytics.system1.broadcast;
+
+import analytics.log.Log;
+import analytics.retry.Backoff;
+import analytics.system1.redis.RedisConnector;
+import analytics.system1.redis.RedisUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The broadcaster's ear on Redis: one thread, one dedicated connection in SUBSCRIBE mode
+ * on SYSTEM1_REDIS_CHANNEL, handing each message to a consumer. When the connection breaks
+ * it logs one line, waits with exponential backoff and subscribes again.
+ *
+ * Pattern: subscriber loop with reconnect; a keep-alive PING so a silent Redis is noticed.
+ * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: Redis pub/sub (SUBSCRIBE, RESP push messages)
+ * Not here: what happens to a message (BroadcasterFanout). Pub/sub is at-most-once: what is
+ *           published while we are disconnected is lost; dashboards catch up with a snapshot.
+ * Threads: run() on its own platform thread; ping() from a timer; close() from any thread.
+ */
+final class BroadcasterSubscriber implements AutoCloseable {
+
+    /** A subscribed connection only reads; a PING this often proves the line is alive. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+    /** No byte (not even the PING's answer) for this long: the connection is dead. */
+    static final Duration SILENCE_LIMIT = KEEP_ALIVE.multipliedBy(3);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private static final Log LOG = Log.get(BroadcasterSubscriber.class);
+
+    private final RedisConnector connector;
+    private final String channel;
+    private final Consumer<String> onMessage;
+    private final Thread thread;
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
+    /** JedisPubSub writes (PING, UNSUBSCRIBE) are not synchronised; these come from two threads. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile String downReason = "not connected yet";
+    private volatile long reconnects;
+    private volatile boolean closed;
+    private volatile Connection connection;
+    private volatile JedisPubSub pubSub;
+
+    BroadcasterSubscriber(RedisConnector connector, String channel, Consumer<String> onMessage) {
+        this.connector = connector;
+        this.channel = channel;
+        this.onMessage = onMessage;
+        this.thread = Thread.ofPlatform().name("system1-broadcast-subscriber").daemon().unstarted(this::run);
+    }
+
+    /** Starts the thread and waits (at most {@code wait}) for the first subscribe attempt. */
+    void start(Duration wait) throws InterruptedException {
+        thread.start();
+        firstAttempt.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Null while subscribed; else why not (what GET /healthz says). */
+    String downReason() {
+        return downReason;
+    }
+
+    /** Subscriptions made after a lost connection. */
+    long reconnects() {
+        return reconnects;
+    }
+
+    private void run() {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        boolean everSubscribed = false;
+        while (!closed) {
+            try {
+                connection = connector.connect();
+            } catch (JedisException e) {
+                goDown("cannot reach Redis at " + connector.address() + ": "
+                        + RedisUnavailableException.reasonOf(e));
+                firstAttempt.countDown();
+                pause(backoff.next());
+                continue;
+            }
+            if (everSubscribed) {
+                reconnects++;
+            }
+            everSubscribed = true;
+            backoff.reset();
+            listen(); // returns when the connection breaks or close() unsubscribes
+        }
+    }
+
+    /** Subscribes and reads messages until the connection ends. */
+    private void listen() {
+        JedisPubSub listener = new Listener();
+        pubSub = listener;
+        try {
+            listener.proceed(connection, channel); // SUBSCRIBE, then the read loop
+        } catch (JedisException e) {
+            if (!closed) {
+                goDown("lost the subscription at " + connector.address() + ": "
+                        + RedisUnavailableException.reasonOf(e));
+            }
+        } finally {
+            pubSub = null;
+            connection.close();
+        }
+    }
+
+    private final class Listener extends JedisPubSub {
+        @Override
+        public void onSubscribe(String subscribed, int count) {
+            // proceed() made reads wait forever; with the keep-alive PING a bounded wait
+            // turns a Redis that went silent (no FIN, no RST) into an error we recover from.
+            connection.setSoTimeout((int) SILENCE_LIMIT.toMillis());
+            if (downReason != null) {
+                LOG.info("subscribed to the Redis channel", "address", connector.address(),
+                        "channel", subscribed);
+            }
+            downReason = null;
+            firstAttempt.countDown();
+        }
+
+        @Override
+        public void onMessage(String from, String message) {
+            try {
+                onMessage.accept(message);
+            } catch (RuntimeException bug) {
+                // An exception out of here would end Jedis' read loop and drop the subscription.
+                LOG.error("forwarding a published message failed", bug, "channel", from);
+            }
+        }
+    }
+
+    /** Called every KEEP_ALIVE by the broadcaster's timer. */
+    void ping() {
+        writeLock.lock();
+        try {
+            JedisPubSub current = pubSub;
+            if (current != null && current.isSubscribed()) {
+                current.ping();
+            }
+        } catch (JedisException e) {
+            // the read loop meets the same broken connection and reconnects
+            LOG.debug("keep-alive ping failed", "error", e.getMessage());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void goDown(String reason) {
+        if (downReason == null) {
+            LOG.warn("Redis subscription lost; reconnecting with backoff", "reason", reason);
+        }
+        downReason = reason;
+    }
+
+    private void pause(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            closed = true;
+        }
+    }
+
+    private void cutConnection() {
+        Connection c = connection;
+        if (c != null) {
+            c.close(); // a read blocked on it fails at once, and the loop sees closed
+        }
+    }
+
+    /** Unsubscribes (or cuts the connection if that fails), then waits for the thread. */
+    @Override
+    public void close() {
+        closed = true;
+        writeLock.lock();
+        try {
+            JedisPubSub current = pubSub;
+            if (current != null && current.isSubscribed()) {
+                current.unsubscribe(); // the read loop ends when Redis confirms
+            } else {
+                cutConnection(); // connecting, or SUBSCRIBE not confirmed yet
+            }
+        } catch (JedisException e) {
+            cutConnection();
+        } finally {
+            writeLock.unlock();
+        }
+        thread.interrupt(); // wakes a backoff sleep; a blocking socket read ignores it
+        try {
+            thread.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package analytics.system1.ingest;
+
+import analytics.http.Handler;
+import analytics.http.Http1Server;
+import analytics.http.Request;
+import analytics.http.Response;
+import analytics.model.Metric;
+import analytics.model.MetricValidator;
+import analytics.model.UntrustedJson;
+import analytics.stats.PrometheusText;
+import analytics.system1.redis.RedisUnavailableException;
+import com.eclipsesource.json.JsonValue;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * System 1's HTTP routes: POST /metrics and /metrics/batch into the Redis stream, GET
+ * /healthz, /stats and /metrics/prometheus. It keeps nothing between requests - any number
+ * of copies behind a load balancer would answer alike - and says 202 only once Redis has
+ * the entry.
+ *
+ * Pattern: stateless ingest; checks ordered cheapest first (route, method, media type,
+ *          size, syntax, meaning), so bad input costs little and never reaches Redis.
+ * Lesson:  lessons/10-stateless-http-ingest.md   Spec: the contract's System 1 table; RFC 9110 §15
+ * Not here: sockets and HTTP versions (Http1Server, and later the HTTP/2 server, run it);
+ *           the Redis round trip (StreamBatcher); measuring the group lag (GroupLag).
+ * Threads: one instance, called on many virtual threads at once; each call blocks at most
+ *          REDIS_WAIT for Redis.
+ */
+public final class IngestHandler implements Handler {
+
+    public static final int MAX_BODY_BYTES = Http1Server.DEFAULT_MAX_BODY_BYTES;
+    /** The longest a request waits for Redis: above the socket timeout, so that fires first. */
+    static final Duration REDIS_WAIT = Duration.ofSeconds(5);
+    static final String JSON_MEDIA_TYPE = "application/json";
+    static final String NOT_UTF8 = "body is not valid UTF-8";
+
+    private final StreamBatcher batcher;
+    private final GroupLag lag;
+    private final IngestStats stats;
+    /** An HTTP body is exactly a metric: no extra top-level fields (additionalProperties false). */
+    private final MetricValidator validator = new MetricValidator(Set.of());
+
+    IngestHandler(StreamBatcher batcher, GroupLag lag, IngestStats stats) {
+        this.batcher = batcher;
+        this.lag = lag;
+        this.stats = stats;
+    }
+
+    @Override
+    public Response handle(Request request) {
+        Response response = switch (request.path()) {
+            case "/metrics" -> post(request) ? ingestOne(request) : IngestResponses.methodNotAllowed("POST");
+            case "/metrics/batch" -> post(request) ? ingestBatch(request) : IngestResponses.methodNotAllowed("POST");
+            case "/healthz" -> get(request) ? cors(health()) : IngestResponses.methodNotAllowed("GET, HEAD");
+            case "/stats" -> get(request)
+                    ? cors(Response.json(200, stats.toJson()))
+                    : IngestResponses.methodNotAllowed("GET, HEAD");
+            case "/metrics/prometheus" -> get(request)
+                    ? cors(Response.text(200, PrometheusText.CONTENT_TYPE, stats.toPrometheus()))
+                    : IngestResponses.methodNotAllowed("GET, HEAD");
+            default -> IngestResponses.NOT_FOUND;
+        };
+        if (response.status() == 503) {
+            stats.unavailable().increment();
+        } else if (response.status() >= 400) {
+            stats.rejected().increment();
+        }
+        return response;
+    }
+
+    private static boolean post(Request request) {
+        return request.method().equals("POST");
+    }
+
+    private static boolean get(Request request) {
+        return request.method().equals("GET") || request.method().equals("HEAD");
+    }
+
+    /** The dashboard page is served from another port: let its scripts read the GET routes. */
+    private static Response cors(Response response) {
+        return response.withHeader("Access-Control-Allow-Origin", "*");
+    }
+
+    private Response ingestOne(Request request) {
+        return withJsonBody(request, json -> {
+            if (!json.isObject()) {
+                return IngestResponses.invalidJson("expected a JSON object, got " + UntrustedJson.kindOf(json));
+            }
+            return switch (validator.validate(json.asObject())) {
+                case MetricValidator.Invalid invalid -> IngestResponses.invalidPayload(invalid.errors());
+                case MetricValidator.Valid valid -> {
+                    String backlog = lag.refusal();
+                    if (backlog != null) {
+                        yield IngestResponses.unavailable(backlog); // before any write
+                    }
+                    try {
+                        String id = await(batcher.append(valid.metric()));
+                        stats.accepted().increment();
+                        yield IngestResponses.accepted(id);
+                    } catch (RedisUnavailableException e) {
+                        yield IngestResponses.unavailable(e.getMessage());
+                    }
+                }
+            };
+        });
+    }
+
+    /** Beyond the original: a JSON array of metrics, validated all before any is written. */
+    private Response ingestBatch(Request request) {
+        return withJsonBody(request, json -> {
+            if (!json.isArray()) {
+                return IngestResponses.invalidJson("expected a JSON array of metrics, got " + UntrustedJson.kindOf(json));
+            }
+            return switch (validator.validateBatch(json.asArray())) {
+                case MetricValidator.Invalid invalid -> IngestResponses.invalidPayload(invalid.errors());
+                case MetricValidator.ValidBatch valid -> writeBatch(valid.metrics());
+            };
+        });
+    }
+
+    /** The checks every POST shares, cheapest first: media type, size, UTF-8, JSON syntax. */
+    private static Response withJsonBody(Request request, Function<JsonValue, Response> next) {
+        Response refused = refuseBody(request);
+        if (refused != null) {
+            return refused;
+        }
+        String text = utf8(request.body());
+        if (text == null) {
+            return IngestResponses.invalidJson(NOT_UTF8);
+        }
+        JsonValue json;
+        try {
+            json = UntrustedJson.parse(text, MAX_BODY_BYTES);
+        } catch (UntrustedJson.BadJsonException e) {
+            return IngestResponses.invalidJson(e.getMessage());
+        }
+        return next.apply(json);
+    }
+
+    private Response writeBatch(List<Metric> metrics) {
+        if (metrics.isEmpty()) {
+            return IngestResponses.acceptedBatch(0); // nothing to write, so nothing can fail
+        }
+        String backlog = lag.refusal();
+        if (backlog != null) {
+            return IngestResponses.unavailable(backlog); // the whole batch, before any write
+        }
+        try {
+            await(batcher.appendAll(metrics));
+            stats.accepted().add(metrics.size());
+            return IngestResponses.acceptedBatch(metrics.size());
+        } catch (RedisUnavailableException e) {
+            return IngestResponses.unavailable(e.getMessage());
+        }
+    }
+
+    /** 415 before 413, as Express's body parser: the type is known before a byte is read. */
+    private static Response refuseBody(Request request) {
+        if (!isJson(request.header("Content-Type"))) {
+            return IngestResponses.UNSUPPORTED_MEDIA_TYPE;
+        }
+        if (request.bodyTooLarge() || request.body().length > MAX_BODY_BYTES) {
+            return IngestResponses.PAYLOAD_TOO_LARGE;
+        }
+        return null;
+    }
+
+    /**
+     * The media type is the part before any parameters, compared ignoring case
+     * (RFC 9110 §8.3.1): "Application/JSON; charset=utf-8" is JSON.
+     */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return mediaType.strip().toLowerCase(Locale.ROOT).equals(JSON_MEDIA_TYPE);
+    }
+
+    /**
+     * Strict UTF-8 (RFC 8259 §8.1), or null: malformed bytes make the body bad JSON, rather
+     * than replacement characters that might then pass validation inside a serverId.
+     */
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private Response health() {
+        try {
+            await(batcher.ping());
+            return IngestResponses.HEALTHY;
+        } catch (RedisUnavailableException e) {
+            return IngestResponses.unhealthy(e.getMessage());
+        }
+    }
+
+    /** Waits for the batcher, bounded: a request never hangs, whatever Redis does. */
+    private static <T> T await(CompletableFuture<T> future) throws RedisUnavailableException {
+        try {
+            return future.get(REDIS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RedisUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new RedisUnavailableException(RedisUnavailableException.reasonOf(e.getCause()));
+        } catch (TimeoutException e) {
+            // The write may still happen: a 503 means "perhaps not written" (see StreamBatcher).
+            throw new RedisUnavailableException("no answer from Redis within " + REDIS_WAIT.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisUnavailableException("shutting down");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package analytics.system1.worker;
+
+import analytics.config.Config;
+import analytics.log.Log;
+import analytics.system1.redis.RedisConnector;
+import analytics.system1.redis.StreamFields;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * System 1's workers assembled: SYSTEM1_WORKER_COUNT consumers of group
+ * {@code metrics-workers} and one pending-entry reclaimer, each a StreamWorker with its
+ * own connection. Start as many pools as you like, in one process or in many: the group
+ * shares the stream among all their consumers.
+ *
+ * Pattern: composition root for a pool of competing consumers.
+ * Lesson:  lessons/12-consumer-groups-and-at-least-once.md
+ * Not here: the broadcaster (it only listens to what the workers PUBLISH).
+ * Threads: start and close from one thread; the counters from any.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+    private static final Log LOG = Log.get(WorkerPool.class);
+    /** Makes consumer names unique across the pools of one process (tests start several). */
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final List<StreamWorker> workers;
+    private final StreamWorker reclaimer;
+
+    private WorkerPool(List<StreamWorker> workers, StreamWorker reclaimer) {
+        this.workers = workers;
+        this.reclaimer = reclaimer;
+    }
+
+    /** Starts even when Redis is down: every worker retries with backoff until it is back. */
+    public static WorkerPool start(Config config) {
+        Config.System1 settings = config.system1();
+        StreamWorkerScript script = new StreamWorkerScript(settings.streamKey(), settings.channel());
+        String prefix = consumerPrefix();
+        List<StreamWorker> workers = new ArrayList<>();
+        for (int i = 1; i <= settings.workerCount(); i++) {
+            String consumer = prefix + "-" + i;
+            workers.add(new StreamWorker(consumer, new RedisConnector(config.redis(), "system1-worker-" + i),
+                    settings.streamKey(), new GroupReader(settings.streamKey(), consumer), script));
+        }
+        String reclaimerName = prefix + "-reclaimer";
+        StreamWorker reclaimer = new StreamWorker(reclaimerName,
+                new RedisConnector(config.redis(), "system1-reclaimer"), settings.streamKey(),
+                new PendingReclaimer(settings.streamKey(), reclaimerName, settings.claimIdle()), script);
+        workers.forEach(StreamWorker::start);
+        reclaimer.start();
+        LOG.info("System 1 workers started", "workers", settings.workerCount(),
+                "group", StreamFields.GROUP,
+                "stream", settings.streamKey(), "consumers", prefix + "-1.." + settings.workerCount(),
+                "claimIdleMs", settings.claimIdle().toMillis());
+        return new WorkerPool(List.copyOf(workers), reclaimer);
+    }
+
+    /**
+     * "hostname-pid" (and "-2", "-3" for further pools in the same process): unique per
+     * process, and readable in {@code XINFO CONSUMERS}. A restarted process gets a new pid,
+     * so what its predecessor left pending is recovered by a reclaimer, not by name.
+     */
+    private static String consumerPrefix() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "host";
+        }
+        int pool = POOLS.incrementAndGet();
+        return host + "-" + ProcessHandle.current().pid() + (pool == 1 ? "" : "-p" + pool);
+    }
+
+    /** Entries processed by this pool's workers and reclaimer. */
+    public long processed() {
+        return all().stream().mapToLong(StreamWorker::processed).sum();
+    }
+
+    /** Redeliveries found already processed. */
+    public long duplicates() {
+        return all().stream().mapToLong(StreamWorker::duplicates).sum();
+    }
+
+    /** Entries the reclaimer took over from a dead consumer and processed. */
+    public long reclaimed() {
+        return reclaimer.processed();
+    }
+
+    List<StreamWorker> workers() {
+        return workers;
+    }
+
+    private List<StreamWorker> all() {
+        List<StreamWorker> all = new ArrayList<>(workers);
+        all.add(reclaimer);
+        return all;
+    }
+
+    /** Each worker finishes its batch in hand; what is not acknowledged stays pending. */
+    @Override
+    public void close() {
+        // Flag them all first, so they stop in parallel rather than one after another.
+        all().forEach(StreamWorker::stopSoon);
+        all().forEach(StreamWorker::close);
+    }
+}

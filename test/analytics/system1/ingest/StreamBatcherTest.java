@@ -1,0 +1,185 @@
+package analytics.system1.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analytics.config.Config;
+import analytics.log.Log;
+import analytics.model.Metric;
+import analytics.system1.redis.RedisConnector;
+import analytics.system1.redis.RedisUnavailableException;
+import analytics.testing.Await;
+import analytics.testing.RedisExtension;
+import analytics.testing.RedisServer;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** The batcher against a real redis-server: group commit, transactions, failures, reconnects. */
+@ExtendWith(RedisExtension.class)
+class StreamBatcherTest {
+
+    private final String streamKey = "test:batcher:" + System.nanoTime();
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+    @BeforeEach
+    void quiet() {
+        Log.setThreshold(Log.Level.ERROR);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : closeLater.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private StreamBatcher start(String host, int port) throws InterruptedException {
+        Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", host, "SYSTEM1_REDIS_PORT", Integer.toString(port)));
+        StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "batcher-test"),
+                streamKey, 1_000, StreamBatcher.DEFAULT_QUEUE_CAPACITY);
+        closeLater.add(batcher);
+        batcher.start(Duration.ofSeconds(5));
+        return batcher;
+    }
+
+    private static Metric metric(String serverId) {
+        return new Metric(serverId, 1_764_180_000_000L, 42.5, 61.2, 70.1, new Metric.Network(320, 210), Map.of());
+    }
+
+    private static <T> T get(CompletableFuture<T> future) throws Exception {
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writesTheContractsFieldsAndAnswersWithTheEntryId(RedisServer redis) throws Exception {
+        StreamBatcher batcher = start(redis.host(), redis.port());
+        String id = get(batcher.append(metric("server-1")));
+        try (Jedis jedis = redis.jedis()) {
+            List<StreamEntry> entries = jedis.xrange(streamKey, new StreamEntryID(id), new StreamEntryID(id));
+            assertEquals(1, entries.size());
+            assertEquals(Map.of("serverId", "server-1", "timestamp", "1764180000000",
+                    "metrics", "{\"cpu\":42.5,\"memory\":61.2,\"disk\":70.1,\"network\":{\"in\":320,\"out\":210}}"),
+                    entries.get(0).getFields());
+        }
+    }
+
+    @Test
+    void callersWaitingTogetherShareOneRoundTrip(RedisServer redis) throws Exception {
+        StreamBatcher batcher = start(redis.host(), redis.port());
+        List<CompletableFuture<String>> ids = new ArrayList<>();
+        long before = batcher.roundTrips();
+        try (Jedis admin = redis.jedis()) {
+            // Hold every write for half a second: the first round trip waits in Redis while
+            // the other 49 callers queue up behind it - and then travel together.
+            admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "500", "WRITE");
+            for (int i = 0; i < 50; i++) {
+                ids.add(batcher.append(metric("server-" + i)));
+            }
+        }
+        for (CompletableFuture<String> id : ids) {
+            assertNotNull(get(id));
+        }
+        long roundTrips = batcher.roundTrips() - before;
+        assertTrue(roundTrips <= 2, "50 appends took " + roundTrips + " round trips");
+        assertEquals(50, ids.stream().map(CompletableFuture::join).distinct().count());
+        try (Jedis jedis = redis.jedis()) {
+            assertEquals(50, jedis.xlen(streamKey));
+        }
+    }
+
+    @Test
+    void aBatchGoesInAsOneTransactionInOrder(RedisServer redis) throws Exception {
+        StreamBatcher batcher = start(redis.host(), redis.port());
+        List<String> ids = get(batcher.appendAll(List.of(metric("a"), metric("b"), metric("c"))));
+        try (Jedis jedis = redis.jedis()) {
+            List<StreamEntry> entries = jedis.xrange(streamKey, (StreamEntryID) null, (StreamEntryID) null);
+            assertEquals(ids, entries.stream().map(entry -> entry.getID().toString()).toList());
+            assertEquals(List.of("a", "b", "c"), entries.stream().map(entry -> entry.getFields().get("serverId")).toList());
+        }
+    }
+
+    @Test
+    void aWriteRedisRefusesFailsOnlyItsOwnCaller(RedisServer redis) throws Exception {
+        StreamBatcher batcher = start(redis.host(), redis.port());
+        try (Jedis jedis = redis.jedis()) {
+            jedis.set(streamKey, "not a stream"); // every XADD to it now fails with WRONGTYPE
+        }
+        ExecutionException single = assertThrows(ExecutionException.class, () -> get(batcher.append(metric("x"))));
+        ExecutionException batch = assertThrows(ExecutionException.class,
+                () -> get(batcher.appendAll(List.of(metric("x"), metric("y")))));
+        for (ExecutionException failure : List.of(single, batch)) {
+            assertInstanceOf(RedisUnavailableException.class, failure.getCause());
+            assertTrue(failure.getCause().getMessage().contains("WRONGTYPE"), failure.getCause().getMessage());
+        }
+        // The connection itself is fine: no reconnect, health still passes.
+        assertNull(batcher.downReason());
+        get(batcher.ping());
+        try (Jedis jedis = redis.jedis()) {
+            assertEquals("not a stream", jedis.get(streamKey));
+        }
+    }
+
+    @Test
+    void failsFastWhileRedisCannotBeReached() throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        StreamBatcher batcher = start("127.0.0.1", closedPort);
+        assertNotNull(batcher.downReason());
+        CompletableFuture<String> id = batcher.append(metric("x"));
+        // Already failed when append returned: the caller does not wait for a timeout.
+        assertTrue(id.isCompletedExceptionally());
+        ExecutionException failure = assertThrows(ExecutionException.class, id::get);
+        assertTrue(failure.getCause().getMessage().startsWith("cannot reach Redis at 127.0.0.1:" + closedPort),
+                failure.getCause().getMessage());
+        assertTrue(batcher.ping().isCompletedExceptionally());
+    }
+
+    @Test
+    void aLostConnectionFailsEveryWaitingCallerThenReconnects() throws Exception {
+        RedisServer redis = RedisServer.startPrivate(); // CLIENT KILL must not touch the shared server
+        closeLater.add(redis);
+        StreamBatcher batcher = start(redis.host(), redis.port());
+        List<CompletableFuture<String>> ids = new ArrayList<>();
+        try (Jedis admin = redis.jedis()) {
+            admin.sendCommand(Protocol.Command.CLIENT, "PAUSE", "1000", "WRITE");
+            for (int i = 0; i < 20; i++) {
+                ids.add(batcher.append(metric("server-" + i)));
+            }
+            // The held XADDs are never executed: the killed connection's commands are dropped.
+            admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
+            admin.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
+        }
+        for (CompletableFuture<String> id : ids) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> get(id));
+            assertInstanceOf(RedisUnavailableException.class, failure.getCause());
+        }
+        Await.until("the batcher reconnects and writes again", Duration.ofSeconds(10), () -> {
+            CompletableFuture<String> id = batcher.append(metric("after"));
+            return id.handle((ok, error) -> ok != null).join();
+        });
+        try (Jedis jedis = redis.jedis()) {
+            assertEquals(0, jedis.xrange(streamKey, (StreamEntryID) null, (StreamEntryID) null).stream()
+                    .filter(entry -> !entry.getFields().get("serverId").equals("after")).count());
+        }
+    }
+}
