@@ -69,11 +69,7 @@ class DashboardBrowserTest {
     void thePageFollowsSystem1(RedisServer redis) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "dashboard-" + System.nanoTime(); // the Redis is shared with other tests
-        Config config = Config.from(Map.of(
-                "SYSTEM1_REDIS_HOST", redis.host(), "SYSTEM1_REDIS_PORT", String.valueOf(redis.port()),
-                "SYSTEM1_REDIS_STREAM_KEY", unique + ":stream", "SYSTEM1_REDIS_CHANNEL", unique + ":channel",
-                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0", "SYSTEM1_WS_PORT", "0",
-                "SYSTEM1_WORKER_COUNT", "1"));
+        Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "1");
         try (System1 system1 = System1.start(config);
              DashboardServer dashboard = DashboardServer.start(Config.from(Map.of("DASHBOARD_PORT", "0",
                      "SYSTEM1_HTTP_PORT", String.valueOf(system1.httpPort()),

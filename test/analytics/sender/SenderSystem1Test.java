@@ -11,7 +11,6 @@ import analytics.testing.Await;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
@@ -23,14 +22,8 @@ class SenderSystem1Test {
     private static void sendsEveryServerIntoRedis(RedisServer redis, String mode) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "sender-" + mode + "-" + System.nanoTime();
-        Config config = Config.from(Map.of(
-                "SYSTEM1_REDIS_HOST", redis.host(),
-                "SYSTEM1_REDIS_PORT", String.valueOf(redis.port()),
-                "SYSTEM1_REDIS_STREAM_KEY", unique + ":stream",
-                "SYSTEM1_REDIS_CHANNEL", unique + ":channel",
-                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0", "SYSTEM1_WS_PORT", "0",
-                "SYSTEM1_WORKER_COUNT", "2",
-                "FAKE_SERVER_INTERVAL_MS", "100", "FAKE_JITTER_MS", "20"));
+        Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "2",
+                "FAKE_SERVER_INTERVAL_MS", "100", "FAKE_JITTER_MS", "20");
         long start = System.currentTimeMillis();
         try (System1 system = System1.start(config);
              Sender sender = Sender.start(SenderOptions.parse(new String[] {"--mode", mode, "--count", "50",

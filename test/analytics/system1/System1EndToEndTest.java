@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,13 +41,7 @@ class System1EndToEndTest {
     void aPostedMetricReachesASubscribedDashboardWithItsEntryId(RedisServer redis) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "e2e-" + System.nanoTime();
-        Config config = Config.from(Map.of(
-                "SYSTEM1_REDIS_HOST", redis.host(),
-                "SYSTEM1_REDIS_PORT", String.valueOf(redis.port()),
-                "SYSTEM1_REDIS_STREAM_KEY", unique + ":stream",
-                "SYSTEM1_REDIS_CHANNEL", unique + ":channel",
-                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0", "SYSTEM1_WS_PORT", "0",
-                "SYSTEM1_WORKER_COUNT", "2"));
+        Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "2");
         try (System1 system = System1.start(config);
              JdkWebSocketClient dashboard = JdkWebSocketClient.connect("ws://127.0.0.1:" + system.wsPort())) {
             String serverId = unique + "-server";

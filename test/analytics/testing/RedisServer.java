@@ -1,11 +1,16 @@
 package analytics.testing;
 
+import analytics.config.Config;
 import analytics.demo.PrivateRedis;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
@@ -103,6 +108,33 @@ public final class RedisServer implements AutoCloseable {
         }
         process.destroyForcibly();
         return null;
+    }
+
+    /**
+     * A configuration pointing System 1 at this Redis, with further variables given as
+     * name, value pairs: {@code redis.config("SYSTEM1_WORKER_COUNT", "2")}.
+     */
+    public Config config(String... variables) {
+        Map<String, String> all = new HashMap<>();
+        for (int i = 0; i + 1 < variables.length; i += 2) {
+            all.put(variables[i], variables[i + 1]);
+        }
+        all.put("SYSTEM1_REDIS_HOST", host);
+        all.put("SYSTEM1_REDIS_PORT", String.valueOf(port));
+        return Config.from(all);
+    }
+
+    /**
+     * All of System 1 on this Redis, on free ports, with a stream and a channel of its own
+     * ({@code prefix}:stream, {@code prefix}:channel): tests share one Redis and must not
+     * see each other's metrics. Further variables as in {@link #config}.
+     */
+    public Config system1Config(String prefix, String... variables) {
+        List<String> all = new ArrayList<>(List.of(
+                "SYSTEM1_REDIS_STREAM_KEY", prefix + ":stream", "SYSTEM1_REDIS_CHANNEL", prefix + ":channel",
+                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0", "SYSTEM1_WS_PORT", "0"));
+        all.addAll(List.of(variables));
+        return config(all.toArray(String[]::new));
     }
 
     public String host() {

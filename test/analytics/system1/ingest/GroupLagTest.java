@@ -36,8 +36,7 @@ class GroupLagTest {
     @BeforeEach
     void connect(RedisServer redis) {
         jedis = redis.jedis();
-        Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", redis.host(),
-                "SYSTEM1_REDIS_PORT", Integer.toString(redis.port())));
+        Config config = redis.config();
         lag = new GroupLag(new RedisConnector(config.redis(), "test-group-lag"), streamKey, GROUP, MAX_LAG);
     }
 

@@ -48,8 +48,7 @@ class StreamWorkerTest {
                     Map.of(streamKey, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             assertEquals(3, jedis.xpending(streamKey, StreamFields.GROUP).getTotal());
         }
-        Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", redis.host(),
-                "SYSTEM1_REDIS_PORT", Integer.toString(redis.port())));
+        Config config = redis.config();
         // "me" again, and no reclaimer: XREADGROUP ... > would never return these entries
         // again, so only the history read (id 0) can find them.
         try (StreamWorker worker = new StreamWorker("me", new RedisConnector(config.redis(), "worker-test"),
@@ -67,8 +66,7 @@ class StreamWorkerTest {
     @Test
     void aWorkerWhoseConnectionIsKilledReconnectsAndGoesOn() throws Exception {
         try (RedisServer redis = RedisServer.startPrivate()) { // CLIENT KILL must not hit the shared one
-            Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", redis.host(),
-                    "SYSTEM1_REDIS_PORT", Integer.toString(redis.port())));
+            Config config = redis.config();
             try (StreamWorker worker = new StreamWorker("w", new RedisConnector(config.redis(), "worker-test"),
                     streamKey, new GroupReader(streamKey, "w"), new StreamWorkerScript(streamKey, "test:ch:" + id));
                  Jedis jedis = redis.jedis()) {

@@ -90,10 +90,9 @@ class WorkerKillTest {
             assertTrue(countedBeforeRecovery > 0 && countedBeforeRecovery < METRICS,
                     "the kill came mid-stream: " + countedBeforeRecovery + " counted");
 
-            Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", redis.host(),
-                    "SYSTEM1_REDIS_PORT", Integer.toString(redis.port()), "SYSTEM1_REDIS_STREAM_KEY", streamKey,
+            Config config = redis.config("SYSTEM1_REDIS_STREAM_KEY", streamKey,
                     "SYSTEM1_REDIS_CHANNEL", "test:kill-channel:" + id, "SYSTEM1_WORKER_COUNT", "2",
-                    "SYSTEM1_CLAIM_IDLE_MS", "200"));
+                    "SYSTEM1_CLAIM_IDLE_MS", "200");
             try (WorkerPool pool = WorkerPool.start(config)) {
                 // Only the reclaimer can reach a dead consumer's entries. (At least: on a slow
                 // machine it may also take over a batch of this pool's own workers idle for
