@@ -66,7 +66,9 @@ public final class DemoMain {
             String reason = supervisor.unexpectedExit().join();
             System.err.println("make run: " + reason + "; stopping the demo");
         } catch (DemoException | IOException e) {
-            System.err.println("make run: " + e.getMessage() + "; stopping the demo");
+            if (!supervisor.isStopping()) { // after Ctrl-C mid-start, a child's exit is no news
+                System.err.println("make run: " + e.getMessage() + "; stopping the demo");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -91,6 +91,12 @@ final class DemoPlan {
         return URI.create("http://" + host + ":" + port + path);
     }
 
+    /** run/ rather than /home/you/project/run/: shorter, and what the lessons say. */
+    private static Path shown(Path directory) {
+        Path here = Path.of("").toAbsolutePath();
+        return directory.startsWith(here) ? here.relativize(directory) : directory;
+    }
+
     /** The block printed once everything is ready: where to look, and what to try. */
     String banner() {
         int fake = config.fakeServers().count();
@@ -111,6 +117,6 @@ final class DemoPlan {
                     curl -s http://localhost:%4$d/stats     (System 2's own figures)
                     tail -f %7$s/system1.log
                 """.formatted(config.dashboardPort(), config.system1().httpPort(), config.system1().wsPort(),
-                config.system2().wsPort(), redisPort, fake, runDir, config.system1().streamKey());
+                config.system2().wsPort(), redisPort, fake, shown(runDir), config.system1().streamKey());
     }
 }

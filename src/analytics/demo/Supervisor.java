@@ -51,6 +51,11 @@ final class Supervisor implements AutoCloseable {
         }
     }
 
+    /** True once close() has begun: from then on, programs ending is expected. */
+    synchronized boolean isStopping() {
+        return stopping;
+    }
+
     /** Completes with a one-line reason when a program ends that nobody asked to stop. */
     CompletableFuture<String> unexpectedExit() {
         return unexpectedExit;
