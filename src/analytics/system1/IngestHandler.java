@@ -208,7 +208,7 @@ public final class IngestHandler implements Handler {
      * Waits for the batcher. Bounded, though no timeout is given here: the batcher answers
      * or fails every job within StreamBatcher.ANSWER_WITHIN, so a request never hangs,
      * whatever Redis does. (A timed get() here arms and cancels a timer per request, which
-     * cost about a fifth of the ingest's CPU under load; the batcher's one sweeper does not.)
+     * cost about a quarter of the JVM's CPU under load; the batcher's one sweeper does not.)
      */
     private static <T> T await(CompletableFuture<T> future) throws RedisUnavailableException {
         try {
