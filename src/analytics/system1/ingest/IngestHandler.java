@@ -13,14 +13,11 @@ import com.eclipsesource.json.JsonValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -35,13 +32,11 @@ import java.util.function.Function;
  * Not here: sockets and HTTP versions (Http1Server, and later the HTTP/2 server, run it);
  *           the Redis round trip (StreamBatcher); measuring the group lag (GroupLag).
  * Threads: one instance, called on many virtual threads at once; each call blocks at most
- *          REDIS_WAIT for Redis.
+ *          StreamBatcher.ANSWER_WITHIN for Redis.
  */
 public final class IngestHandler implements Handler {
 
     public static final int MAX_BODY_BYTES = Http1Server.DEFAULT_MAX_BODY_BYTES;
-    /** The longest a request waits for Redis: above the socket timeout, so that fires first. */
-    static final Duration REDIS_WAIT = Duration.ofSeconds(5);
     static final String JSON_MEDIA_TYPE = "application/json";
     static final String NOT_UTF8 = "body is not valid UTF-8";
 
@@ -210,18 +205,20 @@ public final class IngestHandler implements Handler {
         }
     }
 
-    /** Waits for the batcher, bounded: a request never hangs, whatever Redis does. */
+    /**
+     * Waits for the batcher. Bounded, though no timeout is given here: the batcher answers
+     * or fails every job within StreamBatcher.ANSWER_WITHIN, so a request never hangs,
+     * whatever Redis does. (A timed get() here arms and cancels a timer per request, which
+     * cost about a quarter of the JVM's CPU under load; the batcher's one sweeper does not.)
+     */
     private static <T> T await(CompletableFuture<T> future) throws RedisUnavailableException {
         try {
-            return future.get(REDIS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RedisUnavailableException unavailable) {
                 throw unavailable;
             }
             throw new RedisUnavailableException(RedisUnavailableException.reasonOf(e.getCause()));
-        } catch (TimeoutException e) {
-            // The write may still happen: a 503 means "perhaps not written" (see StreamBatcher).
-            throw new RedisUnavailableException("no answer from Redis within " + REDIS_WAIT.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisUnavailableException("shutting down");

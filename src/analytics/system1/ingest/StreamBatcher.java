@@ -26,16 +26,25 @@ import redis.clients.jedis.exceptions.JedisException;
  *          fsync), with natural batching: no timer, a batch is whatever queued up during
  *          the previous round trip, so an idle system answers at once and a busy one
  *          batches more. Plus fail fast: while Redis is down, callers learn it at once.
+ *          Plus one timer for all callers: every job carries a deadline, and one sweeper
+ *          thread fails the overdue ones, so a caller may wait without a timeout of its own.
  * Lesson:  lessons/11-group-commit-into-redis-streams.md   Spec: Redis pipelining
  * Not here: the commands and replies of a round trip, and what "all or nothing" means
  *           (StreamPipeline); reading the stream (workers); the lag-based 503 (GroupLag).
- * Threads: append/ping from any thread; everything touching Redis runs on the batcher thread.
+ * Threads: append/ping from any thread; everything touching Redis runs on the batcher
+ *          thread; the sweeper thread only fails overdue futures.
  */
 public final class StreamBatcher implements AutoCloseable {
 
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
     /** Jobs per pipeline; bounds one round trip's replies, not the throughput. */
     static final int MAX_JOBS_PER_ROUND_TRIP = 1_000;
+    /**
+     * Every append and ping is answered within this (plus at most one SWEEP_EVERY), whatever
+     * Redis does: above the 2 s socket timeout, so a dead connection is normally noticed first.
+     */
+    public static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+    static final Duration SWEEP_EVERY = Duration.ofMillis(100);
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -45,12 +54,15 @@ public final class StreamBatcher implements AutoCloseable {
     private final StreamPipeline pipeline;
     private final BlockingQueue<StreamJob> queue;
     private final Thread thread;
+    private final Thread sweeper;
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder written = new LongAdder();
     /** Why Redis cannot be used right now, or null while connected. */
     private volatile String downReason = "not connected yet";
     private volatile boolean closed;
+    /** The jobs of the round trip under way (written by the batcher thread, read by the sweeper). */
+    private volatile List<StreamJob> inFlight = List.of();
     private Connection connection; // batcher thread only
 
     /** @param maxLen the stream's {@code MAXLEN ~} bound (SYSTEM1_STREAM_MAXLEN) */
@@ -59,15 +71,20 @@ public final class StreamBatcher implements AutoCloseable {
         this.pipeline = new StreamPipeline(streamKey, maxLen);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = Thread.ofPlatform().name("system1-stream-batcher").daemon().unstarted(this::run);
+        this.sweeper = Thread.ofVirtual().name("system1-stream-deadlines").unstarted(this::sweep);
     }
 
     /** Starts the batcher thread and waits (at most {@code wait}) for its first connect attempt. */
     public void start(Duration wait) throws InterruptedException {
         thread.start();
+        sweeper.start();
         firstAttempt.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Appends one metric; completes with its stream entry id once Redis confirmed it. */
+    /**
+     * Appends one metric; completes with its stream entry id once Redis confirmed it, or
+     * fails (RedisUnavailableException) - always within ANSWER_WITHIN.
+     */
     public CompletableFuture<String> append(Metric metric) {
         return appendAll(List.of(metric)).thenApply(ids -> ids.get(0));
     }
@@ -75,15 +92,19 @@ public final class StreamBatcher implements AutoCloseable {
     /** Appends several metrics all or nothing; completes with their ids, in order. */
     public CompletableFuture<List<String>> appendAll(List<Metric> metrics) {
         CompletableFuture<List<String>> ids = new CompletableFuture<>();
-        submit(new StreamJob.Append(metrics, ids));
+        submit(new StreamJob.Append(metrics, ids, deadline()));
         return ids;
     }
 
     /** Completes when a PING went through the ingest connection. */
     public CompletableFuture<Void> ping() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        submit(new StreamJob.Ping(done));
+        submit(new StreamJob.Ping(done, deadline()));
         return done;
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + ANSWER_WITHIN.toNanos();
     }
 
     /** Null while connected; else why not (also what GET /healthz says). */
@@ -179,6 +200,7 @@ public final class StreamBatcher implements AutoCloseable {
     }
 
     private void commit(List<StreamJob> batch) {
+        inFlight = batch;
         try {
             written.add(pipeline.send(connection, batch));
             roundTrips.increment();
@@ -199,6 +221,42 @@ public final class StreamBatcher implements AutoCloseable {
             RedisUnavailableException error = new RedisUnavailableException("internal error talking to Redis");
             batch.forEach(job -> job.fail(error));
             goDown(error.getMessage());
+        } finally {
+            inFlight = List.of();
+        }
+    }
+
+    /**
+     * The sweeper thread: every SWEEP_EVERY, fail the jobs whose deadline has passed - in
+     * the queue (a stuck round trip holds up everyone behind it) and in the round trip
+     * under way (Redis answers too slowly, or not at all, but the socket has not timed
+     * out yet). Why not a timed wait in each caller: every timed wait of a virtual thread
+     * arms a timer and cancels it again, which at 20,000 requests a second cost about
+     * 14 µs of CPU per request (lesson 11). One sweeper costs ten wake-ups a second.
+     *
+     * A job failed here may still be written afterwards, exactly as when a reply is lost:
+     * its caller got 503, "perhaps not written". A later complete() of its future does nothing.
+     */
+    private void sweep() {
+        while (!closed) {
+            try {
+                Thread.sleep(SWEEP_EVERY);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            failOverdue(inFlight, now);
+            failOverdue(queue, now);
+        }
+    }
+
+    /** Jobs are in arrival order, so their deadlines are too: stop at the first one not yet due. */
+    static void failOverdue(Iterable<StreamJob> jobs, long now) {
+        for (StreamJob job : jobs) {
+            if (job.deadline() - now > 0) {
+                return;
+            }
+            job.fail(new RedisUnavailableException("no answer from Redis within " + ANSWER_WITHIN.toMillis() + " ms"));
         }
     }
 
@@ -240,6 +298,7 @@ public final class StreamBatcher implements AutoCloseable {
     public void close() {
         closed = true;
         queue.offer(new StreamJob.Wake()); // when the queue is full the thread is busy and sees the flag
+        sweeper.interrupt();
         try {
             thread.join(CLOSE_WAIT.toMillis());
         } catch (InterruptedException e) {

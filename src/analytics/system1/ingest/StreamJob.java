@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a request thread hands to the batcher thread: its work, and the future it waits on.
+ * What a request thread hands to the batcher thread: its work, the future it waits on, and
+ * the moment by which that future must be completed (answered or failed) - the caller
+ * waits without a timer of its own (see StreamBatcher's deadline sweep).
  * A job goes into one pipeline whole; it is never split across round trips.
  *
  * Pattern: hand-off through a queue - a request and a promise of its result - so
@@ -20,8 +22,11 @@ sealed interface StreamJob {
     /** Completes the caller's future with the failure; the job's outcome is known to be "not done" or unknown. */
     void fail(RedisUnavailableException error);
 
+    /** System.nanoTime() by which the caller must have its answer. */
+    long deadline();
+
     /** Metrics that go in together: one XADD, or MULTI + XADDs + EXEC for several. */
-    record Append(List<Metric> metrics, CompletableFuture<List<String>> ids) implements StreamJob {
+    record Append(List<Metric> metrics, CompletableFuture<List<String>> ids, long deadline) implements StreamJob {
         public Append {
             metrics = List.copyOf(metrics);
         }
@@ -33,7 +38,7 @@ sealed interface StreamJob {
     }
 
     /** A PING through the very connection ingest uses: the honest health check. */
-    record Ping(CompletableFuture<Void> done) implements StreamJob {
+    record Ping(CompletableFuture<Void> done, long deadline) implements StreamJob {
         @Override
         public void fail(RedisUnavailableException error) {
             done.completeExceptionally(error);
@@ -45,6 +50,11 @@ sealed interface StreamJob {
         @Override
         public void fail(RedisUnavailableException error) {
             // nobody waits for a wake-up
+        }
+
+        @Override
+        public long deadline() {
+            return Long.MAX_VALUE; // nobody waits for a wake-up
         }
     }
 }

@@ -4,7 +4,7 @@ import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.system1.redis.StreamFields;
-import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -69,8 +69,19 @@ public final class StreamWorkerScript {
 
     /** The exact text the broadcaster receives for one processed entry (the shared contract). */
     public static String processedMessage(String entryId, Metric metric) {
-        return new JsonObject().add("type", PROCESSED_TYPE).add("entryId", entryId)
-                .add("payload", metric.toJson()).toString();
+        return processedMessage(entryId, metric, metric.metricsJson().toString());
+    }
+
+    /**
+     * The same text around a {@code metrics} object already written as JSON: prepare() has
+     * that text anyway (for the latest hash), so the object is built and written once per
+     * entry, not twice. minimal-json cannot embed ready-made JSON, hence the concatenation;
+     * the strings still go through its escaping.
+     */
+    private static String processedMessage(String entryId, Metric metric, String metricsJson) {
+        return "{\"type\":" + Json.value(PROCESSED_TYPE) + ",\"entryId\":" + Json.value(entryId)
+                + ",\"payload\":{\"serverId\":" + Json.value(metric.serverId())
+                + ",\"timestamp\":" + metric.timestamp() + ",\"metrics\":" + metricsJson + "}}";
     }
 
     /**
@@ -116,8 +127,9 @@ public final class StreamWorkerScript {
                     keys.add(MetricAggregates.totalsKey(serverId));
                     keys.add(MetricAggregates.bucketKey(serverId, metric.timestamp()));
                     String entryId = id.toString();
+                    String metricsJson = metric.metricsJson().toString();
                     args.addAll(List.of(entryId, serverId, Long.toString(metric.timestamp()),
-                            metric.metricsJson().toString(), processedMessage(entryId, metric),
+                            metricsJson, processedMessage(entryId, metric, metricsJson),
                             Double.toString(metric.cpu()), Double.toString(metric.memory()),
                             Double.toString(metric.disk()), Double.toString(metric.networkIn()),
                             Double.toString(metric.networkOut())));

@@ -1,6 +1,7 @@
 package analytics.system1.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -181,5 +182,27 @@ class StreamBatcherTest {
             assertEquals(0, jedis.xrange(streamKey, (StreamEntryID) null, (StreamEntryID) null).stream()
                     .filter(entry -> !entry.getFields().get("serverId").equals("after")).count());
         }
+    }
+
+    @Test
+    void theSweepFailsOverdueJobsAndStopsAtTheFirstOneNotYetDue() {
+        // Redis never answering cannot be staged quickly (the 2 s socket timeout fires
+        // first), so the sweep itself is checked: the callers wait on nothing else.
+        long now = System.nanoTime();
+        CompletableFuture<List<String>> late = new CompletableFuture<>();
+        CompletableFuture<Void> latePing = new CompletableFuture<>();
+        CompletableFuture<List<String>> inTime = new CompletableFuture<>();
+        CompletableFuture<List<String>> lateButBehind = new CompletableFuture<>();
+        StreamBatcher.failOverdue(List.of(
+                new StreamJob.Append(List.of(metric("a")), late, now - 1),
+                new StreamJob.Ping(latePing, now),
+                new StreamJob.Append(List.of(metric("b")), inTime, now + 1_000_000),
+                new StreamJob.Append(List.of(metric("c")), lateButBehind, now - 1)), now);
+        ExecutionException failure = assertThrows(ExecutionException.class, late::get);
+        assertInstanceOf(RedisUnavailableException.class, failure.getCause());
+        assertTrue(failure.getCause().getMessage().startsWith("no answer from Redis within"));
+        assertTrue(latePing.isCompletedExceptionally());
+        assertFalse(inTime.isDone());
+        assertFalse(lateButBehind.isDone(), "jobs arrive in deadline order: the sweep stops at the first not due");
     }
 }
