@@ -95,7 +95,7 @@ public final class Startup {
      * gone. ProcessHandle.onExit works for any process, not only our children: the JDK
      * polls it. Outside the demo this does nothing.
      */
-    public static void stopWithSupervisor(Log log) {
+    private static void stopWithSupervisor(Log log) {
         String pid = System.getProperty(SUPERVISOR_PID);
         if (pid == null || pid.isBlank()) {
             return;

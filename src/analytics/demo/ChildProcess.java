@@ -51,10 +51,6 @@ final class ChildProcess {
         return log;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** Starts the program with its output (stdout and stderr) going to its log file. */
     void start() throws IOException {
         Files.createDirectories(log.getParent());
@@ -97,6 +93,13 @@ final class ChildProcess {
     void requestStop() {
         if (isAlive()) {
             process.destroy();
+        }
+    }
+
+    /** Kills the program at once (SIGKILL): for when there is no time left to wait. */
+    void kill() {
+        if (isAlive()) {
+            process.destroyForcibly();
         }
     }
 

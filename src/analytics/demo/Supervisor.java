@@ -88,11 +88,7 @@ final class Supervisor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // Interrupted mid-stop: kill what is left rather than leave orphans behind.
-            toStop.forEach(layer -> layer.forEach(child -> {
-                if (child.isAlive()) {
-                    ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                }
-            }));
+            toStop.forEach(layer -> layer.forEach(ChildProcess::kill));
             Thread.currentThread().interrupt();
         }
     }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,13 +64,12 @@ class DemoSupervisionTest {
 
     /** Every process the demo started before it exited, including those that lived briefly. */
     private static Set<ProcessHandle> everyChildUntilExit(JavaProcess demo) throws InterruptedException {
-        Set<ProcessHandle> seen = new HashSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         while (demo.handle().isAlive() && System.nanoTime() < deadline) {
-            seen.addAll(demo.descendants());
+            demo.descendants(); // each look is remembered by the fixture
             Thread.sleep(10);
         }
-        return seen;
+        return demo.descendants();
     }
 
     @Test
