@@ -4,7 +4,9 @@ import analytics.log.Log;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The life of every server program: load the configuration, start, run until Ctrl-C
@@ -45,21 +47,24 @@ public final class Startup {
         }
         Log.setThreshold(config.logLevel());
         Log log = Log.get(name);
-        // The hook is in place before the program opens its first port: a supervisor that
-        // sees the port answer and sends SIGTERM at once must still get a graceful stop.
-        AtomicReference<AutoCloseable> running = new AtomicReference<>();
+        // The hook is in place before the program opens its first port, and it waits for
+        // start() to return: a supervisor that sees the first port answer and sends SIGTERM
+        // at once (while later parts are still starting) must still get a graceful stop.
+        CompletableFuture<AutoCloseable> started = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shutDown(running.get(), config.shutdownTimeout(), log);
+            shutDown(started, config.shutdownTimeout(), log);
             stopped.countDown();
         }, name + "-shutdown"));
         try {
-            running.set(program.start(config));
+            started.complete(program.start(config));
         } catch (ConfigException e) {
+            started.completeExceptionally(e);
             System.err.println(name + ": " + e.getMessage());
             System.exit(ConfigMain.EXIT_BAD_CONFIG);
             return;
         } catch (Exception e) {
+            started.completeExceptionally(e);
             log.error("could not start", e);
             System.exit(1);
             return;
@@ -73,10 +78,23 @@ public final class Startup {
         }
     }
 
-    /** Closes the program within its budget; runs on the JVM's shutdown hook thread. */
-    private static void shutDown(AutoCloseable running, Duration budget, Log log) {
-        if (running == null) {
-            return; // stopped while starting (or a start that failed): nothing to close
+    /**
+     * Closes the program within its budget; runs on the JVM's shutdown hook thread. A signal
+     * that arrives mid-start waits (within the same budget) for the start to finish, so
+     * whatever was opened is closed.
+     */
+    private static void shutDown(CompletableFuture<AutoCloseable> started, Duration budget, Log log) {
+        AutoCloseable running;
+        try {
+            running = started.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException startFailed) {
+            return; // nothing was started, so nothing to close
+        } catch (TimeoutException e) {
+            log.warn("still starting when the shutdown budget ran out; exiting anyway");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         log.info("shutting down", "budgetMs", budget.toMillis());
         Thread closer = Thread.ofPlatform().daemon().start(() -> closeQuietly(running, log));

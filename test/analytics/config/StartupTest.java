@@ -67,6 +67,20 @@ class StartupTest {
     }
 
     @Test
+    void aSignalThatArrivesMidStartStillClosesWhatWasStarted(@TempDir Path dir) throws Exception {
+        try (JavaProcess program = JavaProcess.start(SlowStartProgram.class.getName(), Map.of(), dir)) {
+            Await.until("the program is half started", Duration.ofSeconds(20),
+                    () -> program.output().contains("listening"));
+
+            program.signal("TERM");
+
+            // 143 = 128 + SIGTERM; the hook waited for start() and closed its result.
+            assertEquals(143, program.awaitExit(Duration.ofSeconds(15)), program.output());
+            assertTrue(program.output().contains("closed"), program.output());
+        }
+    }
+
+    @Test
     void aBusyPortEndsTheProgramWithOneLineAndStatus78(@TempDir Path dir) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              JavaProcess system2 = JavaProcess.start("analytics.system2.System2Main",
