@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.Await;
+import analytics.testing.Closer;
 import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
@@ -17,11 +18,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +46,8 @@ class BroadcasterWireTest {
             "{\"cpu\":42.5,\"memory\":61.2,\"disk\":70.1,\"network\":{\"in\":320,\"out\":210}}";
 
     private final String channel = "test:broadcast:" + System.nanoTime();
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
     private RedisServer redis;
     private Broadcaster broadcaster;
 
@@ -58,26 +58,19 @@ class BroadcasterWireTest {
         broadcaster = start(shared.host(), shared.port());
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
-    }
-
     private Broadcaster start(String redisHost, int redisPort) throws Exception {
         Broadcaster started = Broadcaster.start(Config.from(Map.of(
                 "SYSTEM1_WS_PORT", "0",
                 "SYSTEM1_REDIS_HOST", redisHost,
                 "SYSTEM1_REDIS_PORT", Integer.toString(redisPort),
                 "SYSTEM1_REDIS_CHANNEL", channel)));
-        closeLater.add(started);
+        closer.add(started);
         return started;
     }
 
     private JdkWebSocketClient dashboard(Broadcaster target) {
         JdkWebSocketClient client = JdkWebSocketClient.connect("ws://127.0.0.1:" + target.port());
-        closeLater.add(client);
+        closer.add(client);
         return client;
     }
 
@@ -189,7 +182,7 @@ class BroadcasterWireTest {
     void aSnapshotIsWhatTheHashesHold() throws Exception {
         // metrics:servers is a fixed key the workers' tests write too: use a Redis of our own.
         RedisServer own = RedisServer.startPrivate();
-        closeLater.add(own);
+        closer.add(own);
         Broadcaster target = start(own.host(), own.port());
         JdkWebSocketClient client = dashboard(target);
 
@@ -237,7 +230,7 @@ class BroadcasterWireTest {
     @Test
     void theSubscriberResumesAfterRedisRestartsOnTheSamePort() throws Exception {
         RedisServer own = RedisServer.startPrivate(); // stopped below: not the shared server
-        closeLater.add(own);
+        closer.add(own);
         int port = own.port();
         Broadcaster target = start(own.host(), port);
         JdkWebSocketClient client = dashboard(target);

@@ -7,6 +7,7 @@ import analytics.config.Config;
 import analytics.log.Log;
 import analytics.system1.worker.WorkerPool;
 import analytics.testing.Await;
+import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import com.eclipsesource.json.Json;
@@ -16,11 +17,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +41,8 @@ class BackpressureWireTest {
 
     private final String id = Long.toString(System.nanoTime());
     private final String streamKey = "test:backpressure:" + id;
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
     private RedisServer redis;
     private System1Ingest ingest;
 
@@ -50,14 +51,7 @@ class BackpressureWireTest {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
         ingest = System1Ingest.start(config(Map.of("SYSTEM1_HTTP_PORT", "0")));
-        closeLater.add(ingest);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
+        closer.add(ingest);
     }
 
     private Config config(Map<String, String> more) {
@@ -138,7 +132,7 @@ class BackpressureWireTest {
         assertTrue(prometheus.contains("system1_stream_length 5"), prometheus);
 
         WorkerPool pool = WorkerPool.start(config(Map.of()));
-        closeLater.add(pool);
+        closer.add(pool);
         Await.until("the workers drain the group", Duration.ofSeconds(10), () -> statsGroupLag() == 0);
         HttpResponse<String> accepted = post("/metrics", IngestWireTest.metric("lag-" + id));
         assertEquals(202, accepted.statusCode(), accepted.body());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
 import analytics.log.Log;
+import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import com.eclipsesource.json.Json;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,7 +48,8 @@ class IngestWireTest {
     private static final String JSON = "application/json";
 
     private final String streamKey = "test:ingest:" + System.nanoTime();
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
     private RedisServer redis;
     private System1Ingest ingest;
 
@@ -58,20 +60,13 @@ class IngestWireTest {
         ingest = start(shared.host(), shared.port());
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
-    }
-
     private System1Ingest start(String redisHost, int redisPort) throws Exception {
         System1Ingest started = System1Ingest.start(Config.from(Map.of(
                 "SYSTEM1_HTTP_PORT", "0",
                 "SYSTEM1_REDIS_HOST", redisHost,
                 "SYSTEM1_REDIS_PORT", Integer.toString(redisPort),
                 "SYSTEM1_REDIS_STREAM_KEY", streamKey)));
-        closeLater.add(started);
+        closer.add(started);
         return started;
     }
 
@@ -307,7 +302,7 @@ class IngestWireTest {
     @Test
     void redisStoppingMeans503WithRetryAfterAndAnUnhealthyHealthz() throws Exception {
         RedisServer own = RedisServer.startPrivate();
-        closeLater.add(own);
+        closer.add(own);
         System1Ingest target = start(own.host(), own.port());
         assertEquals(202, post(target, "/metrics", JSON, metric("server-1")).statusCode());
 

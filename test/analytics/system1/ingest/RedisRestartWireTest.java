@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.Await;
+import analytics.testing.Closer;
 import analytics.testing.RedisServer;
 import com.eclipsesource.json.Json;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
@@ -54,7 +56,8 @@ class RedisRestartWireTest {
     private record Answer(int status, String id, long at) {
     }
 
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -65,17 +68,14 @@ class RedisRestartWireTest {
     }
 
     @AfterEach
-    void closeAll() throws Exception {
+    void stopClients() {
         running.set(false);
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
     }
 
     @Test
     void everyRequestGets202Or503AndEvery202IsInTheStream() throws Exception {
         RedisServer first = RedisServer.startPrivate();
-        closeLater.add(first);
+        closer.add(first);
         int port = first.port();
         System1Ingest ingest = System1Ingest.start(Config.from(Map.of(
                 "SYSTEM1_HTTP_PORT", "0",
@@ -84,7 +84,7 @@ class RedisRestartWireTest {
                 "SYSTEM1_REDIS_STREAM_KEY", STREAM_KEY,
                 "SYSTEM1_MAX_LAG", "10000000",
                 "SYSTEM1_STREAM_MAXLEN", "20000000"))); // no trimming, no lag refusal here
-        closeLater.add(ingest);
+        closer.add(ingest);
 
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
@@ -107,7 +107,7 @@ class RedisRestartWireTest {
 
         Thread.sleep(300);
         RedisServer second = RedisServer.startPrivateOn(port);
-        closeLater.add(second);
+        closer.add(second);
         long restartedAt = System.nanoTime();
         long deadline = restartedAt + Duration.ofSeconds(15).toNanos();
         // Load for a while after the restart: until the batcher is back and 50 metrics landed.

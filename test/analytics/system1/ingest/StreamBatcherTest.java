@@ -14,6 +14,7 @@ import analytics.model.Metric;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.testing.Await;
+import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import java.net.ServerSocket;
@@ -24,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,25 +39,19 @@ import redis.clients.jedis.resps.StreamEntry;
 class StreamBatcherTest {
 
     private final String streamKey = "test:batcher:" + System.nanoTime();
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
 
     @BeforeEach
     void quiet() {
         Log.setThreshold(Log.Level.ERROR);
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
-    }
-
     private StreamBatcher start(String host, int port) throws InterruptedException {
         Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", host, "SYSTEM1_REDIS_PORT", Integer.toString(port)));
         StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "batcher-test"),
                 streamKey, 1_000, StreamBatcher.DEFAULT_QUEUE_CAPACITY);
-        closeLater.add(batcher);
+        closer.add(batcher);
         batcher.start(Duration.ofSeconds(5));
         return batcher;
     }
@@ -158,7 +153,7 @@ class StreamBatcherTest {
     @Test
     void aLostConnectionFailsEveryWaitingCallerThenReconnects() throws Exception {
         RedisServer redis = RedisServer.startPrivate(); // CLIENT KILL must not touch the shared server
-        closeLater.add(redis);
+        closer.add(redis);
         StreamBatcher batcher = start(redis.host(), redis.port());
         List<CompletableFuture<String>> ids = new ArrayList<>();
         try (Jedis admin = redis.jedis()) {

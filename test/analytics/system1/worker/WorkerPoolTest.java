@@ -8,10 +8,10 @@ import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.Await;
+import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,18 +42,12 @@ class WorkerPoolTest {
     private final String id = Long.toString(System.nanoTime());
     private final String streamKey = "test:pool:" + id;
     private final String channel = "test:pool-channel:" + id;
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    @AutoClose
+    private final Closer closer = new Closer();
 
     @BeforeEach
     void quiet() {
         Log.setThreshold(Log.Level.ERROR);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
     }
 
     private WorkerPool start(int port, int workers, long claimIdleMillis) {
@@ -63,7 +57,7 @@ class WorkerPoolTest {
                 "SYSTEM1_WORKER_COUNT", Integer.toString(workers),
                 "SYSTEM1_CLAIM_IDLE_MS", Long.toString(claimIdleMillis)));
         WorkerPool pool = WorkerPool.start(config);
-        closeLater.add(pool);
+        closer.add(pool);
         return pool;
     }
 
@@ -102,7 +96,7 @@ class WorkerPoolTest {
                 // the test is over: closeAll closed the connection under it
             }
         });
-        closeLater.add(() -> {
+        closer.add(() -> {
             listener.unsubscribe();
             jedis.close();
         });
