@@ -61,7 +61,8 @@ final class DemoPlan {
 
     private ChildProcess redis() {
         return new ChildProcess("redis",
-                PrivateRedis.command(redisExecutable, redisPort, redisDirectory().toAbsolutePath()),
+                PrivateRedis.stoppedWithParent(
+                        PrivateRedis.command(redisExecutable, redisPort, redisDirectory().toAbsolutePath())),
                 Map.of(), runDir.resolve("redis.log"), Readiness.redisPing("127.0.0.1", redisPort));
     }
 

@@ -2,6 +2,7 @@ package analytics.demo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import redis.clients.jedis.Jedis;
@@ -20,6 +21,13 @@ public final class PrivateRedis {
 
     private static final List<String> SEARCH_PATH =
             List.of("/usr/bin", "/usr/local/bin", "/opt/homebrew/bin", "/usr/sbin");
+
+    /**
+     * util-linux's setpriv(1) on Linux: runs a command with a parent-death signal set
+     * (prctl PR_SET_PDEATHSIG), so the kernel sends it SIGTERM when the thread that started
+     * it ends - even when its process was killed with SIGKILL, which runs no Java code.
+     */
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private PrivateRedis() {
     }
@@ -44,6 +52,22 @@ public final class PrivateRedis {
                 "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no",
                 "--dir", directory.toString());
+    }
+
+    /**
+     * {@code command} run so that it gets SIGTERM when its parent dies, where the system can
+     * do that (Linux with setpriv); elsewhere (macOS) {@code command} unchanged. The Java
+     * programs of the demo watch the supervisor themselves (Startup); redis-server cannot,
+     * so the kernel watches for it. The signal follows the starting *thread*: the caller
+     * starts Redis from a thread that lives as long as its process (the supervisor's main).
+     */
+    public static List<String> stoppedWithParent(List<String> command) {
+        if (!Files.isExecutable(SETPRIV)) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "TERM", "--"));
+        wrapped.addAll(command);
+        return List.copyOf(wrapped);
     }
 
     /** True once a server on host:port answers PING; false while it is still starting. */

@@ -183,10 +183,18 @@ public final class WebSocketServer implements AutoCloseable {
                         answerAndClose(socket, PlainResponse.error(503));
                         return;
                     }
-                    socket.getOutputStream().write(accept.response());
-                    socket.setSoTimeout(0); // from now on the heartbeat finds dead peers
+                    // Registered before the 101 leaves: a client that has seen its handshake
+                    // complete must not miss a broadcast sent the moment after. Frames queued
+                    // meanwhile wait for the writer, which starts after the 101 is written.
                     WebSocketConnection connection = new WebSocketConnection(socket, in, this);
                     connections.add(connection);
+                    try {
+                        socket.getOutputStream().write(accept.response());
+                    } catch (IOException e) {
+                        unregister(connection);
+                        throw e;
+                    }
+                    socket.setSoTimeout(0); // from now on the heartbeat finds dead peers
                     connection.startWriter();
                     connection.readLoop(); // onOpen, the frames, onClose
                 }

@@ -25,8 +25,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * `make run` as a whole process tree: the supervisor really starts Redis, both systems, the
- * dashboard and two senders; data flows end to end; and one SIGINT to the supervisor alone
- * leaves no process of the demo behind.
+ * dashboard and two senders; data flows end to end; and one SIGINT to the supervisor alone,
+ * or even a SIGKILL, leaves no process of the demo behind.
  */
 class DemoSupervisionTest {
 
@@ -96,6 +96,24 @@ class DemoSupervisionTest {
                 assertTrue(child.onExit().isDone() || !child.isAlive(),
                         "left running after SIGINT: " + child.info().commandLine().orElse("pid " + child.pid()));
             }
+        }
+    }
+
+    @Test
+    void killMinus9OfTheSupervisorStillLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
+        try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", demoEnvironment(FreePorts.any()), dir,
+                "-Danalytics.run.dir=" + dir.resolve("run"))) {
+            Await.until("the demo's banner", Duration.ofSeconds(60),
+                    () -> demo.output().contains("Ctrl-C stops everything"));
+            Set<ProcessHandle> started = demo.descendants();
+            assertEquals(6, started.size(), "redis + system1 + system2 + dashboard + 2 senders: " + started);
+
+            demo.signal("KILL"); // no shutdown hook runs: each child must notice on its own
+
+            assertEquals(137, demo.awaitExit(Duration.ofSeconds(10)));
+            // The JVMs poll for the supervisor's end; Redis gets the kernel's parent-death signal.
+            Await.until("every program of the demo has ended", Duration.ofSeconds(30),
+                    () -> started.stream().noneMatch(ProcessHandle::isAlive));
         }
     }
 

@@ -116,6 +116,23 @@ class JdkClientInteropTest {
         assertEquals("héllo, wörld", recorder.next());
     }
 
+    /**
+     * A client whose handshake has completed is a recipient: a broadcast sent the moment
+     * after reaches it. Repeated, since the window it guards is microseconds wide.
+     */
+    @Test
+    void aBroadcastRightAfterTheHandshakeReachesTheNewClient() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Recorder fresh = new Recorder();
+            WebSocket client = http.newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/"), fresh)
+                    .get(TIMEOUT_S, TimeUnit.SECONDS);
+            server.broadcast(FrameEncoder.text("welcome " + i), connection -> true);
+            assertEquals("welcome " + i, fresh.next(), "client " + i);
+            client.abort();
+        }
+    }
+
     /** Over 65,535 bytes: the 64-bit extended length, both directions. */
     @Test
     void echoesA70000ByteText() throws Exception {
