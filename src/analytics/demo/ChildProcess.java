@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,14 @@ import java.util.function.BooleanSupplier;
 final class ChildProcess {
 
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
+    /**
+     * util-linux's setsid(1): runs a program in a session, so a process group, of its own.
+     * A terminal's Ctrl-C signals its whole foreground group at once: Redis would exit at
+     * the same moment as the systems still writing to it. In their own sessions the
+     * programs hear only the supervisor, which stops them in order. Where there is no
+     * setsid (macOS) they stay in the supervisor's group and all stop at once.
+     */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final String name;
     private final List<String> command;
@@ -51,10 +60,18 @@ final class ChildProcess {
         return log;
     }
 
-    /** Starts the program with its output (stdout and stderr) going to its log file. */
+    /**
+     * Starts the program in a session of its own, with its output (stdout and stderr)
+     * going to its log file.
+     */
     void start() throws IOException {
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> line = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            line.add(SETSID.toString()); // execs the program in the same process: same pid
+        }
+        line.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(line)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile()); // truncates: each run starts a fresh log
         builder.environment().putAll(environment);

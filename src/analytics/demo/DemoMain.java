@@ -54,7 +54,14 @@ public final class DemoMain {
         int redisPort = freeOr(config.redis().port());
         // Each program's own shutdown takes up to SHUTDOWN_TIMEOUT_MS; then it is killed.
         Supervisor supervisor = new Supervisor(READY_TIMEOUT, config.shutdownTimeout().plusSeconds(2));
-        Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "demo-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!supervisor.isStopping()) { // Ctrl-C or SIGTERM, not a crash already reported
+                System.out.println(System.lineSeparator()
+                        + "make run: stopping the senders, then the systems and the dashboard, then Redis ...");
+                supervisor.close();
+                System.out.println("make run: stopped");
+            }
+        }, "demo-shutdown"));
         try {
             System.out.println("make run: starting Redis, System 1, System 2, the dashboard and the senders ...");
             DemoPlan plan = new DemoPlan(config, redisExecutable, redisPort, RUN_DIR);

@@ -25,8 +25,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * `make run` as a whole process tree: the supervisor really starts Redis, both systems, the
- * dashboard and two senders; data flows end to end; and one SIGINT to the supervisor alone,
- * or even a SIGKILL, leaves no process of the demo behind.
+ * dashboard and two senders; data flows end to end; and a Ctrl-C on its terminal, or even a
+ * SIGKILL of the supervisor, leaves no process of the demo behind.
  */
 class DemoSupervisionTest {
 
@@ -73,10 +73,10 @@ class DemoSupervisionTest {
     }
 
     @Test
-    void startsTheWholeDemoAndOneSigintStopsEveryProcess(@TempDir Path dir) throws Exception {
+    void startsTheWholeDemoAndCtrlCStopsEveryProcessInOrder(@TempDir Path dir) throws Exception {
         int redisPort = FreePorts.any();
         Map<String, String> environment = demoEnvironment(redisPort);
-        try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", environment, dir,
+        try (JavaProcess demo = JavaProcess.startAsJob("analytics.demo.DemoMain", environment, dir,
                 "-Danalytics.run.dir=" + dir.resolve("run"))) {
             Await.until("the demo's banner", Duration.ofSeconds(60),
                     () -> demo.output().contains("Ctrl-C stops everything"));
@@ -89,13 +89,22 @@ class DemoSupervisionTest {
                     Duration.ofSeconds(20), () -> serversInRedis(redisPort) == SERVERS);
             assertTrue(Files.size(dir.resolve("run/system2.log")) > 0, "each program logs to its own file");
 
-            demo.signal("INT");
+            demo.pressCtrlC();
 
             assertEquals(130, demo.awaitExit(Duration.ofSeconds(40)), demo.output());
             for (ProcessHandle child : started) {
                 assertTrue(child.onExit().isDone() || !child.isAlive(),
                         "left running after SIGINT: " + child.info().commandLine().orElse("pid " + child.pid()));
             }
+            // The terminal's SIGINT reached the supervisor alone; it stopped the rest in order,
+            // so Redis got the supervisor's SIGTERM, and only after System 1 had finished.
+            assertTrue(!demo.output().contains("unexpectedly"), demo.output());
+            assertTrue(demo.output().contains("make run: stopped"), demo.output());
+            assertTrue(Files.readString(dir.resolve("run/redis.log")).contains("Received SIGTERM"),
+                    Files.readString(dir.resolve("run/redis.log")));
+            String system1 = Files.readString(dir.resolve("run/system1.log"));
+            assertTrue(system1.contains("shutting down") && !system1.contains("lost the connection to Redis"),
+                    system1);
         }
     }
 

@@ -30,6 +30,10 @@ public final class JavaProcess implements AutoCloseable {
     private static final List<String> RESTORE_SIGINT = List.of("python3", "-c",
             "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
                     + "os.execv(sys.argv[1], sys.argv[1:])");
+    /** The same, and first a process group of its own, as a shell gives a foreground job. */
+    private static final List<String> AS_JOB = List.of("python3", "-c",
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setpgid(0, 0); "
+                    + "os.execv(sys.argv[1], sys.argv[1:])");
 
     private final Process process;
     private final Path output;
@@ -48,7 +52,22 @@ public final class JavaProcess implements AutoCloseable {
      */
     public static JavaProcess start(String mainClass, Map<String, String> environment, Path outputDirectory,
                                     String... jvmOptions) throws IOException {
-        List<String> command = new ArrayList<>(RESTORE_SIGINT);
+        return start(RESTORE_SIGINT, mainClass, environment, outputDirectory, jvmOptions);
+    }
+
+    /**
+     * Like {@link #start}, in a process group of its own, as a shell starts a foreground
+     * job: then {@link #pressCtrlC} reaches it and every process it left in its group, as
+     * a terminal's Ctrl-C would, and nothing of the test's own.
+     */
+    public static JavaProcess startAsJob(String mainClass, Map<String, String> environment, Path outputDirectory,
+                                         String... jvmOptions) throws IOException {
+        return start(AS_JOB, mainClass, environment, outputDirectory, jvmOptions);
+    }
+
+    private static JavaProcess start(List<String> wrapper, String mainClass, Map<String, String> environment,
+                                     Path outputDirectory, String... jvmOptions) throws IOException {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
@@ -85,10 +104,20 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Sends a signal by name ("INT", "TERM", "KILL") to this process only. */
     public void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+        signal(name, String.valueOf(process.pid()));
+    }
+
+    /** kill(1): a pid, or a negative number for a whole process group. */
+    private static void signal(String name, String target) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, "--", target).start();
         if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            throw new IllegalStateException("kill -" + name + " -- " + target + " failed");
         }
+    }
+
+    /** SIGINT to the process group of a job (see startAsJob): what a terminal's Ctrl-C sends. */
+    public void pressCtrlC() throws IOException, InterruptedException {
+        signal("INT", "-" + process.pid());
     }
 
     /** The exit status, or fails the test when the program is still running after the deadline. */
