@@ -63,7 +63,7 @@ public final class Startup {
             System.err.println(name + ": " + e.getMessage());
             System.exit(ConfigMain.EXIT_BAD_CONFIG);
             return;
-        } catch (Exception e) {
+        } catch (Exception | Error e) { // an Error too: the hook must not wait for a start that is over
             started.completeExceptionally(e);
             log.error("could not start", e);
             System.exit(1);
@@ -80,13 +80,14 @@ public final class Startup {
 
     /**
      * Closes the program within its budget; runs on the JVM's shutdown hook thread. A signal
-     * that arrives mid-start waits (within the same budget) for the start to finish, so
-     * whatever was opened is closed.
+     * that arrives mid-start first waits for the start to finish, so whatever was opened is
+     * closed: both waits share the one budget, which the supervisor's grace period assumes.
      */
     private static void shutDown(CompletableFuture<AutoCloseable> started, Duration budget, Log log) {
+        long deadline = System.nanoTime() + budget.toNanos();
         AutoCloseable running;
         try {
-            running = started.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            running = started.get(budget.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException startFailed) {
             return; // nothing was started, so nothing to close
         } catch (TimeoutException e) {
@@ -99,7 +100,7 @@ public final class Startup {
         log.info("shutting down", "budgetMs", budget.toMillis());
         Thread closer = Thread.ofPlatform().daemon().start(() -> closeQuietly(running, log));
         try {
-            closer.join(budget);
+            closer.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
