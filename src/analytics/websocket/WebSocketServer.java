@@ -179,23 +179,26 @@ public final class WebSocketServer implements AutoCloseable {
             switch (Handshake.evaluate(request, options.allowedOrigins())) {
                 case Handshake.Reject reject -> answerAndClose(socket, reject.response());
                 case Handshake.Accept accept -> {
-                    if (stopping) {
-                        answerAndClose(socket, PlainResponse.error(503));
-                        return;
-                    }
                     // Registered before the 101 leaves: a client that has seen its handshake
                     // complete must not miss a broadcast sent the moment after. Frames queued
                     // meanwhile wait for the writer, which starts after the 101 is written.
                     WebSocketConnection connection = new WebSocketConnection(socket, in, this);
                     connections.add(connection);
+                    // Checked after joining the set: close() sets the flag, then closes every
+                    // connection in the set, so each new one is seen by one side or the other.
+                    if (stopping) {
+                        unregister(connection);
+                        answerAndClose(socket, PlainResponse.error(503));
+                        return;
+                    }
                     try {
                         socket.getOutputStream().write(accept.response());
-                    } catch (IOException e) {
-                        unregister(connection);
+                        socket.setSoTimeout(0); // from now on the heartbeat finds dead peers
+                        connection.startWriter();
+                    } catch (IOException | RuntimeException e) {
+                        connection.terminate(); // never opened: out of the set, no onClose
                         throw e;
                     }
-                    socket.setSoTimeout(0); // from now on the heartbeat finds dead peers
-                    connection.startWriter();
                     connection.readLoop(); // onOpen, the frames, onClose
                 }
             }
