@@ -1,10 +1,12 @@
 package analytics.demo;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -56,18 +58,42 @@ public final class PrivateRedis {
 
     /**
      * {@code command} run so that it gets SIGTERM when its parent dies, where the system can
-     * do that (Linux with setpriv); elsewhere (macOS) {@code command} unchanged. The Java
-     * programs of the demo watch the supervisor themselves (Startup); redis-server cannot,
-     * so the kernel watches for it. The signal follows the starting *thread*: the caller
-     * starts Redis from a thread that lives as long as its process (the supervisor's main).
+     * do that (Linux, util-linux 2.33 or later); elsewhere (macOS, older setpriv) {@code
+     * command} unchanged. The Java programs of the demo watch the supervisor themselves
+     * (Startup); redis-server cannot, so the kernel watches for it. The signal follows the
+     * starting *thread*, so the caller must start the process from a thread that lives as
+     * long as its own process: the supervisor's main thread, never a pool or virtual thread.
      */
-    public static List<String> stoppedWithParent(List<String> command) {
-        if (!Files.isExecutable(SETPRIV)) {
+    static List<String> stoppedWithParent(List<String> command) {
+        if (!setprivKnowsPdeathsig()) {
             return command;
         }
         List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "TERM", "--"));
         wrapped.addAll(command);
         return List.copyOf(wrapped);
+    }
+
+    /** Whether this setpriv knows --pdeathsig: tried on a command that does nothing. */
+    private static boolean setprivKnowsPdeathsig() {
+        if (!Files.isExecutable(SETPRIV)) {
+            return false;
+        }
+        try {
+            Process probe = new ProcessBuilder(SETPRIV.toString(), "--pdeathsig", "TERM", "--", "true")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!probe.waitFor(5, TimeUnit.SECONDS)) {
+                probe.destroyForcibly();
+                return false;
+            }
+            return probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** True once a server on host:port answers PING; false while it is still starting. */

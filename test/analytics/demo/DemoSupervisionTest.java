@@ -2,6 +2,7 @@ package analytics.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import analytics.testing.Await;
 import analytics.testing.FreePorts;
@@ -72,8 +73,15 @@ class DemoSupervisionTest {
         return demo.descendants();
     }
 
+    /** The order and the kill -9 guarantees rest on util-linux's setsid and setpriv (Linux). */
+    private static void assumeUtilLinux() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs util-linux's setsid and setpriv (Linux)");
+    }
+
     @Test
     void startsTheWholeDemoAndCtrlCStopsEveryProcessInOrder(@TempDir Path dir) throws Exception {
+        assumeUtilLinux();
         int redisPort = FreePorts.any();
         Map<String, String> environment = demoEnvironment(redisPort);
         try (JavaProcess demo = JavaProcess.startAsJob("analytics.demo.DemoMain", environment, dir,
@@ -110,6 +118,7 @@ class DemoSupervisionTest {
 
     @Test
     void killMinus9OfTheSupervisorStillLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
+        assumeUtilLinux();
         try (JavaProcess demo = JavaProcess.start("analytics.demo.DemoMain", demoEnvironment(FreePorts.any()), dir,
                 "-Danalytics.run.dir=" + dir.resolve("run"))) {
             Await.until("the demo's banner", Duration.ofSeconds(60),
