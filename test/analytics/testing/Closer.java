@@ -24,24 +24,27 @@ public final class Closer implements AutoCloseable {
 
     /**
      * Closes all, in reverse order. A failure does not stop the others; the first one fails
-     * the test after all are closed, with the later ones attached as suppressed.
+     * the test after all are closed, with the later ones attached as suppressed. An
+     * interrupt is passed on only at the end, so it does not cut short the closes after it.
      */
     @Override
     public void close() {
         IllegalStateException failed = null;
+        boolean interrupted = false;
         for (AutoCloseable next = opened.poll(); next != null; next = opened.poll()) {
             try {
                 next.close();
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
+            } catch (Throwable e) { // an Error too: the resources after it still get closed
+                interrupted |= e instanceof InterruptedException;
                 if (failed == null) {
                     failed = new IllegalStateException("could not close " + next + " after the test", e);
                 } else {
                     failed.addSuppressed(e);
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (failed != null) {
             throw failed;

@@ -93,7 +93,7 @@ class WorkerPoolTest {
             try {
                 jedis.subscribe(listener, channel);
             } catch (JedisException closedByTheTest) {
-                // the test is over: closeAll closed the connection under it
+                // the test is over: the Closer closed the connection under it
             }
         });
         closer.add(() -> {
