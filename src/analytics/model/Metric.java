@@ -1,6 +1,5 @@
 package analytics.model;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,31 +55,5 @@ public record Metric(String serverId, long timestamp, double cpu, double memory,
         }
         extras.forEach(metrics::add);
         return metrics;
-    }
-
-    /**
-     * {@link #metricsJson()} as text, the same character for character, but written straight
-     * into one StringBuilder. System 1 writes this text twice per metric (the stream field at
-     * ingest, the latest hash and PUBLISH in the worker): building a JsonObject first - a
-     * hash table of names, an object per number - and then writing it cost about twice as
-     * much. Names the sender chose (extras) still go through minimal-json's escaping.
-     */
-    public String metricsJsonText() {
-        StringBuilder json = new StringBuilder(128)
-                .append("{\"cpu\":").append(number(cpu))
-                .append(",\"memory\":").append(number(memory))
-                .append(",\"disk\":").append(number(disk));
-        if (network != null) {
-            json.append(",\"network\":{\"in\":").append(number(network.in()))
-                    .append(",\"out\":").append(number(network.out())).append('}');
-        }
-        extras.forEach((name, value) -> json.append(',').append(Json.value(name)).append(':').append(number(value)));
-        return json.append('}').toString();
-    }
-
-    /** A number as minimal-json writes it: Double.toString, without a trailing ".0" (45.0 is 45). */
-    static String number(double value) {
-        String text = Double.toString(value);
-        return text.endsWith(".0") ? text.substring(0, text.length() - 2) : text;
     }
 }

@@ -66,20 +66,6 @@ class MetricValidatorTest {
         assertEquals(List.of("cpu", "memory", "disk", "load1", "gpu"), metric.metricsJson().names());
     }
 
-    /** System 1 stores and publishes the text form: it must be what minimal-json would write. */
-    @Test
-    void metricsJsonTextIsMetricsJsonWritten() {
-        List<Metric> metrics = List.of(
-                new Metric("s", 1, 0, 100, 50, null, Map.of()),
-                new Metric("s", 1, 42.5, 61.2, 70.1, new Metric.Network(320, 210), Map.of()),
-                new Metric("s", 1, 1e-7, 99.99999999999999, 0.1 + 0.2, new Metric.Network(1e21, 123456789012.0),
-                        Map.of("load1", 0.7)),
-                new Metric("s", 1, 1, 2, 3, null, Map.of("quote\"back\\slash\u00e9\n", 4.0E-300)));
-        for (Metric metric : metrics) {
-            assertEquals(metric.metricsJson().toString(), metric.metricsJsonText());
-        }
-    }
-
     @Test
     void systemTwoAllowsItsTypeAndIdButHttpDoesNot() {
         String message = """

@@ -37,7 +37,7 @@ public final class StreamFields {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(SERVER_ID, metric.serverId());
         fields.put(TIMESTAMP, Long.toString(metric.timestamp()));
-        fields.put(METRICS, metric.metricsJsonText());
+        fields.put(METRICS, metric.metricsJson().toString());
         return fields;
     }
 

@@ -69,7 +69,7 @@ public final class StreamWorkerScript {
 
     /** The exact text the broadcaster receives for one processed entry (the shared contract). */
     public static String processedMessage(String entryId, Metric metric) {
-        return processedMessage(entryId, metric, metric.metricsJsonText());
+        return processedMessage(entryId, metric, metric.metricsJson().toString());
     }
 
     /**
@@ -127,7 +127,7 @@ public final class StreamWorkerScript {
                     keys.add(MetricAggregates.totalsKey(serverId));
                     keys.add(MetricAggregates.bucketKey(serverId, metric.timestamp()));
                     String entryId = id.toString();
-                    String metricsJson = metric.metricsJsonText();
+                    String metricsJson = metric.metricsJson().toString();
                     args.addAll(List.of(entryId, serverId, Long.toString(metric.timestamp()),
                             metricsJson, processedMessage(entryId, metric, metricsJson),
                             Double.toString(metric.cpu()), Double.toString(metric.memory()),
