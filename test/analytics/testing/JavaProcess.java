@@ -27,13 +27,9 @@ public final class JavaProcess implements AutoCloseable {
      * on to its children, and a JVM keeps an inherited "ignore". This one-line exec wrapper
      * restores the default, so a test of Ctrl-C tests the program, not how CI was started.
      */
-    private static final List<String> RESTORE_SIGINT = List.of("python3", "-c",
-            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
-                    + "os.execv(sys.argv[1], sys.argv[1:])");
+    private static final List<String> RESTORE_SIGINT = pythonExec("");
     /** The same, and first a process group of its own, as a shell gives a foreground job. */
-    private static final List<String> AS_JOB = List.of("python3", "-c",
-            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setpgid(0, 0); "
-                    + "os.execv(sys.argv[1], sys.argv[1:])");
+    private static final List<String> AS_JOB = pythonExec("os.setpgid(0, 0); ");
 
     private final Process process;
     private final Path output;
@@ -43,6 +39,12 @@ public final class JavaProcess implements AutoCloseable {
     private JavaProcess(Process process, Path output) {
         this.process = process;
         this.output = output;
+    }
+
+    /** python3 restoring SIGINT's default, running {@code first}, then exec'ing the command after it. */
+    private static List<String> pythonExec(String first) {
+        return List.of("python3", "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                + first + "os.execv(sys.argv[1], sys.argv[1:])");
     }
 
     /**

@@ -17,9 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,21 +48,18 @@ class BackpressureWireTest {
     void start(RedisServer shared) throws Exception {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
-        ingest = System1Ingest.start(config(Map.of("SYSTEM1_HTTP_PORT", "0")));
+        ingest = System1Ingest.start(config());
         closer.add(ingest);
     }
 
-    private Config config(Map<String, String> more) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "SYSTEM1_REDIS_HOST", redis.host(),
-                "SYSTEM1_REDIS_PORT", Integer.toString(redis.port()),
+    /** Ingest and workers on the shared Redis, with a stream, a channel and a lag limit of their own. */
+    private Config config() {
+        return redis.config("SYSTEM1_HTTP_PORT", "0",
                 "SYSTEM1_REDIS_STREAM_KEY", streamKey,
                 "SYSTEM1_REDIS_CHANNEL", "test:backpressure-channel:" + id,
                 "SYSTEM1_MAX_LAG", Integer.toString(MAX_LAG),
                 "SYSTEM1_STREAM_MAXLEN", "1000",
-                "SYSTEM1_WORKER_COUNT", "2"));
-        env.putAll(more);
-        return Config.from(env);
+                "SYSTEM1_WORKER_COUNT", "2");
     }
 
     private HttpResponse<String> send(HttpRequest.Builder builder) throws Exception {
@@ -131,7 +126,7 @@ class BackpressureWireTest {
         assertTrue(prometheus.contains("system1_group_lag 5"), prometheus);
         assertTrue(prometheus.contains("system1_stream_length 5"), prometheus);
 
-        WorkerPool pool = WorkerPool.start(config(Map.of()));
+        WorkerPool pool = WorkerPool.start(config());
         closer.add(pool);
         Await.until("the workers drain the group", Duration.ofSeconds(10), () -> statsGroupLag() == 0);
         HttpResponse<String> accepted = post("/metrics", IngestWireTest.metric("lag-" + id));
