@@ -1,4 +1,4 @@
-package analytics.websocket;
+package analytics.testing;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -12,21 +12,21 @@ import java.util.function.Supplier;
  * read but wrong when a field straddles two reads fails here, not in production.
  *
  * Pattern: exhaustive split testing, as the JDK tests its WebSocket frame reader.
- * Lesson:  lessons/05-websocket-frames.md   Spec: RFC 6455 §5.2 (frames may arrive in pieces)
+ * Lesson:  lessons/05-websocket-frames.md   Spec: RFC 6455 §5.2, RFC 9113 §4.1 (frames may arrive in pieces)
  * Not here: what the values should be; each test checks those itself.
  * Threads: stateless.
  */
-final class SplitFeeder {
+public final class SplitFeeder {
 
     /** A decoder that takes what it can from {@code in} and answers null for "need more bytes". */
     @FunctionalInterface
-    interface ResumableDecoder<T> {
+    public interface ResumableDecoder<T> {
         T decode(ByteBuffer in) throws Exception;
     }
 
     /** Checks what one way of feeding decoded; {@code split} names the way, for the failure message. */
     @FunctionalInterface
-    interface Check<T> {
+    public interface Check<T> {
         void check(String split, List<T> values) throws Exception;
     }
 
@@ -37,7 +37,7 @@ final class SplitFeeder {
      * Feeds {@code input} to a fresh decoder once per cut position 0..length (two chunks,
      * either may be empty) and once a byte at a time, and checks each result.
      */
-    static <T> void forEverySplit(byte[] input, Supplier<? extends ResumableDecoder<T>> fresh, Check<T> check)
+    public static <T> void forEverySplit(byte[] input, Supplier<? extends ResumableDecoder<T>> fresh, Check<T> check)
             throws Exception {
         for (int at = 0; at <= input.length; at++) {
             check.check("cut at byte " + at, feed(fresh.get(), input, at));
@@ -53,7 +53,7 @@ final class SplitFeeder {
      * socket reader would compact them, so decoders that buffer internally and decoders
      * that do not are both served. Chunks are views of {@code input}, not copies.
      */
-    static <T> List<T> feed(ResumableDecoder<T> decoder, byte[] input, int... cuts) throws Exception {
+    public static <T> List<T> feed(ResumableDecoder<T> decoder, byte[] input, int... cuts) throws Exception {
         List<T> values = new ArrayList<>();
         byte[] leftover = new byte[0];
         int start = 0;
