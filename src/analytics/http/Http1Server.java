@@ -1,13 +1,11 @@
 package analytics.http;
 
-import analytics.config.ConfigException;
 import analytics.log.Log;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -64,17 +62,12 @@ public final class Http1Server implements AutoCloseable {
     /**
      * Binds {@code bindHost:port} (0 = any free port) and starts serving.
      *
-     * @param portVariable the setting the port came from, named in the error when it is taken
-     * @throws ConfigException when the port is already in use
+     * @throws java.net.BindException when the port is already in use
      */
-    public static Http1Server start(String bindHost, int port, String portVariable, int maxBodyBytes,
-                                    Handler handler) throws IOException {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindHost), port), BACKLOG);
-        } catch (BindException e) {
-            throw ConfigException.portInUse(portVariable, port);
-        }
+    public static Http1Server start(String bindHost, int port, int maxBodyBytes, Handler handler)
+            throws IOException {
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getByName(bindHost), port), BACKLOG);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         Http1Server http = new Http1Server(server, executor, handler, maxBodyBytes);
         server.createContext("/", http::exchange);
@@ -105,7 +98,7 @@ public final class Http1Server implements AutoCloseable {
         } catch (RuntimeException e) {
             // A bug, not bad input: the handler answers every expected failure itself.
             LOG.error("handler failed", e, "method", request.method(), "path", request.path());
-            return Response.json(500, "{\"error\":\"Internal Server Error\"}");
+            return Response.error(500);
         }
     }
 
@@ -128,14 +121,14 @@ public final class Http1Server implements AutoCloseable {
         }
         long declared = declaredLength(headers);
         if (declared > maxBodyBytes) {
-            return Request.withBodyTooLarge(method, path, headers);
+            return Request.bodyTooLarge(Protocol.HTTP_1_1, method, path, headers);
         }
         InputStream in = exchange.getRequestBody(); // closed with the exchange, which drains it
         byte[] body = in.readNBytes(declared >= 0 ? (int) declared : maxBodyBytes + 1);
         if (body.length > maxBodyBytes) {
-            return Request.withBodyTooLarge(method, path, headers);
+            return Request.bodyTooLarge(Protocol.HTTP_1_1, method, path, headers);
         }
-        return Request.of(method, path, headers, body);
+        return Request.of(Protocol.HTTP_1_1, method, path, headers, body);
     }
 
     /** Content-Length, or -1 without one (chunked or no body); the JDK server rejected a malformed one. */

@@ -40,9 +40,8 @@ final class InteropScript {
 
     /** The echo server every client script talks to, on a free loopback port. */
     static WebSocketServer startEchoServer(String name) throws IOException {
-        WebSocketServer.Options options = new WebSocketServer.Options("127.0.0.1", 0, 1 << 20,
-                Duration.ofSeconds(30), List.of(), Duration.ofSeconds(2), 4L << 20,
-                Duration.ofSeconds(5), Duration.ofSeconds(1));
+        WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
+                .withHandshakeTimeout(Duration.ofSeconds(2)).withCloseTimeout(Duration.ofSeconds(1));
         return new WebSocketServer(name, options, new EchoHandler(), null).start();
     }
 

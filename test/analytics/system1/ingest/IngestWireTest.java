@@ -265,6 +265,19 @@ class IngestWireTest {
     }
 
     @Test
+    void statsCountRequestsByTheProtocolThatCarriedThem() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(202, post("/metrics", JSON, metric("server-" + i)).statusCode());
+        }
+        // Counted before this GET is answered: three POSTs and this one over HTTP/1.1.
+        JsonObject byProtocol = json(get("/stats")).get("requestsByProtocol").asObject();
+        assertEquals(Json.parse("{\"http/1.1\":4,\"h2\":0,\"h2c-upgrade\":0}"), byProtocol);
+        String prometheus = get("/metrics/prometheus").body();
+        assertTrue(prometheus.contains("system1_requests_total{protocol=\"http/1.1\"} 5\n"), prometheus);
+        assertTrue(prometheus.contains("system1_requests_total{protocol=\"h2\"} 0\n"), prometheus);
+    }
+
+    @Test
     void concurrentRequestsAllLandWithDistinctIdsInFewerRoundTrips() throws Exception {
         long roundTripsBefore = roundTrips();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
