@@ -35,7 +35,14 @@ public record Config(
     /** HTTP ingest, Redis stream and workers of System 1. */
     public record System1(int httpPort, int http2Port, int wsPort, int workerCount,
                           String streamKey, String channel, long streamMaxLen, long maxLag,
-                          Duration claimIdle, boolean publishIngested) {
+                          Duration claimIdle, boolean publishIngested, Http2 http2) {
+    }
+
+    /**
+     * The HTTP/2 port's limits on what one client may ask of it: streams at once
+     * (SETTINGS_MAX_CONCURRENT_STREAMS) and the size of one request's header list.
+     */
+    public record Http2(int maxConcurrentStreams, int maxHeaderListBytes) {
     }
 
     /** System 1's Redis connection. */
@@ -109,7 +116,12 @@ public record Config(
                 env.longValue("SYSTEM1_STREAM_MAXLEN", 1_000_000, 1, Long.MAX_VALUE, "a whole number of at least 1"),
                 env.longValue("SYSTEM1_MAX_LAG", 100_000, 1, Long.MAX_VALUE, "a whole number of at least 1"),
                 millis(env, "SYSTEM1_CLAIM_IDLE_MS", 30_000),
-                env.bool("SYSTEM1_PUBLISH_INGESTED", false));
+                env.bool("SYSTEM1_PUBLISH_INGESTED", false),
+                new Http2(
+                        env.integer("SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS", 100, 1, 10_000,
+                                "a whole number from 1 to 10000"),
+                        env.integer("SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES", 16_384, 1024, 1_048_576,
+                                "a number of bytes from 1024 to 1048576")));
         if (system1.maxLag() >= system1.streamMaxLen()) {
             throw new ConfigException("SYSTEM1_MAX_LAG (" + system1.maxLag()
                     + ") must be below SYSTEM1_STREAM_MAXLEN (" + system1.streamMaxLen()

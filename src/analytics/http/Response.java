@@ -63,6 +63,7 @@ public record Response(int status, Headers headers, byte[] body) {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
+            case 411 -> "Length Required";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";
             case 426 -> "Upgrade Required";

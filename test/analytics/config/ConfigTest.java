@@ -38,6 +38,7 @@ class ConfigTest {
         assertEquals("metrics:pubsub", config.system1().channel());
         assertEquals(1_000_000, config.system1().streamMaxLen());
         assertEquals(100_000, config.system1().maxLag());
+        assertEquals(new Config.Http2(100, 16_384), config.system1().http2());
         assertEquals(new Config.Redis("localhost", 6379, 0, "", ""), config.redis());
         assertEquals(4100, config.system2().wsPort());
         assertEquals(Duration.ofSeconds(1), config.system2().aggregationWindow());
@@ -78,6 +79,10 @@ class ConfigTest {
             LOG_LEVEL              | loud  | LOG_LEVEL must be one of debug, info, warn, error, got "loud"
             FAKE_SPIKE_PROBABILITY | NaN   | FAKE_SPIKE_PROBABILITY must be a probability from 0 to 1, got "NaN"
             SYSTEM1_PUBLISH_INGESTED | maybe | SYSTEM1_PUBLISH_INGESTED must be true or false, got "maybe"
+            SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS | 0 | SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS must be a whole number from 1 to 10000, got "0"
+            SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS | 10001 | SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS must be a whole number from 1 to 10000, got "10001"
+            SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES | 1023 | SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES must be a number of bytes from 1024 to 1048576, got "1023"
+            SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES | 1048577 | SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES must be a number of bytes from 1024 to 1048576, got "1048577"
             FAKE_HTTP_TARGET       | ftp://x/metrics | FAKE_HTTP_TARGET must be a URL starting with http:// or https://, got "ftp://x/metrics"
             SYSTEM1_MAX_LAG        | 2000000 | SYSTEM1_MAX_LAG (2000000) must be below SYSTEM1_STREAM_MAXLEN (1000000), or trimming the stream could drop entries no worker has processed
             SYSTEM2_WS_PORT        | 4000  | SYSTEM2_WS_PORT 4000 is the same port as SYSTEM1_HTTP_PORT
@@ -86,6 +91,16 @@ class ConfigTest {
         ConfigException error = assertThrows(ConfigException.class, () -> Config.from(Map.of(name, value)));
         assertEquals(expected, error.getMessage());
         assertFalse(error.getMessage().contains("\n"));
+    }
+
+    @Test
+    void acceptsTheBoundsOfTheHttp2Limits() {
+        Config low = Config.from(Map.of("SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS", "1",
+                "SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES", "1024"));
+        assertEquals(new Config.Http2(1, 1024), low.system1().http2());
+        Config high = Config.from(Map.of("SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS", "10000",
+                "SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES", "1048576"));
+        assertEquals(new Config.Http2(10_000, 1_048_576), high.system1().http2());
     }
 
     @Test

@@ -1,0 +1,56 @@
+package analytics.http2;
+
+import analytics.http.Response;
+import analytics.http2.hpack.HeaderField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The header list of an HTTP/2 response, made from an analytics.http.Response: :status
+ * first, the handler's fields with lower-case names, then content-length.
+ *
+ * Pattern: adapter from the transport-neutral Response to the protocol's form; built on
+ *          the handler's thread, so the connection's one writer only encodes and writes.
+ * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 9113 §8.3.2, §8.2.2, §8.2; RFC 9110 §8.6
+ * Not here: HPACK (FrameWriter encodes the list), 1xx interim responses (never sent).
+ * Threads: stateless.
+ */
+final class ResponseFields {
+
+    /** §8.2.2: never sent over HTTP/2, even if a handler set one for HTTP/1.1. */
+    private static final Set<String> CONNECTION_SPECIFIC =
+            Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
+
+    private ResponseFields() {
+    }
+
+    static List<HeaderField> of(Response response) {
+        List<HeaderField> fields = new ArrayList<>(8);
+        int status = response.status();
+        fields.add(new HeaderField(":status", Integer.toString(status)));
+        for (Map.Entry<String, List<String>> field : response.headers().asMap().entrySet()) {
+            // §8.2: field names are lower case in HTTP/2; toLowerCase returns the same
+            // string when it already is, so the common case allocates nothing.
+            String name = field.getKey().toLowerCase(Locale.ROOT);
+            if (CONNECTION_SPECIFIC.contains(name) || name.equals("content-length")) {
+                continue;
+            }
+            for (String value : field.getValue()) {
+                fields.add(new HeaderField(name, value));
+            }
+        }
+        if (hasBody(status)) {
+            // For HEAD too: the length the GET would have had (RFC 9110 §8.6).
+            fields.add(new HeaderField("content-length", Integer.toString(response.body().length)));
+        }
+        return fields;
+    }
+
+    /** RFC 9110 §6.4.1: 1xx, 204 and 304 answers never have content. */
+    static boolean hasBody(int status) {
+        return status >= 200 && status != 204 && status != 304;
+    }
+}

@@ -1,0 +1,64 @@
+package analytics.http2;
+
+import analytics.http.Handler;
+import analytics.http.Headers;
+import analytics.http.Request;
+import analytics.http.Response;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Handler for the HTTP/2 tests, so they need no Redis: it answers what it saw, and a few
+ * paths do what a test needs.
+ *
+ * <ul>
+ *   <li>any path: 200 "METHOD /path body-length protocol", or 413 for a body over the limit;</li>
+ *   <li>{@code /sleep/MS}: the same (413 included), after sleeping MS milliseconds;</li>
+ *   <li>{@code /bytes/N}: N bytes of body (a response larger than a window or a frame);</li>
+ *   <li>{@code /bug}: throws, as a handler with a bug would.</li>
+ * </ul>
+ *
+ * Pattern: a test double that is a real implementation of the port, not a mock.
+ * Lesson:  lessons/17-http2-on-the-wire.md
+ * Threads: called concurrently; the counters are atomic.
+ */
+final class Http2EchoHandler implements Handler {
+
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger handled = new AtomicInteger();
+
+    @Override
+    public Response handle(Request request) {
+        running.incrementAndGet();
+        try {
+            String path = request.path();
+            if (path.startsWith("/sleep/")) {
+                sleep(Long.parseLong(path.substring("/sleep/".length())));
+            }
+            if (request.bodyTooLarge()) {
+                return Response.json(413, "{\"error\":\"Payload too large\"}");
+            }
+            if (path.equals("/bug")) {
+                throw new IllegalStateException("a bug in the handler");
+            }
+            if (path.startsWith("/bytes/")) {
+                byte[] body = new byte[Integer.parseInt(path.substring("/bytes/".length()))];
+                Arrays.fill(body, (byte) 'x');
+                return new Response(200, Headers.of("Content-Type", "text/plain"), body);
+            }
+            return Response.text(200, "text/plain", request.method() + " " + path + " " + request.body().length
+                    + " " + request.protocol().label());
+        } finally {
+            running.decrementAndGet();
+            handled.incrementAndGet();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
