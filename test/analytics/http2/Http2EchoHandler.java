@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Http2EchoHandler implements Handler {
 
+    final AtomicInteger started = new AtomicInteger();
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger handled = new AtomicInteger();
 
     @Override
     public Response handle(Request request) {
+        started.incrementAndGet();
         running.incrementAndGet();
         try {
             String path = request.path();

@@ -22,9 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
+import analytics.testing.Await;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -482,6 +484,26 @@ class Http2WireTest {
             assertReset(client, 1, NO_ERROR); // §8.1: "stop sending, I have my answer"
             assertAlive(client, 3);
         }
+    }
+
+    @Test
+    void cutsOffAPeerThatSendsPingsButNeverReads() throws Exception {
+        byte[] ping = RawHttp2Client.frame(PING, 0, 0, new byte[8]);
+        byte[] burst = new byte[ping.length * 1000];
+        for (int i = 0; i < 1000; i++) {
+            System.arraycopy(ping, 0, burst, i * ping.length, ping.length);
+        }
+        try (RawHttp2Client client = connect()) {
+            // Each PING asks for an ACK that cannot leave: the socket buffers fill, the ACKs
+            // queue up to their bound, and the server cuts the connection (CVE-2019-9512).
+            for (int i = 0; i < 6000 && server.connectionCount() > 0; i++) { // at most 100 MB
+                client.write(burst);
+            }
+        } catch (IOException cut) {
+            // the server closed the connection while we were still writing
+        }
+        // The idle timeout is a minute: only the flood rule can have closed it this soon.
+        Await.until("the connection is cut", Duration.ofSeconds(5), () -> server.connectionCount() == 0);
     }
 
     // --- goaway ---------------------------------------------------------------------------

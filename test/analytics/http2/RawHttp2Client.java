@@ -12,10 +12,14 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * An HTTP/2 client that speaks raw bytes over a java.net.Socket, so a test can send exactly
@@ -28,6 +32,8 @@ import java.util.Map;
  * Pattern: a scriptable peer for byte-level wire tests, like RawWebSocketClient.
  * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 9113 §3.4, §4.1, §6, §6.9; RFC 7541 §5, §6.2.2
  * Not here: the rules; it sends whatever it is told to (sendBody alone honours windows).
+ *           Frames the test does not wait for are kept, never lost, so the order in which
+ *           the server's streams finish does not matter.
  * Threads: one test thread. Every read has a deadline (SO_TIMEOUT), so no test hangs.
  */
 final class RawHttp2Client implements AutoCloseable {
@@ -259,12 +265,12 @@ final class RawHttp2Client implements AutoCloseable {
             long streamWindow = streamSendWindows.computeIfAbsent(streamId, id -> initialSendWindow);
             long allowed = Math.min(Math.min(connectionSendWindow, streamWindow), 16_384);
             if (allowed <= 0) {
-                readFrame(); // a WINDOW_UPDATE, we hope; readFrame applies it
+                passedOver.add(readFromSocket()); // a WINDOW_UPDATE, we hope; the read applies it
                 continue;
             }
             int n = (int) Math.min(allowed, body.length - offset);
             boolean last = offset + n == body.length;
-            byte[] chunk = java.util.Arrays.copyOfRange(body, offset, offset + n);
+            byte[] chunk = Arrays.copyOfRange(body, offset, offset + n);
             data(streamId, last, chunk);
             connectionSendWindow -= n;
             streamSendWindows.put(streamId, streamWindow - n);
@@ -274,10 +280,17 @@ final class RawHttp2Client implements AutoCloseable {
 
     // --- reading ------------------------------------------------------------------------------
 
-    private final List<RawFrame> keptFrames = new ArrayList<>();
+    /** Frames readUntil passed over, handed out first by the next reads. */
+    private final ArrayDeque<RawFrame> passedOver = new ArrayDeque<>();
 
-    /** The next frame, applying WINDOW_UPDATEs to our send windows on the way. */
+    /** The next frame: one readUntil passed over, else one from the socket. */
     RawFrame readFrame() throws IOException {
+        RawFrame frame = passedOver.poll();
+        return frame != null ? frame : readFromSocket();
+    }
+
+    /** Reads one frame, applying a WINDOW_UPDATE to our send windows on the way. */
+    private RawFrame readFromSocket() throws IOException {
         byte[] header = in.readNBytes(9);
         if (header.length < 9) {
             throw new EOFException("the server closed the connection");
@@ -299,13 +312,29 @@ final class RawHttp2Client implements AutoCloseable {
         return frame;
     }
 
-    /** Frames until one of {@code type} (on {@code streamId}, or any stream for -1); the others are dropped. */
+    /**
+     * The first frame of {@code type} on {@code streamId} (-1: any stream); the frames
+     * before it are kept, in order, for the next reads.
+     */
     RawFrame readUntil(int type, int streamId) throws IOException {
-        while (true) {
-            RawFrame frame = readFrame();
-            if (frame.type() == type && (streamId < 0 || frame.streamId() == streamId)) {
+        return next(frame -> frame.type() == type && (streamId < 0 || frame.streamId() == streamId));
+    }
+
+    /** The first frame that {@code wanted} picks, kept ones first; the others stay kept, in order. */
+    private RawFrame next(Predicate<RawFrame> wanted) throws IOException {
+        for (Iterator<RawFrame> it = passedOver.iterator(); it.hasNext(); ) {
+            RawFrame frame = it.next();
+            if (wanted.test(frame)) {
+                it.remove();
                 return frame;
             }
+        }
+        while (true) {
+            RawFrame frame = readFromSocket();
+            if (wanted.test(frame)) {
+                return frame;
+            }
+            passedOver.add(frame);
         }
     }
 
@@ -337,10 +366,7 @@ final class RawHttp2Client implements AutoCloseable {
         List<RawFrame> dataFrames = new ArrayList<>();
         boolean ended = false;
         while (!ended) {
-            RawFrame frame = readFrame();
-            if (frame.streamId() != streamId) {
-                continue;
-            }
+            RawFrame frame = next(candidate -> candidate.streamId() == streamId);
             switch (frame.type()) {
                 case HEADERS, CONTINUATION -> {
                     block.writeBytes(frame.payload());
