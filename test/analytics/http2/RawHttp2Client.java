@@ -403,6 +403,16 @@ final class RawHttp2Client implements AutoCloseable {
         }
     }
 
+    /** The raw input, for the HTTP/1.1 bytes before an upgrade. */
+    InputStream input() {
+        return in;
+    }
+
+    /** Everything up to the server closing the connection. */
+    byte[] readAll() throws IOException {
+        return in.readAllBytes();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -1,0 +1,88 @@
+package analytics.http2;
+
+import static analytics.http2.RawHttp2Client.GOAWAY;
+import static analytics.http2.RawHttp2Client.NO_ERROR;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import analytics.log.Log;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The server's life: graceful shutdown with streams in flight, a taken port, the frame log. */
+class Http2ServerTest {
+
+    private final Http2EchoHandler handler = new Http2EchoHandler();
+
+    private static Http2Server.Limits limits() {
+        return Http2Server.Limits.defaults().withShutdownTimeout(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void shutdownSendsGoAwayAndLetsAStreamInFlightFinish() throws Exception {
+        Log.setThreshold(Log.Level.WARN);
+        Http2Server server = Http2Server.start("127.0.0.1", 0, limits(), handler);
+        try (RawHttp2Client client = RawHttp2Client.connect(server.port())) {
+            client.request(1, "GET", "/sleep/200", true);
+            client.request(3, "GET", "/sleep/600", true);
+            Thread closing = Thread.ofVirtual().start(server::close);
+            RawHttp2Client.RawFrame goAway = client.readUntil(GOAWAY, 0);
+            assertEquals(NO_ERROR, goAway.errorCode());
+            assertEquals(3, goAway.lastStreamId(), "both streams were taken before the GOAWAY");
+            assertEquals("GET /sleep/200 0 h2", client.readResponse(1).text());
+            assertEquals("GET /sleep/600 0 h2", client.readResponse(3).text());
+            client.expectClosed();
+            closing.join(Duration.ofSeconds(5));
+            assertTrue(!closing.isAlive(), "close() returned once the streams were done");
+        }
+    }
+
+    @Test
+    void ignoresStreamsOpenedAfterItsGoAway() throws Exception {
+        Log.setThreshold(Log.Level.WARN);
+        Http2Server server = Http2Server.start("127.0.0.1", 0, limits(), handler);
+        try (RawHttp2Client client = RawHttp2Client.connect(server.port())) {
+            client.request(1, "GET", "/sleep/500", true);
+            Thread closing = Thread.ofVirtual().start(server::close);
+            client.readUntil(GOAWAY, 0);
+            client.request(3, "GET", "/late", true); // above the GOAWAY's last stream id
+            assertEquals(200, client.readResponse(1).status());
+            client.expectClosed();
+            closing.join(Duration.ofSeconds(5));
+        }
+        assertEquals(1, handler.handled.get(), "stream 3 never reached the handler");
+    }
+
+    @Test
+    void refusesAPortThatIsTaken() throws Exception {
+        Log.setThreshold(Log.Level.WARN);
+        try (Http2Server first = Http2Server.start("127.0.0.1", 0, limits(), handler)) {
+            assertThrows(BindException.class, () -> Http2Server.start("127.0.0.1", first.port(), limits(), handler));
+        }
+    }
+
+    @Test
+    void logsEveryFrameAtDebugLevel() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream previous = Log.redirect(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Log.setThreshold(Log.Level.DEBUG);
+        try (Http2Server server = Http2Server.start("127.0.0.1", 0, limits(), handler);
+             RawHttp2Client client = RawHttp2Client.connect(server.port())) {
+            client.request(1, "GET", "/watched", true);
+            client.readResponse(1);
+        } finally {
+            Log.setThreshold(Log.Level.WARN);
+            Log.redirect(previous);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("\"message\":\"frame in\"") && log.contains("HEADERS stream=1"), log);
+        assertTrue(log.contains("\"message\":\"frame out\"") && log.contains("DATA stream=1"), log);
+        assertTrue(log.contains(":path: /watched"), "the decoded header block is logged too: " + log);
+    }
+}
