@@ -24,7 +24,8 @@ import java.nio.charset.StandardCharsets;
 final class ConnectionPreface {
 
     /** §3.4: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24 octets. */
-    static final byte[] CLIENT_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] CLIENT_PREFACE =
+            "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** "PRI * HTTP/2.0\r\n": a peer that sent this much meant HTTP/2. */
     static final int REQUEST_LINE_LENGTH = 16;
 

@@ -232,7 +232,8 @@ final class FrameWriter {
         for (Stream stream : streams) {
             if (!stream.isClosed() && stream.sendWindow + delta > Setting.MAX_WINDOW_SIZE) {
                 throw Http2Exception.connectionError(ErrorCode.FLOW_CONTROL_ERROR,
-                        "SETTINGS_INITIAL_WINDOW_SIZE " + newSize + " overflows the window of " + stream);
+                        "SETTINGS_INITIAL_WINDOW_SIZE " + newSize + " overflows the window of "
+                                + stream);
             }
         }
         for (Stream stream : streams) {
@@ -301,7 +302,8 @@ final class FrameWriter {
             }
             socket.shutdownOutput(); // FIN after our last frame: the peer reads it all, then EOF
         } catch (IOException gone) {
-            LOG.debug("writer stopped: the socket failed", "connection", connectionId, "error", gone.getMessage());
+            LOG.debug("writer stopped: the socket failed", "connection", connectionId,
+                    "error", gone.getMessage());
             closeQuietly();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -423,8 +425,10 @@ final class FrameWriter {
         ensureRoom(FrameDecoder.HEADER_LENGTH + first);
         FrameEncoder.writeHeaders(buffer, stream.id, endStream, first == length, bytes, 0, first);
         if (LOG.isEnabled(Log.Level.DEBUG)) {
-            LOG.debug("frame out", "connection", connectionId, "frame", "HEADERS stream=" + stream.id
-                    + " block=" + length + (endStream ? " END_STREAM" : ""), "fields", stream.responseFields);
+            LOG.debug("frame out", "connection", connectionId,
+                    "frame", "HEADERS stream=" + stream.id + " block=" + length
+                            + (endStream ? " END_STREAM" : ""),
+                    "fields", stream.responseFields);
         }
         for (int offset = first; offset < length; ) {
             int n = Math.min(length - offset, frameLimit);
@@ -450,8 +454,8 @@ final class FrameWriter {
             ensureRoom(FrameDecoder.HEADER_LENGTH + n);
             FrameEncoder.writeData(buffer, stream.id, endStream, stream.responseBody, offset, n);
             if (LOG.isEnabled(Log.Level.DEBUG)) {
-                LOG.debug("frame out", "connection", connectionId,
-                        "frame", "DATA stream=" + stream.id + " length=" + n + (endStream ? " END_STREAM" : ""));
+                LOG.debug("frame out", "connection", connectionId, "frame",
+                        "DATA stream=" + stream.id + " length=" + n + (endStream ? " END_STREAM" : ""));
             }
             offset += n;
         }

@@ -73,7 +73,8 @@ final class H2cUpgrade {
         // RFC 7540 §3.2.1: not upgraded unless there is exactly one HTTP2-Settings field.
         List<String> values = request.headers().all(SETTINGS_FIELD);
         if (values.size() != 1) {
-            return reject("the h2c upgrade needs exactly one HTTP2-Settings field, not " + values.size());
+            return reject("the h2c upgrade needs exactly one HTTP2-Settings field, not "
+                    + values.size());
         }
         byte[] payload;
         try {
@@ -101,6 +102,7 @@ final class H2cUpgrade {
     }
 
     private static Reject reject(String reason) {
-        return new Reject(Response.json(400, new JsonObject().add("error", "Bad Request").add("reason", reason)));
+        return new Reject(Response.json(400,
+                new JsonObject().add("error", "Bad Request").add("reason", reason)));
     }
 }

@@ -40,11 +40,12 @@ final class HeaderBlock {
 
     void append(byte[] fragment) throws Http2Exception {
         if (length + fragment.length > maxBytes) {
-            throw Http2Exception.connectionError(ErrorCode.ENHANCE_YOUR_CALM,
-                    "header block of stream " + streamId + " over " + maxBytes + " bytes (CONTINUATION flood?)");
+            throw Http2Exception.connectionError(ErrorCode.ENHANCE_YOUR_CALM, "header block of stream "
+                    + streamId + " over " + maxBytes + " bytes (CONTINUATION flood?)");
         }
         if (length + fragment.length > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.min(maxBytes, Math.max(length + fragment.length, bytes.length * 2)));
+            int grown = Math.max(length + fragment.length, bytes.length * 2);
+            bytes = Arrays.copyOf(bytes, Math.min(maxBytes, grown));
         }
         System.arraycopy(fragment, 0, bytes, length, fragment.length);
         length += fragment.length;

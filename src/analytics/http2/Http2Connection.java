@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Pattern: connection = reader loop + rules; the codec (frame/, hpack/) checks single
  *          frames, this class checks frames against each other and against stream states.
  * Lesson:  lessons/17-http2-on-the-wire.md
- * Spec:    RFC 9113 §3.4, §4.3, §5.1, §5.1.1, §5.1.2, §5.4, §6, §6.9, §8.1, §10.5; RFC 7540 §3.2
+ * Spec:    RFC 9113 §3.4, §4.3, §5.1, §5.4, §6, §6.9, §8.1, §10.5; RFC 7540 §3.2
  * Not here: bytes of frames (FrameDecoder), sending (FrameWriter), HTTP/1.1 and the
  *           upgrade request (Http2Server), request field rules (RequestFields).
  * Threads: run() is the reader thread; handlers run on their own virtual threads; shutdown,
@@ -91,7 +91,8 @@ final class Http2Connection {
 
     private static final Log LOG = Log.get(Http2Connection.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final ThreadFactory HANDLER_THREADS = Thread.ofVirtual().name("h2-handler-", 0).factory();
+    private static final ThreadFactory HANDLER_THREADS =
+            Thread.ofVirtual().name("h2-handler-", 0).factory();
     private static final byte[] NO_BODY = new byte[0];
 
     private final long id = IDS.incrementAndGet();
@@ -143,7 +144,8 @@ final class Http2Connection {
         this.hpack = new HpackDecoder(HEADER_TABLE_SIZE, limits.maxHeaderListBytes());
         this.writer = new FrameWriter(id, socket);
         this.streams = new StreamTable(limits.maxConcurrentStreams());
-        this.resets = new RateLimit(Math.max(MIN_RESETS_PER_WINDOW, 2 * limits.maxConcurrentStreams()), FLOOD_WINDOW);
+        int maxResets = Math.max(MIN_RESETS_PER_WINDOW, 2 * limits.maxConcurrentStreams());
+        this.resets = new RateLimit(maxResets, FLOOD_WINDOW);
         this.emptyFrames = new RateLimit(MAX_EMPTY_FRAMES_PER_WINDOW, FLOOD_WINDOW);
         this.sweepThreshold = 2 * limits.maxConcurrentStreams() + 16;
     }
@@ -169,7 +171,8 @@ final class Http2Connection {
             readFrames(buffer);
             LOG.debug("peer closed the connection", "connection", id);
         } catch (Http2Exception e) {
-            LOG.debug("connection error", "connection", id, "code", e.errorCode(), "reason", e.getMessage());
+            LOG.debug("connection error", "connection", id, "code", e.errorCode(),
+                    "reason", e.getMessage());
             sendFinalGoAway(e.errorCode(), e.getMessage());
             linger();
         } catch (IOException e) {
@@ -240,8 +243,8 @@ final class Http2Connection {
             }
             settingsReceived = true;
         }
-        if (pendingBlock != null
-                && !(frame instanceof ContinuationFrame continuation && continuation.streamId() == pendingBlock.streamId)) {
+        if (pendingBlock != null && !(frame instanceof ContinuationFrame continuation
+                && continuation.streamId() == pendingBlock.streamId)) {
             // §6.10: nothing may come between the fragments of a header block.
             throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
                     "expected CONTINUATION of stream " + pendingBlock.streamId + ", got " + frame);
@@ -256,7 +259,8 @@ final class Http2Connection {
             case PushPromiseFrame push -> throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
                     "a client cannot push (§8.4)");
             case PingFrame ping -> onPing(ping);
-            case GoAwayFrame goAway -> LOG.debug("peer is going away", "connection", id, "frame", goAway.toString());
+            case GoAwayFrame goAway ->
+                    LOG.debug("peer is going away", "connection", id, "frame", goAway.toString());
             case WindowUpdateFrame update -> onWindowUpdate(update);
             case UnknownFrame unknown -> { } // §5.5: extension frames we did not negotiate are ignored
         }
@@ -279,12 +283,14 @@ final class Http2Connection {
             }
             if (streamId <= highestStreamId) {
                 throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
-                        "stream " + streamId + " is not above the last one opened, " + highestStreamId + " (§5.1.1)");
+                        "stream " + streamId + " is not above the last one opened, " + highestStreamId
+                                + " (§5.1.1)");
             }
             highestStreamId = streamId;
         }
         if (frame.endHeaders()) {
-            onHeaderBlock(streamId, opening, frame.endStream(), frame.dependency(), ByteBuffer.wrap(frame.fragment()));
+            onHeaderBlock(streamId, opening, frame.endStream(), frame.dependency(),
+                    ByteBuffer.wrap(frame.fragment()));
             return;
         }
         if (frame.fragment().length == 0) {
@@ -298,7 +304,7 @@ final class Http2Connection {
         HeaderBlock block = pendingBlock;
         if (block == null) {
             throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
-                    "CONTINUATION on stream " + frame.streamId() + " without a header block in progress");
+                    "CONTINUATION on stream " + frame.streamId() + " with no header block in progress");
         }
         if (frame.fragment().length == 0 && !frame.endHeaders()) {
             countEmptyFrame();
@@ -307,7 +313,8 @@ final class Http2Connection {
         if (frame.endHeaders()) {
             pendingBlock = null;
             headerBlockStartedNanos = 0;
-            onHeaderBlock(block.streamId, block.opensStream, block.endStream, block.dependency, block.bytes());
+            onHeaderBlock(block.streamId, block.opensStream, block.endStream, block.dependency,
+                    block.bytes());
         }
     }
 
@@ -315,15 +322,15 @@ final class Http2Connection {
      * A whole header block. It is decoded first, whatever becomes of its stream: HPACK is
      * one state for the whole connection (§4.3), and a skipped block would desynchronise it.
      */
-    private void onHeaderBlock(int streamId, boolean opening, boolean endStream, int dependency, ByteBuffer block)
-            throws Http2Exception {
+    private void onHeaderBlock(int streamId, boolean opening, boolean endStream, int dependency,
+                               ByteBuffer block) throws Http2Exception {
         List<HeaderField> fields;
         try {
             fields = hpack.decode(block);
         } catch (HpackException e) {
             throw Http2Exception.connectionError(ErrorCode.COMPRESSION_ERROR, e.getMessage());
         } catch (HeaderListTooLargeException e) {
-            fields = null; // the block was consumed in full: the table is in step, only this stream suffers
+            fields = null; // consumed in full: the table is in step, only this stream suffers
         }
         lastProgressNanos = System.nanoTime();
         if (LOG.isEnabled(Log.Level.DEBUG)) {
@@ -382,7 +389,8 @@ final class Http2Connection {
     }
 
     /** A second header block on a stream: trailers (§8.1), or an error of its state (§5.1). */
-    private void continueStream(Stream stream, boolean endStream, List<HeaderField> fields) throws Http2Exception {
+    private void continueStream(Stream stream, boolean endStream, List<HeaderField> fields)
+            throws Http2Exception {
         if (stream.wasResetByUs()) {
             return; // §5.1 closed: frames in flight after our RST_STREAM are ignored
         }
@@ -419,7 +427,8 @@ final class Http2Connection {
         // §6.9: every DATA counts against the connection window, whatever its stream's fate.
         if (length > connectionReceiveWindow) {
             throw Http2Exception.connectionError(ErrorCode.FLOW_CONTROL_ERROR,
-                    "DATA of " + length + " bytes with " + connectionReceiveWindow + " left in the connection window");
+                    "DATA of " + length + " bytes with " + connectionReceiveWindow
+                            + " left in the connection window");
         }
         connectionReceiveWindow -= length;
         connectionUnacknowledged += length;
@@ -430,11 +439,13 @@ final class Http2Connection {
         }
         int streamId = frame.streamId();
         if (isIdle(streamId)) {
-            throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + streamId);
+            throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
+                    "DATA on idle stream " + streamId);
         }
         Stream stream = streams.get(streamId);
         if (stream == null) {
-            throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, streamId, "DATA on closed stream " + streamId);
+            throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, streamId,
+                    "DATA on closed stream " + streamId);
         }
         if (stream.wasResetByUs()) {
             return; // §5.1 closed: in flight when we reset it; counted above, otherwise ignored
@@ -445,7 +456,8 @@ final class Http2Connection {
         }
         if (length > stream.receiveWindow) {
             throw Http2Exception.streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId,
-                    "DATA of " + length + " bytes with " + stream.receiveWindow + " left in the window of " + stream);
+                    "DATA of " + length + " bytes with " + stream.receiveWindow + " left in the window of "
+                            + stream);
         }
         stream.receiveWindow -= length;
         if (frame.data().length == 0 && !frame.endStream()) {
@@ -488,7 +500,8 @@ final class Http2Connection {
         RequestFields fields = stream.request;
         Request request = stream.body.tooLarge()
                 ? Request.bodyTooLarge(protocol, fields.method(), fields.path(), fields.headers())
-                : Request.of(protocol, fields.method(), fields.path(), fields.headers(), stream.body.toArray());
+                : Request.of(protocol, fields.method(), fields.path(), fields.headers(),
+                        stream.body.toArray());
         stream.body = null;
         startHandler(stream, request);
     }
@@ -530,7 +543,8 @@ final class Http2Connection {
     private void onRstStream(RstStreamFrame frame) throws Http2Exception {
         int streamId = frame.streamId();
         if (isIdle(streamId)) {
-            throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on idle stream " + streamId);
+            throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
+                    "RST_STREAM on idle stream " + streamId);
         }
         countReset();
         Stream stream = streams.get(streamId);
@@ -546,7 +560,8 @@ final class Http2Connection {
         }
         if (!writer.applySettings(frame, streams, true)) {
             throw Http2Exception.connectionError(ErrorCode.ENHANCE_YOUR_CALM,
-                    "more than " + FrameWriter.MAX_QUEUED_CONTROL_FRAMES + " frames unsent (SETTINGS flood)");
+                    "more than " + FrameWriter.MAX_QUEUED_CONTROL_FRAMES
+                            + " frames unsent (SETTINGS flood)");
         }
     }
 
@@ -593,7 +608,8 @@ final class Http2Connection {
     private void sendControl(Frame frame) throws Http2Exception {
         if (!writer.offerControl(frame)) {
             throw Http2Exception.connectionError(ErrorCode.ENHANCE_YOUR_CALM,
-                    "more than " + FrameWriter.MAX_QUEUED_CONTROL_FRAMES + " frames unsent; the peer is not reading");
+                    "more than " + FrameWriter.MAX_QUEUED_CONTROL_FRAMES
+                            + " frames unsent; the peer is not reading");
         }
     }
 
@@ -607,7 +623,8 @@ final class Http2Connection {
     private void countEmptyFrame() throws Http2Exception {
         if (!emptyFrames.allow(System.nanoTime())) {
             throw Http2Exception.connectionError(ErrorCode.ENHANCE_YOUR_CALM,
-                    "more than " + MAX_EMPTY_FRAMES_PER_WINDOW + " empty frames in " + FLOOD_WINDOW.toMillis() + " ms");
+                    "more than " + MAX_EMPTY_FRAMES_PER_WINDOW + " empty frames in "
+                            + FLOOD_WINDOW.toMillis() + " ms");
         }
     }
 

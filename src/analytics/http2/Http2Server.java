@@ -82,33 +82,33 @@ public final class Http2Server implements AutoCloseable {
         }
 
         public Limits withMaxBodyBytes(int bytes) {
-            return new Limits(bytes, maxConcurrentStreams, maxHeaderListBytes, handshakeTimeout, idleTimeout,
-                    shutdownTimeout);
+            return new Limits(bytes, maxConcurrentStreams, maxHeaderListBytes,
+                    handshakeTimeout, idleTimeout, shutdownTimeout);
         }
 
         public Limits withMaxConcurrentStreams(int streams) {
-            return new Limits(maxBodyBytes, streams, maxHeaderListBytes, handshakeTimeout, idleTimeout,
-                    shutdownTimeout);
+            return new Limits(maxBodyBytes, streams, maxHeaderListBytes,
+                    handshakeTimeout, idleTimeout, shutdownTimeout);
         }
 
         public Limits withMaxHeaderListBytes(int bytes) {
-            return new Limits(maxBodyBytes, maxConcurrentStreams, bytes, handshakeTimeout, idleTimeout,
-                    shutdownTimeout);
+            return new Limits(maxBodyBytes, maxConcurrentStreams, bytes,
+                    handshakeTimeout, idleTimeout, shutdownTimeout);
         }
 
         public Limits withHandshakeTimeout(Duration timeout) {
-            return new Limits(maxBodyBytes, maxConcurrentStreams, maxHeaderListBytes, timeout, idleTimeout,
-                    shutdownTimeout);
+            return new Limits(maxBodyBytes, maxConcurrentStreams, maxHeaderListBytes,
+                    timeout, idleTimeout, shutdownTimeout);
         }
 
         public Limits withIdleTimeout(Duration timeout) {
-            return new Limits(maxBodyBytes, maxConcurrentStreams, maxHeaderListBytes, handshakeTimeout, timeout,
-                    shutdownTimeout);
+            return new Limits(maxBodyBytes, maxConcurrentStreams, maxHeaderListBytes,
+                    handshakeTimeout, timeout, shutdownTimeout);
         }
 
         public Limits withShutdownTimeout(Duration timeout) {
-            return new Limits(maxBodyBytes, maxConcurrentStreams, maxHeaderListBytes, handshakeTimeout, idleTimeout,
-                    timeout);
+            return new Limits(maxBodyBytes, maxConcurrentStreams, maxHeaderListBytes,
+                    handshakeTimeout, idleTimeout, timeout);
         }
     }
 
@@ -143,7 +143,8 @@ public final class Http2Server implements AutoCloseable {
      *
      * @throws java.net.BindException when the port is taken
      */
-    public static Http2Server start(String bindHost, int port, Limits limits, Handler handler) throws IOException {
+    public static Http2Server start(String bindHost, int port, Limits limits, Handler handler)
+            throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         try {
@@ -266,7 +267,8 @@ public final class Http2Server implements AutoCloseable {
         }
         if (length > limits.maxBodyBytes()) {
             // Not read, and no upgrade: the handler answers 413 over HTTP/1.1.
-            Request tooLarge = Request.bodyTooLarge(Protocol.HTTP_1_1, head.method(), head.path(), head.headers());
+            Request tooLarge =
+                    Request.bodyTooLarge(Protocol.HTTP_1_1, head.method(), head.path(), head.headers());
             answerAndClose(socket, in, handle(tooLarge), headRequest);
             return null;
         }
@@ -322,7 +324,8 @@ public final class Http2Server implements AutoCloseable {
         return null;
     }
 
-    private static void answerAndClose(Socket socket, InputStream in, Response response, boolean headRequest) {
+    private static void answerAndClose(Socket socket, InputStream in, Response response,
+                                       boolean headRequest) {
         try {
             socket.getOutputStream().write(Http1ResponseEncoder.encode(response, headRequest, true));
             drainAndClose(socket, in);
@@ -343,7 +346,8 @@ public final class Http2Server implements AutoCloseable {
             byte[] sink = new byte[8192];
             long drained = 0;
             int n;
-            while (drained < MAX_DRAIN_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0) {
+            while (drained < MAX_DRAIN_BYTES && System.nanoTime() < deadline
+                    && (n = in.read(sink)) >= 0) {
                 drained += n;
             }
         } catch (IOException timedOutOrGone) {

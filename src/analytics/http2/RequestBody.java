@@ -34,7 +34,8 @@ final class RequestBody {
         this.streamId = streamId;
         this.maxBytes = maxBytes;
         this.declaredLength = declaredLength;
-        this.bytes = declaredLength >= 0 && declaredLength <= maxBytes ? new byte[(int) declaredLength] : EMPTY;
+        boolean fits = declaredLength >= 0 && declaredLength <= maxBytes;
+        this.bytes = fits ? new byte[(int) declaredLength] : EMPTY; // one allocation, of the right size
     }
 
     /** True once the body is known to be over the limit: from its content-length, or from what came. */
@@ -65,7 +66,7 @@ final class RequestBody {
         System.arraycopy(data, 0, bytes, start, data.length);
     }
 
-    /** At END_STREAM: §8.1.1, a content-length that disagrees with the DATA makes the request malformed. */
+    /** At END_STREAM: §8.1.1, a content-length that disagrees with the DATA is malformed. */
     void complete() throws Http2Exception {
         if (declaredLength >= 0 && received != declaredLength) {
             throw Http2Exception.streamError(ErrorCode.PROTOCOL_ERROR, streamId,

@@ -102,7 +102,8 @@ record RequestFields(String method, String path, Headers headers, long contentLe
         checkValue(streamId, name, value);
     }
 
-    private static String once(int streamId, String name, String previous, String value) throws Http2Exception {
+    private static String once(int streamId, String name, String previous, String value)
+            throws Http2Exception {
         if (previous != null) {
             throw malformed(streamId, "pseudo-header " + name + " twice");
         }
@@ -168,6 +169,7 @@ record RequestFields(String method, String path, Headers headers, long contentLe
     }
 
     private static Http2Exception malformed(int streamId, String reason) {
-        return Http2Exception.streamError(ErrorCode.PROTOCOL_ERROR, streamId, "malformed request: " + reason);
+        return Http2Exception.streamError(ErrorCode.PROTOCOL_ERROR, streamId,
+                "malformed request: " + reason);
     }
 }

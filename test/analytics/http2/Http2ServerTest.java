@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
+import analytics.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,6 +32,7 @@ class Http2ServerTest {
         try (RawHttp2Client client = RawHttp2Client.connect(server.port())) {
             client.request(1, "GET", "/sleep/200", true);
             client.request(3, "GET", "/sleep/600", true);
+            Await.until("both requests reached the handler", Duration.ofSeconds(5), () -> handler.started.get() == 2);
             Thread closing = Thread.ofVirtual().start(server::close);
             RawHttp2Client.RawFrame goAway = client.readUntil(GOAWAY, 0);
             assertEquals(NO_ERROR, goAway.errorCode());
@@ -49,6 +51,7 @@ class Http2ServerTest {
         Http2Server server = Http2Server.start("127.0.0.1", 0, limits(), handler);
         try (RawHttp2Client client = RawHttp2Client.connect(server.port())) {
             client.request(1, "GET", "/sleep/500", true);
+            Await.until("the request reached the handler", Duration.ofSeconds(5), () -> handler.started.get() == 1);
             Thread closing = Thread.ofVirtual().start(server::close);
             client.readUntil(GOAWAY, 0);
             client.request(3, "GET", "/late", true); // above the GOAWAY's last stream id

@@ -27,6 +27,7 @@ public record ContinuationFrame(int streamId, boolean endHeaders, byte[] fragmen
 
     @Override
     public String toString() {
-        return "CONTINUATION stream=" + streamId + " block=" + fragment.length + (endHeaders ? " END_HEADERS" : "");
+        return "CONTINUATION stream=" + streamId + " block=" + fragment.length
+                + (endHeaders ? " END_HEADERS" : "");
     }
 }

@@ -47,7 +47,8 @@ public final class FrameDecoder {
             return null;
         }
         int start = in.position();
-        int length = ((in.get(start) & 0xFF) << 16) | ((in.get(start + 1) & 0xFF) << 8) | (in.get(start + 2) & 0xFF);
+        int length = ((in.get(start) & 0xFF) << 16) | ((in.get(start + 1) & 0xFF) << 8)
+                | (in.get(start + 2) & 0xFF);
         if (length > maxFrameSize) {
             // Refused from the header alone, before a byte of the payload is buffered. §4.2
             // allows a stream error for some types; one connection error keeps it simple.
@@ -106,12 +107,14 @@ public final class FrameDecoder {
     }
 
     /** §6.1: with the PADDED flag, the first byte says how many padding bytes end the frame. */
-    static int readPadLength(ByteBuffer payload, int flags, int paddedFlag, FrameType type) throws Http2Exception {
+    static int readPadLength(ByteBuffer payload, int flags, int paddedFlag, FrameType type)
+            throws Http2Exception {
         if ((flags & paddedFlag) == 0) {
             return 0;
         }
         if (!payload.hasRemaining()) {
-            throw Http2Exception.connectionError(ErrorCode.FRAME_SIZE_ERROR, type + " PADDED without a Pad Length");
+            throw Http2Exception.connectionError(ErrorCode.FRAME_SIZE_ERROR,
+                    type + " PADDED without a Pad Length");
         }
         return payload.get() & 0xFF;
     }

@@ -38,7 +38,8 @@ public final class FrameEncoder {
 
     public static void writeContinuation(ByteBuffer out, int streamId, boolean endHeaders,
                                          byte[] block, int offset, int length) {
-        writeHeader(out, length, FrameType.CONTINUATION, endHeaders ? ContinuationFrame.END_HEADERS : 0, streamId);
+        int flags = endHeaders ? ContinuationFrame.END_HEADERS : 0;
+        writeHeader(out, length, FrameType.CONTINUATION, flags, streamId);
         out.put(block, offset, length);
     }
 
@@ -50,7 +51,8 @@ public final class FrameEncoder {
     /** One frame of any type but an unknown one (whose payload was never kept). */
     public static void write(ByteBuffer out, Frame frame) {
         switch (frame) {
-            case DataFrame data -> writeData(out, data.streamId(), data.endStream(), data.data(), 0, data.data().length);
+            case DataFrame data ->
+                    writeData(out, data.streamId(), data.endStream(), data.data(), 0, data.data().length);
             case HeadersFrame headers -> writeHeaders(out, headers.streamId(), headers.endStream(),
                     headers.endHeaders(), headers.fragment(), 0, headers.fragment().length);
             case ContinuationFrame continuation -> writeContinuation(out, continuation.streamId(),
@@ -88,7 +90,8 @@ public final class FrameEncoder {
                 writeHeader(out, WindowUpdateFrame.LENGTH, FrameType.WINDOW_UPDATE, 0, update.streamId());
                 out.putInt(update.increment());
             }
-            case UnknownFrame unknown -> throw new IllegalArgumentException("an unknown frame has no payload to write");
+            case UnknownFrame unknown ->
+                    throw new IllegalArgumentException("an unknown frame has no payload to write");
         }
     }
 

@@ -18,7 +18,8 @@ import java.nio.ByteBuffer;
  * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 9113 §6.3, §5.3.1 (diagram as in RFC 7540)
  * Threads: immutable.
  */
-public record PriorityFrame(int streamId, int dependency, boolean exclusive, int weight) implements Frame {
+public record PriorityFrame(int streamId, int dependency, boolean exclusive, int weight)
+        implements Frame {
 
     static final int LENGTH = 5;
 

@@ -39,7 +39,8 @@ public record PushPromiseFrame(int streamId, boolean endHeaders, int promisedStr
         }
         int promised = payload.getInt() & 0x7FFF_FFFF;
         FrameDecoder.dropPadding(payload, padLength, FrameType.PUSH_PROMISE);
-        return new PushPromiseFrame(streamId, (flags & END_HEADERS) != 0, promised, FrameDecoder.bytes(payload));
+        return new PushPromiseFrame(streamId, (flags & END_HEADERS) != 0, promised,
+                FrameDecoder.bytes(payload));
     }
 
     @Override

@@ -14,6 +14,7 @@ public record UnknownFrame(int type, int flags, int streamId, int length) implem
 
     @Override
     public String toString() {
-        return "UNKNOWN type=0x" + Integer.toHexString(type) + " stream=" + streamId + " length=" + length;
+        return "UNKNOWN type=0x" + Integer.toHexString(type) + " stream=" + streamId
+                + " length=" + length;
     }
 }
