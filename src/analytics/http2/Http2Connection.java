@@ -33,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,6 +113,7 @@ final class Http2Connection {
     private final AtomicInteger handlersRunning = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean terminated = new AtomicBoolean();
+    private final CountDownLatch readerEnded = new CountDownLatch(1);
     private final long startedNanos = System.nanoTime();
 
     // --- the reader thread's ----------------------------------------------------------------
@@ -179,6 +182,7 @@ final class Http2Connection {
             LOG.debug("connection ended", "connection", id, "error", String.valueOf(e));
         } finally {
             terminate();
+            readerEnded.countDown();
         }
     }
 
@@ -724,11 +728,16 @@ final class Http2Connection {
         return liveStreams.get() == 0;
     }
 
-    /** Graceful shutdown, step 2: write what is queued, then close. */
+    /**
+     * Graceful shutdown, step 2: write what is queued, half-close, and give the client a
+     * moment to close its side first - closing ours while its last frames are unread
+     * would make TCP reset the connection, which can destroy the answers it has not read.
+     */
     void close() {
         writer.finish();
         try {
             writer.awaitStopped(LINGER);
+            readerEnded.await(LINGER.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

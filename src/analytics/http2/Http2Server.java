@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -370,9 +371,12 @@ public final class Http2Server implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} after {@code delay}; at once when the server is already stopping. */
     void schedule(Runnable task, Duration delay) {
-        if (!timer.isShutdown()) {
+        try {
             timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            task.run();
         }
     }
 
