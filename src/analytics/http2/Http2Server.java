@@ -129,6 +129,8 @@ public final class Http2Server implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final ScheduledExecutorService timer;
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Sockets still being sniffed or read as HTTP/1.1: close() cuts them too. */
+    private final Set<Socket> starting = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     private Http2Server(ServerSocket serverSocket, Limits limits, Handler handler) {
@@ -199,6 +201,10 @@ public final class Http2Server implements AutoCloseable {
 
     /** One TCP connection: find out what it speaks, then serve it until it ends. */
     private void serve(Socket socket) {
+        starting.add(socket);
+        if (stopping) {
+            closeQuietly(socket);
+        }
         try {
             socket.setTcpNoDelay(true); // a response leaves when written, not after the next ACK
             socket.setSoTimeout((int) limits.handshakeTimeout().toMillis());
@@ -211,12 +217,13 @@ public final class Http2Server implements AutoCloseable {
             try {
                 connection = switch (ConnectionPreface.sniff(in)) {
                     case HTTP2 -> new Http2Connection(socket, in, this, Protocol.H2, null);
-                    case HTTP1 -> serveHttp1(socket, in);
+                    case HTTP1 -> serveHttp1(socket, in, deadline);
                     case INVALID -> refuseInvalidPreface(socket, in);
                     case EMPTY -> null;
                 };
             } finally {
                 deadline.cancel(false);
+                starting.remove(socket);
             }
             if (connection == null) {
                 closeQuietly(socket);
@@ -243,7 +250,8 @@ public final class Http2Server implements AutoCloseable {
      * An HTTP/1.1 request: the h2c upgrade (returns the HTTP/2 connection to run) or a plain
      * request (answered here with Connection: close; returns null).
      */
-    private Http2Connection serveHttp1(Socket socket, InputStream in) throws IOException {
+    private Http2Connection serveHttp1(Socket socket, InputStream in, ScheduledFuture<?> deadline)
+            throws IOException {
         RequestHead head;
         try {
             head = RequestHead.read(in);
@@ -277,6 +285,8 @@ public final class Http2Server implements AutoCloseable {
         if (body.length < length) {
             return null; // closed in the middle of the body: nobody to answer
         }
+        deadline.cancel(false); // the request is in; the handler may take its time
+        starting.remove(socket); // and a shutdown lets it finish, as the HTTP/1.1 port does
         return switch (H2cUpgrade.evaluate(head)) {
             case H2cUpgrade.NotRequested notRequested -> {
                 answerAndClose(socket, in, handle(head.toRequest(Protocol.HTTP_1_1, body)), headRequest);
@@ -406,6 +416,9 @@ public final class Http2Server implements AutoCloseable {
             serverSocket.close();
         } catch (IOException ignored) {
             // already closed
+        }
+        for (Socket socket : starting) {
+            closeQuietly(socket); // not HTTP/2 yet: nothing in flight to wait for
         }
         for (Http2Connection connection : connections) {
             connection.shutdown();
