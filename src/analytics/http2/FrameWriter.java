@@ -8,6 +8,7 @@ import analytics.http2.frame.GoAwayFrame;
 import analytics.http2.frame.Http2Exception;
 import analytics.http2.frame.RstStreamFrame;
 import analytics.http2.frame.Setting;
+import analytics.http2.frame.Settings;
 import analytics.http2.frame.SettingsFrame;
 import analytics.http2.hpack.HeaderField;
 import analytics.http2.hpack.HpackEncoder;
@@ -93,8 +94,9 @@ final class FrameWriter {
     /** Streams whose HEADERS are out and whose body is not all reserved yet. */
     private final ArrayList<Stream> sending = new ArrayList<>();
     private long connectionWindow = Setting.INITIAL_WINDOW_SIZE.initialValue();
-    private int initialStreamWindow = (int) Setting.INITIAL_WINDOW_SIZE.initialValue();
-    private int peerMaxFrameSize = (int) Setting.MAX_FRAME_SIZE.initialValue();
+    /** The client's SETTINGS as applied so far (§6.5.3). */
+    private Settings peer = Settings.INITIAL;
+    /** A new SETTINGS_HEADER_TABLE_SIZE for the encoder, applied before the next block; -1: none. */
     private int pendingHeaderTableSize = -1;
     private boolean windowOpened;
     private State state = State.RUNNING;
@@ -153,7 +155,7 @@ final class FrameWriter {
     void register(Stream stream) {
         lock.lock();
         try {
-            stream.sendWindow = initialStreamWindow;
+            stream.sendWindow = peer.initialWindowSize();
         } finally {
             lock.unlock();
         }
@@ -204,43 +206,40 @@ final class FrameWriter {
     /**
      * Applies the peer's SETTINGS (§6.5.3) and, when {@code acknowledge}, queues the ACK
      * behind them. A new INITIAL_WINDOW_SIZE moves every open stream's window by the
-     * difference, possibly below zero (§6.9.2). Returns false on an ACK flood.
+     * difference, possibly below zero (§6.9.2). We never push, so never open a stream
+     * (MAX_CONCURRENT_STREAMS, ENABLE_PUSH do not concern us), and our header lists are a
+     * handful of fields (MAX_HEADER_LIST_SIZE is advisory). Returns false on an ACK flood.
      */
     boolean applySettings(SettingsFrame frame, Iterable<Stream> streams, boolean acknowledge)
             throws Http2Exception {
         lock.lock();
         try {
-            for (SettingsFrame.Entry entry : frame.entries()) {
-                switch (entry.setting()) {
-                    case INITIAL_WINDOW_SIZE -> changeInitialWindow((int) entry.value(), streams);
-                    case MAX_FRAME_SIZE -> peerMaxFrameSize = (int) entry.value();
-                    case HEADER_TABLE_SIZE ->
-                            pendingHeaderTableSize = (int) Math.min(entry.value(), Integer.MAX_VALUE);
-                    // We never push, so never open a stream (MAX_CONCURRENT_STREAMS, ENABLE_PUSH),
-                    // and our header lists are a handful of fields (MAX_HEADER_LIST_SIZE).
-                    case ENABLE_PUSH, MAX_CONCURRENT_STREAMS, MAX_HEADER_LIST_SIZE -> { }
-                }
+            Settings next = peer.with(frame);
+            long delta = (long) next.initialWindowSize() - peer.initialWindowSize();
+            if (delta != 0) {
+                moveStreamWindows(delta, streams);
             }
+            if (next.headerTableSize() != peer.headerTableSize()) {
+                pendingHeaderTableSize = next.headerTableSize();
+            }
+            peer = next;
+            windowOpened();
         } finally {
             lock.unlock();
         }
         return !acknowledge || offerControl(SettingsFrame.ACKNOWLEDGEMENT);
     }
 
-    private void changeInitialWindow(int newSize, Iterable<Stream> streams) throws Http2Exception {
-        long delta = (long) newSize - initialStreamWindow;
+    private void moveStreamWindows(long delta, Iterable<Stream> streams) throws Http2Exception {
         for (Stream stream : streams) {
             if (!stream.isClosed() && stream.sendWindow + delta > Setting.MAX_WINDOW_SIZE) {
                 throw Http2Exception.connectionError(ErrorCode.FLOW_CONTROL_ERROR,
-                        "SETTINGS_INITIAL_WINDOW_SIZE " + newSize + " overflows the window of "
-                                + stream);
+                        "a new SETTINGS_INITIAL_WINDOW_SIZE overflows the window of " + stream);
             }
         }
         for (Stream stream : streams) {
             stream.sendWindow += delta;
         }
-        initialStreamWindow = newSize;
-        windowOpened();
     }
 
     /** Connection error: this GOAWAY is the last frame; everything not yet written is dropped. */
@@ -340,7 +339,7 @@ final class FrameWriter {
                 pendingHeaderTableSize = -1;
             }
             // A frame never outgrows our buffer, even if the peer allows 16 MiB frames.
-            frameLimit = Math.min(peerMaxFrameSize, WRITE_BUFFER_BYTES - FrameDecoder.HEADER_LENGTH);
+            frameLimit = Math.min(peer.maxFrameSize(), WRITE_BUFFER_BYTES - FrameDecoder.HEADER_LENGTH);
             for (Stream stream : batchHeaders) {
                 if (stream.responseBody.length > 0) {
                     sending.add(stream);

@@ -23,7 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.testing.Await;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -373,12 +375,17 @@ class Http2WireTest {
     }
 
     @Test
-    void answersAHandlerBugWith500() throws IOException {
+    void answersAHandlerBugWith500AndLogsIt() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream previous = Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
         try (RawHttp2Client client = connect()) {
             client.request(1, "GET", "/bug", true);
             assertEquals(500, client.readResponse(1).status());
             assertAlive(client, 3);
+        } finally {
+            Log.redirect(previous);
         }
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("a bug in the handler"), log.toString());
     }
 
     // --- flow control ------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * The SETTINGS in effect for one endpoint: every parameter's initial value until a
  * SETTINGS frame changes some of them.
  *
- * Pattern: immutable value; {@code with} returns a changed copy, so a reader and a writer
- *          can each hold the version they were given without locking.
+ * Pattern: immutable value; {@code with} returns a changed copy, so the old and new
+ *          values sit side by side (the writer moves windows by their difference).
  * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 9113 §6.5.2, §6.5.3
  * Not here: range checks (Setting.validate, applied by the decoder before a value gets here).
  * Threads: immutable.
