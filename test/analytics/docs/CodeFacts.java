@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,7 +36,8 @@ final class CodeFacts {
 
     static final Path ROOT = Path.of(System.getProperty("project.root", "."));
 
-    private static final Pattern CASE_PATH = Pattern.compile("case\\s+(\"/[^\"]*\"(?:\\s*,\\s*\"/[^\"]*\")*)\\s*->");
+    private static final Pattern CASE_PATH = Pattern.compile(
+            "case\\s+(\"/[^\"]*\"(?:\\s*,\\s*\"/[^\"]*\")*)\\s*->");
     private static final Pattern EQUALS_PATH = Pattern.compile("path\\(\\)\\.equals\\(\"(/[^\"]*)\"\\)");
     private static final Pattern PATH_CONSTANT = Pattern.compile("_PATH\\s*=\\s*\"(/[^\"]*)\"");
     private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']*)[\"']");
@@ -46,7 +46,8 @@ final class CodeFacts {
     private static final Pattern TYPE_CONSTANT = Pattern.compile("_TYPE\\s*=\\s*\"([a-z]+(?:\\.[a-z]+)*)\"");
     /** A switch whose selector mentions "type": its case labels are message types. */
     private static final Pattern TYPE_SWITCH = Pattern.compile("switch\\s*\\(([^)]*type[^)]*)\\)\\s*\\{");
-    private static final Pattern CASE_LABEL = Pattern.compile("case\\s+((?:[\"'][^\"']*[\"']\\s*,?\\s*)+)(?:->|:)");
+    private static final Pattern CASE_LABEL = Pattern.compile(
+            "case\\s+((?:[\"'][^\"']*[\"']\\s*,?\\s*)+)(?:->|:)");
 
     /** The status of an answer our servers build: json(404, ...), error(413, ...), plain(405 ...). */
     private static final Pattern STATUS = Pattern.compile(
@@ -123,7 +124,7 @@ final class CodeFacts {
     /** HTTP statuses our servers answer with (the clients' packages left out). */
     static List<Fact> statuses() {
         List<Path> servers = sourceFiles().stream()
-                .filter(file -> CLIENT_PACKAGES.stream().noneMatch(p -> file.toString().contains("/" + p + "/")))
+                .filter(file -> !CLIENT_PACKAGES.contains(packageOf(file).split("\\.")[0]))
                 .toList();
         return matches(STATUS, servers);
     }
@@ -192,13 +193,6 @@ final class CodeFacts {
         return classes;
     }
 
-    /** The distinct values, sorted: for messages. */
-    static TreeSet<String> values(List<Fact> facts) {
-        TreeSet<String> values = new TreeSet<>();
-        facts.forEach(fact -> values.add(fact.value()));
-        return values;
-    }
-
     private static List<Fact> matches(Pattern pattern, List<Path> files) {
         List<Fact> found = new ArrayList<>();
         for (Path file : files) {
@@ -228,5 +222,88 @@ final class CodeFacts {
             }
         }
         return text.substring(open);
+    }
+    // --- questions about one class's source, for the names the lessons quote ---------------
+
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
+
+    /** The package a Java file declares: "analytics.system1.ingest". */
+    static String declaredPackage(Path file) {
+        Matcher m = PACKAGE.matcher(read(file));
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Whether the name occurs in the file as a whole word: a method, field or nested type. */
+    static boolean mentions(Path file, String name) {
+        return Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(read(file)).find();
+    }
+
+    /** The declaration of the file's own class, record, enum or interface, e.g. "public final class". */
+    static String typeDeclaration(Path file, String name) {
+        Matcher m = Pattern.compile("(?m)^((?:public |protected |private |static |final |abstract |sealed "
+                + "|non-sealed )*)(class|record|enum|interface) " + Pattern.quote(name) + "\\b")
+                .matcher(read(file));
+        return m.find() ? m.group(1) + m.group(2) : "";
+    }
+
+    /**
+     * Whether code in another package can call {@code new Name(...)}: a public class whose
+     * constructors (none declared: the default one) include a public one. A record's
+     * canonical constructor is as visible as the record.
+     */
+    static boolean constructorIsPublic(Path file, String name) {
+        String type = typeDeclaration(file, name);
+        if (!type.startsWith("public")) {
+            return false;
+        }
+        if (type.endsWith("record")) {
+            return true;
+        }
+        Matcher ctor = Pattern.compile("(?m)^\\s*((?:public|protected|private)\\s+)?" + Pattern.quote(name)
+                + "\\s*\\(").matcher(read(file));
+        boolean any = false;
+        while (ctor.find()) {
+            any = true;
+            if ("public".equals(ctor.group(1) == null ? null : ctor.group(1).strip())) {
+                return true;
+            }
+        }
+        return !any;
+    }
+
+    /** The component names in a record's header (a generic's type argument may slip in: harmless). */
+    private static List<String> recordComponents(Path file, String name) {
+        Matcher header = Pattern.compile("record " + Pattern.quote(name) + "\\s*\\(([^)]*)\\)")
+                .matcher(read(file));
+        List<String> names = new ArrayList<>();
+        if (header.find()) {
+            Matcher component = Pattern.compile("(\\w+)\\s*(?:,|$)").matcher(header.group(1));
+            while (component.find()) {
+                names.add(component.group(1));
+            }
+        }
+        return names;
+    }
+
+    /** Whether code in another package can call {@code Name.method(...)}. */
+    static boolean methodIsPublic(Path file, String name, String method) {
+        String type = typeDeclaration(file, name);
+        if (!type.startsWith("public")) {
+            return false;
+        }
+        if (type.endsWith("interface")
+                || type.endsWith("record") && recordComponents(file, name).contains(method)) {
+            return true; // interface members, and the accessors of a public record, are public
+        }
+        Matcher declaration = Pattern.compile("(?m)^\\s*((?:(?:public|protected|private|static|final"
+                + "|synchronized|abstract|default)\\s+)*)(?:<[^>]+>\\s+)?[\\w.<>\\[\\]?, ]+\\s+"
+                + Pattern.quote(method)
+                + "\\s*\\(").matcher(read(file));
+        while (declaration.find()) {
+            if (declaration.group(1).contains("public")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
