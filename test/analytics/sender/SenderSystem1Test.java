@@ -51,10 +51,4 @@ class SenderSystem1Test {
     void http1SendsEveryServerIntoRedis(RedisServer redis) throws Exception {
         sendsEveryServerIntoRedis(redis, "http");
     }
-
-    /** No h2c server yet: java.net.http asks to upgrade, stays on HTTP/1.1, and still delivers. */
-    @Test
-    void h2FallsBackToHttp1AndStillDelivers(RedisServer redis) throws Exception {
-        sendsEveryServerIntoRedis(redis, "h2");
-    }
 }
