@@ -7,19 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.testing.Await;
-import com.eclipsesource.json.Json;
+import analytics.testing.CapturedLog;
 import com.eclipsesource.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Outage alone: its log lines, its reason, its pause - no Redis needed. */
@@ -28,30 +23,9 @@ class OutageTest {
     private static final Log LOG = Log.get("OutageTest");
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    @AutoClose
+    private final CapturedLog captured = CapturedLog.at(Log.Level.INFO);
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private PrintStream previousSink;
-    private Log.Level previousLevel;
-
-    @BeforeEach
-    void capture() {
-        previousSink = Log.redirect(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        previousLevel = Log.threshold();
-        Log.setThreshold(Log.Level.INFO);
-    }
-
-    @AfterEach
-    void restore() {
-        Log.redirect(previousSink);
-        Log.setThreshold(previousLevel);
-    }
-
-    private List<JsonObject> lines() {
-        return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n"))
-                .filter(line -> !line.isEmpty())
-                .map(line -> Json.parse(line).asObject())
-                .toList();
-    }
 
     private static String levelAndMessage(JsonObject line) {
         return line.getString("level", "") + " " + line.getString("message", "");
@@ -71,7 +45,7 @@ class OutageTest {
         outage.up("address", "127.0.0.1:6379");
         outage.down("reset", "consumer", "c1");
 
-        List<JsonObject> lines = lines();
+        List<JsonObject> lines = captured.lines();
         assertEquals(List.of("warn lost", "info back", "warn lost"),
                 lines.stream().map(OutageTest::levelAndMessage).toList());
         assertEquals("refused", lines.get(0).getString("reason", ""), "the outage's first reason");
@@ -97,9 +71,9 @@ class OutageTest {
         assertEquals(Outage.NOT_CONNECTED_YET, outage.reason());
         outage.down("refused");
         assertEquals("refused", outage.reason());
-        assertEquals(List.of(), lines(), "the owner's start line reports the first attempt");
+        assertEquals(List.of(), captured.lines(), "the owner's start line reports the first attempt");
         outage.up();
-        assertEquals(List.of("info back"), lines().stream().map(OutageTest::levelAndMessage).toList());
+        assertEquals(List.of("info back"), captured.lines().stream().map(OutageTest::levelAndMessage).toList());
     }
 
     @Test
@@ -108,7 +82,7 @@ class OutageTest {
         stopping.set(true);
         outage.down("socket closed");
         assertNull(outage.reason());
-        assertEquals(List.of(), lines());
+        assertEquals(List.of(), captured.lines());
     }
 
     @Test
@@ -118,7 +92,7 @@ class OutageTest {
         outage.down("refused");
         outage.up();
         assertEquals(List.of("debug lost", "debug back"),
-                lines().stream().map(OutageTest::levelAndMessage).toList());
+                captured.lines().stream().map(OutageTest::levelAndMessage).toList());
     }
 
     @Test
