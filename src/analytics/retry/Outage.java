@@ -20,8 +20,9 @@ public final class Outage {
 
     /** The reason of an owner that has not connected yet. */
     public static final String NOT_CONNECTED_YET = "not connected yet";
-    /** The first wait after a failure, and the longest one: a long outage costs one try per 2 s. */
+    /** The wait after the first failure; it doubles with each further one. */
     static final Duration FIRST_WAIT = Duration.ofMillis(100);
+    /** The longest wait: a long outage costs one attempt every 2 s. */
     static final Duration MAX_WAIT = Duration.ofSeconds(2);
     /** A pause wakes this often to see whether its owner stops (StreamWorker never interrupts). */
     static final Duration STEP = Duration.ofMillis(50);
@@ -33,7 +34,8 @@ public final class Outage {
         void await(Duration atMost) throws InterruptedException;
     }
 
-    private static final Waiter SLEEP = atMost -> Thread.sleep(atMost.compareTo(STEP) < 0 ? atMost : STEP);
+    private static final Waiter SLEEP =
+            atMost -> Thread.sleep(atMost.compareTo(STEP) < 0 ? atMost : STEP);
 
     private final Log log;
     private final Log.Level lostLevel;
@@ -64,8 +66,8 @@ public final class Outage {
      * @param stopping true once the owner is closing: its failures then are no outage
      */
     public static Outage startingDown(Log log, String lost, String back, BooleanSupplier stopping) {
-        return new Outage(log, Log.Level.WARN, Log.Level.INFO, lost, back, NOT_CONNECTED_YET, stopping,
-                new Backoff(FIRST_WAIT, MAX_WAIT));
+        return new Outage(log, Log.Level.WARN, Log.Level.INFO, lost, back, NOT_CONNECTED_YET,
+                stopping, new Backoff(FIRST_WAIT, MAX_WAIT));
     }
 
     /** Up until the first failure, which logs {@code lost}; the first connect logs nothing. */
@@ -85,7 +87,8 @@ public final class Outage {
 
     /** The same with another backoff: tests use a long one to catch a pause under way. */
     Outage with(Backoff other) {
-        return new Outage(log, lostLevel, backLevel, lostMessage, backMessage, reason, stopping, other);
+        return new Outage(log, lostLevel, backLevel, lostMessage, backMessage, reason, stopping,
+                other);
     }
 
     /** Null while up; else why not (the latest failure's words). */
@@ -116,12 +119,15 @@ public final class Outage {
         reason = null;
     }
 
-    /** Sleeps through the next backoff wait; see {@link #pauseFor(Duration, Waiter)}. */
+    /**
+     * Sleeps through the next backoff wait. False when it ended early because the owner is
+     * stopping or the thread was interrupted (its flag then stays set): time to stop.
+     */
     public boolean pause() {
         return pauseFor(backoff.next(), SLEEP);
     }
 
-    /** The next backoff wait, spent in {@code waiter}. */
+    /** The next backoff wait, spent in {@code waiter}; false as for pause(). */
     public boolean pause(Waiter waiter) {
         return pauseFor(backoff.next(), waiter);
     }
@@ -131,10 +137,7 @@ public final class Outage {
         return pauseFor(wait, SLEEP);
     }
 
-    /**
-     * Waits {@code wait}, or less: false when it ended early because the owner is stopping
-     * or the thread was interrupted (its flag then stays set) - either way, time to stop.
-     */
+    /** The first call of {@code waiter} is offered the whole wait; the next ones what is left. */
     private boolean pauseFor(Duration wait, Waiter waiter) {
         long end = System.nanoTime() + wait.toNanos();
         for (long left = wait.toNanos(); left > 0; left = end - System.nanoTime()) {

@@ -27,8 +27,16 @@ class OutageTest {
     private final CapturedLog captured = CapturedLog.at(Log.Level.INFO);
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    private static String levelAndMessage(JsonObject line) {
-        return line.getString("level", "") + " " + line.getString("message", "");
+    /** Each line as "level message". */
+    private List<String> levelsAndMessages() {
+        return captured.lines().stream()
+                .map(line -> line.getString("level", "") + " " + line.getString("message", ""))
+                .toList();
+    }
+
+    /** Waits of 15 to 30 s: a pause that ends within DEADLINE was cut short. */
+    private static Backoff longBackoff() {
+        return new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 
     private Outage startingUp() {
@@ -46,8 +54,7 @@ class OutageTest {
         outage.down("reset", "consumer", "c1");
 
         List<JsonObject> lines = captured.lines();
-        assertEquals(List.of("warn lost", "info back", "warn lost"),
-                lines.stream().map(OutageTest::levelAndMessage).toList());
+        assertEquals(List.of("warn lost", "info back", "warn lost"), levelsAndMessages());
         assertEquals("refused", lines.get(0).getString("reason", ""), "the outage's first reason");
         assertEquals("c1", lines.get(0).getString("consumer", ""));
         assertEquals("127.0.0.1:6379", lines.get(1).getString("address", ""));
@@ -71,9 +78,9 @@ class OutageTest {
         assertEquals(Outage.NOT_CONNECTED_YET, outage.reason());
         outage.down("refused");
         assertEquals("refused", outage.reason());
-        assertEquals(List.of(), captured.lines(), "the owner's start line reports the first attempt");
+        assertEquals(List.of(), captured.lines(), "the owner's start line reports it");
         outage.up();
-        assertEquals(List.of("info back"), captured.lines().stream().map(OutageTest::levelAndMessage).toList());
+        assertEquals(List.of("info back"), levelsAndMessages());
     }
 
     @Test
@@ -91,8 +98,7 @@ class OutageTest {
         Outage outage = startingUp().atDebug();
         outage.down("refused");
         outage.up();
-        assertEquals(List.of("debug lost", "debug back"),
-                captured.lines().stream().map(OutageTest::levelAndMessage).toList());
+        assertEquals(List.of("debug lost", "debug back"), levelsAndMessages());
     }
 
     @Test
@@ -114,8 +120,8 @@ class OutageTest {
         assertEquals(ceilings.length, asked.size());
         for (int i = 0; i < ceilings.length; i++) {
             long wait = asked.get(i).toMillis();
-            assertTrue(wait >= ceilings[i] / 2 && wait <= ceilings[i],
-                    "pause " + (i + 1) + ": " + wait + " ms is not in [" + ceilings[i] / 2 + ", " + ceilings[i] + "]");
+            assertTrue(wait >= ceilings[i] / 2 && wait <= ceilings[i], "pause " + (i + 1) + ": "
+                    + wait + " ms is not in [" + ceilings[i] / 2 + ", " + ceilings[i] + "]");
         }
     }
 
@@ -133,14 +139,15 @@ class OutageTest {
 
     @Test
     void anInterruptEndsAPauseAndKeepsTheFlag() throws Exception {
-        Outage outage = startingUp().with(new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        Outage outage = startingUp().with(longBackoff());
         AtomicReference<Boolean> result = new AtomicReference<>();
         AtomicBoolean flagKept = new AtomicBoolean();
         Thread pausing = Thread.ofPlatform().start(() -> {
             result.set(outage.pause());
             flagKept.set(Thread.currentThread().isInterrupted());
         });
-        Await.until("the pause sleeps", DEADLINE, () -> pausing.getState() == Thread.State.TIMED_WAITING);
+        Await.until("the pause sleeps", DEADLINE,
+                () -> pausing.getState() == Thread.State.TIMED_WAITING);
         pausing.interrupt();
         assertTrue(pausing.join(DEADLINE), "a 30 s pause outlived its interrupt");
         assertFalse(result.get(), "an interrupted pause says: stop");
@@ -149,10 +156,11 @@ class OutageTest {
 
     @Test
     void anOwnerThatStopsEndsAPauseWithoutAnInterrupt() throws Exception {
-        Outage outage = startingUp().with(new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        Outage outage = startingUp().with(longBackoff());
         AtomicReference<Boolean> result = new AtomicReference<>();
         Thread pausing = Thread.ofVirtual().start(() -> result.set(outage.pause()));
-        Await.until("the pause sleeps", DEADLINE, () -> pausing.getState() == Thread.State.TIMED_WAITING);
+        Await.until("the pause sleeps", DEADLINE,
+                () -> pausing.getState() == Thread.State.TIMED_WAITING);
         stopping.set(true);
         assertTrue(pausing.join(DEADLINE), "a 30 s pause did not see its owner stop");
         assertFalse(result.get());
@@ -160,7 +168,7 @@ class OutageTest {
 
     @Test
     void aPauseOfAStoppingOwnerReturnsAtOnce() {
-        Outage outage = startingUp().with(new Backoff(Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        Outage outage = startingUp().with(longBackoff());
         stopping.set(true);
         assertFalse(outage.pause());
         assertFalse(outage.pauseFor(Duration.ofSeconds(30)));

@@ -71,8 +71,9 @@ public final class StreamBatcher implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = Thread.ofPlatform().name("system1-stream-batcher").daemon().unstarted(this::run);
         this.sweeper = Thread.ofVirtual().name("system1-stream-deadlines").unstarted(this::sweep);
-        this.outage = Outage.startingDown(LOG, "Redis unavailable; ingest answers 503 until it is back",
-                "connected to Redis", () -> closed);
+        this.outage = Outage.startingDown(LOG,
+                "Redis unavailable; ingest answers 503 until it is back", "connected to Redis",
+                () -> closed);
     }
 
     /** Starts the batcher thread and waits (at most {@code wait}) for its first connect attempt. */

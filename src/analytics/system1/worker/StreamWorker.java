@@ -166,7 +166,10 @@ public final class StreamWorker implements AutoCloseable {
         outage.down(reason, "consumer", consumer);
     }
 
-    /** The backoff wait; close() does not interrupt (a batch in hand finishes), the pause sees it. */
+    /**
+     * The backoff wait. close() does not interrupt this thread (the batch in hand must
+     * finish); the pause notices the flag within Outage.STEP.
+     */
     private void pause() {
         if (!outage.pause()) {
             closed = true;

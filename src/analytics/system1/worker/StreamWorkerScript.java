@@ -169,9 +169,11 @@ public final class StreamWorkerScript {
             }
         }
         List<String> args = new ArrayList<>(HEAD_ARGS + perEntry.size());
+        // No valid entry: the id range stays empty, and run() does not call the script.
         args.addAll(List.of(StreamFields.GROUP, consumer, channel,
                 Long.toString(MetricAggregates.BUCKET_TTL_SECONDS),
-                lowest == null ? "" : lowest.toString(), highest == null ? "" : highest.toString()));
+                lowest == null ? "" : lowest.toString(),
+                highest == null ? "" : highest.toString()));
         args.addAll(perEntry);
         return new Batch(keys, args, rejected);
     }

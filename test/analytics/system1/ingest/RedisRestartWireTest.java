@@ -107,8 +107,8 @@ class RedisRestartWireTest {
 
         // Down for a while, as a real restart is: the ingest has noticed and answers 503.
         Await.until("the ingest answers 503 while Redis is down", Duration.ofSeconds(15),
-                () -> ingest.batcher().downReason() != null
-                        && answers.stream().anyMatch(a -> a.status() == 503 && a.at() - stoppedAt > 0));
+                () -> ingest.batcher().downReason() != null && answers.stream()
+                        .anyMatch(answer -> answer.status() == 503 && answer.at() - stoppedAt > 0));
         RedisServer second = RedisServer.startPrivateOn(port);
         closer.add(second);
         long restartedAt = System.nanoTime();

@@ -153,8 +153,9 @@ class StreamWorkerScriptTest {
     @Test
     void theNamedLayoutIsTheOneTheScriptReads() {
         // The Java side names the protocol; the script has its own copy of two numbers.
-        assertTrue(StreamWorkerScript.SCRIPT.contains("local FIELDS = " + StreamWorkerScript.ARGS_PER_ENTRY + "\n"));
-        assertTrue(StreamWorkerScript.SCRIPT.contains("(#ARGV - " + StreamWorkerScript.HEAD_ARGS + ") / FIELDS"));
+        String script = StreamWorkerScript.SCRIPT;
+        assertTrue(script.contains("local FIELDS = " + StreamWorkerScript.ARGS_PER_ENTRY + "\n"));
+        assertTrue(script.contains("(#ARGV - " + StreamWorkerScript.HEAD_ARGS + ") / FIELDS"));
     }
 
     @Test
@@ -168,8 +169,8 @@ class StreamWorkerScriptTest {
     void rejectsAReplyOfAnotherShapeSayingWhatCame() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> StreamWorkerScript.Reply.of(List.of(3L, 1L)));
-        assertEquals("stream-batch.lua answered [3, 1], not {applied, no longer pending, failed, first error}",
-                e.getMessage());
+        assertEquals("stream-batch.lua answered [3, 1], "
+                + "not {applied, no longer pending, failed, first error}", e.getMessage());
     }
 
     @Test
