@@ -105,7 +105,10 @@ class RedisRestartWireTest {
         first.close();
         long stoppedAt = System.nanoTime();
 
-        Thread.sleep(300);
+        // Down for a while, as a real restart is: the ingest has noticed and answers 503.
+        Await.until("the ingest answers 503 while Redis is down", Duration.ofSeconds(15),
+                () -> ingest.batcher().downReason() != null && answers.stream()
+                        .anyMatch(answer -> answer.status() == 503 && answer.at() - stoppedAt > 0));
         RedisServer second = RedisServer.startPrivateOn(port);
         closer.add(second);
         long restartedAt = System.nanoTime();
