@@ -3,7 +3,6 @@ package analytics.system1.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
@@ -61,11 +60,8 @@ class IngestWireTest {
     }
 
     private System1Ingest start(String redisHost, int redisPort) throws Exception {
-        System1Ingest started = System1Ingest.start(Config.from(Map.of(
-                "SYSTEM1_HTTP_PORT", "0",
-                "SYSTEM1_REDIS_HOST", redisHost,
-                "SYSTEM1_REDIS_PORT", Integer.toString(redisPort),
-                "SYSTEM1_REDIS_STREAM_KEY", streamKey)));
+        System1Ingest started = System1Ingest.start(RedisServer.configAt(redisHost, redisPort,
+                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_REDIS_STREAM_KEY", streamKey));
         closer.add(started);
         return started;
     }

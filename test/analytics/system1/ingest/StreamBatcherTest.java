@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.config.Config;
 import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.system1.redis.RedisConnector;
@@ -48,8 +47,8 @@ class StreamBatcherTest {
     }
 
     private StreamBatcher start(String host, int port) throws InterruptedException {
-        Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", host, "SYSTEM1_REDIS_PORT", Integer.toString(port)));
-        StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "batcher-test"),
+        StreamBatcher batcher = new StreamBatcher(
+                new RedisConnector(RedisServer.configAt(host, port).redis(), "batcher-test"),
                 streamKey, 1_000, StreamBatcher.DEFAULT_QUEUE_CAPACITY);
         closer.add(batcher);
         batcher.start(Duration.ofSeconds(5));
