@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.testing.Closer;
+import analytics.testing.FreePorts;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -336,10 +336,7 @@ class IngestWireTest {
 
     @Test
     void startsWithoutRedisAndSaysWhy() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = FreePorts.any();
         System1Ingest target = start("127.0.0.1", closedPort);
         HttpResponse<String> response = post(target, "/metrics", JSON, metric("server-1"));
         assertEquals(503, response.statusCode());

@@ -14,9 +14,9 @@ import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.testing.Await;
 import analytics.testing.Closer;
+import analytics.testing.FreePorts;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,10 +134,7 @@ class StreamBatcherTest {
 
     @Test
     void failsFastWhileRedisCannotBeReached() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = FreePorts.any();
         StreamBatcher batcher = start("127.0.0.1", closedPort);
         assertNotNull(batcher.downReason());
         CompletableFuture<String> id = batcher.append(metric("x"));
