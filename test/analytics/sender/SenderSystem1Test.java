@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
-/** The senders over HTTP/1.1 and HTTP/2 into a real System 1: POST, stream, worker, Redis. */
+/** The senders over HTTP/1.1 into a real System 1: POST, stream, worker, Redis. */
 @ExtendWith(RedisExtension.class)
 class SenderSystem1Test {
 
