@@ -207,13 +207,14 @@ public final class Http1Server implements AutoCloseable {
         byte[] body;
         try {
             body = in.readNBytes(declared >= 0 ? (int) declared : maxBodyBytes + 1);
-        } catch (IOException | IndexOutOfBoundsException e) {
+        } catch (IOException e) {
             // The JDK decodes the framing as we read: a chunk size that is not hexadecimal,
-            // no CRLF after a chunk, a trailer field, the peer closing mid-body - each an
-            // IOException. Its chunk size is an int with no overflow check: 8 hex digits
-            // with the top bit set become a negative length, which surfaces as an
-            // IndexOutOfBoundsException from the read it is passed to.
+            // no CRLF after a chunk, a trailer field, the peer closing mid-body.
             throw new BadRequestException(400, "malformed body: " + e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+            // The JDK's chunk size is an int with no overflow check: eight hex digits with
+            // the top bit set make a negative length, which the read it is passed to refuses.
+            throw new BadRequestException(400, "malformed body: chunk size over 2^31 - 1");
         }
         if (body.length > maxBodyBytes) {
             return Request.withBodyTooLarge(method, path, headers);
