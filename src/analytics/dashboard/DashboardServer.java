@@ -1,6 +1,7 @@
 package analytics.dashboard;
 
 import analytics.config.Config;
+import analytics.config.ConfigException;
 import analytics.http.Http1Server;
 import analytics.log.Log;
 import java.io.IOException;
@@ -45,8 +46,8 @@ public final class DashboardServer implements AutoCloseable {
             throw new IOException("no dashboard/ folder under " + projectRoot.toAbsolutePath());
         }
         DashboardHandler handler = new DashboardHandler(new StaticFiles(pages), chartJs, new ConfigJson(config));
-        Http1Server http = Http1Server.start(config.bindHost(), config.dashboardPort(), "DASHBOARD_PORT",
-                MAX_BODY_BYTES, handler);
+        Http1Server http = ConfigException.bindOrFail("DASHBOARD_PORT", config.dashboardPort(),
+                () -> Http1Server.start(config.bindHost(), config.dashboardPort(), MAX_BODY_BYTES, handler));
         LOG.info("dashboard ready", "url", "http://" + config.bindHost() + ":" + http.port() + "/");
         return new DashboardServer(http);
     }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The request line and header fields of an HTTP/1.1 request, read from a socket with
@@ -17,16 +19,14 @@ import java.util.Locale;
  *           is the socket's (Socket.setSoTimeout), set by the caller.
  * Threads: an immutable value once read.
  *
- * @param headers every field in arrival order, names as sent
+ * @param headers every field, found by name whatever its case; a repeated field's values
+ *                in arrival order
  */
-public record RequestHead(String method, String target, String version, List<Header> headers) {
+public record RequestHead(String method, String target, String version, Headers headers) {
 
     /** Limits like a web server's defaults (nginx: 8 KiB of headers, here 100 fields). */
     public static final int MAX_HEAD_BYTES = 8 * 1024;
     public static final int MAX_HEADER_COUNT = 100;
-
-    public record Header(String name, String value) {
-    }
 
     /** The request cannot be served; {@code status} is the HTTP status to answer with. */
     public static final class BadRequestException extends Exception {
@@ -43,19 +43,10 @@ public record RequestHead(String method, String target, String version, List<Hea
         }
     }
 
-    public RequestHead {
-        headers = List.copyOf(headers);
-    }
-
     /** The field's value, several fields of one name joined by ", " (RFC 9110 §5.3); null if absent. */
     public String header(String name) {
-        String joined = null;
-        for (Header header : headers) {
-            if (header.name().equalsIgnoreCase(name)) {
-                joined = joined == null ? header.value() : joined + ", " + header.value();
-            }
-        }
-        return joined;
+        List<String> values = headers.all(name);
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     /** Whether a comma-separated field (Connection, Upgrade) lists {@code token}, ignoring case. */
@@ -76,6 +67,11 @@ public record RequestHead(String method, String target, String version, List<Hea
     public String path() {
         int query = target.indexOf('?');
         return query < 0 ? target : target.substring(0, query);
+    }
+
+    /** The application's view of this head, with the body the server read (empty for a GET). */
+    public Request toRequest(Protocol protocol, byte[] body) {
+        return Request.of(protocol, method, path(), headers, body);
     }
 
     /**
@@ -128,7 +124,7 @@ public record RequestHead(String method, String target, String version, List<Hea
         if (!version.matches("HTTP/\\d\\.\\d")) {
             throw new BadRequestException(400, "malformed HTTP version");
         }
-        List<Header> headers = new ArrayList<>();
+        Map<String, List<String>> fields = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.startsWith(" ") || line.startsWith("\t")) {
                 throw new BadRequestException(400, "obsolete line folding is not accepted");
@@ -137,9 +133,11 @@ public record RequestHead(String method, String target, String version, List<Hea
             if (colon <= 0 || !isToken(line.substring(0, colon))) {
                 throw new BadRequestException(400, "malformed header field");
             }
-            headers.add(new Header(line.substring(0, colon), line.substring(colon + 1).strip()));
+            fields.computeIfAbsent(line.substring(0, colon), name -> new ArrayList<>())
+                    .add(line.substring(colon + 1).strip());
         }
-        return new RequestHead(requestLine[0], requestLine[1], version.toUpperCase(Locale.ROOT), headers);
+        return new RequestHead(requestLine[0], requestLine[1], version.toUpperCase(Locale.ROOT),
+                Headers.from(fields));
     }
 
     /** RFC 9110 §5.6.2: a field name is a token - no spaces, no separators. */

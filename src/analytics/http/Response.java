@@ -1,5 +1,6 @@
 package analytics.http;
 
+import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -35,6 +36,11 @@ public record Response(int status, Headers headers, byte[] body) {
         return new Response(status, Headers.of("Content-Type", JSON), json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** {"error":"<reason phrase>"}: the shape of every plain error body of the contract. */
+    public static Response error(int status) {
+        return json(status, new JsonObject().add("error", reasonPhrase(status)));
+    }
+
     public static Response text(int status, String contentType, String text) {
         return new Response(status, Headers.of("Content-Type", contentType), text.getBytes(StandardCharsets.UTF_8));
     }
@@ -42,6 +48,29 @@ public record Response(int status, Headers headers, byte[] body) {
     /** A copy with one more header field. */
     public Response withHeader(String name, String value) {
         return new Response(status, headers.with(name, value), body);
+    }
+
+    /** RFC 9110 §15's reason phrase for the statuses this project sends. */
+    public static String reasonPhrase(int status) {
+        return switch (status) {
+            case 101 -> "Switching Protocols";
+            case 200 -> "OK";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 304 -> "Not Modified";
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 426 -> "Upgrade Required";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
+            default -> "Status " + status;
+        };
     }
 
     /** The body as UTF-8 text; for tests and logs. */

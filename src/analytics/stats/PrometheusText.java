@@ -1,6 +1,7 @@
 package analytics.stats;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes figures in the Prometheus text exposition format, so a real Prometheus can
@@ -36,12 +37,30 @@ public final class PrometheusText {
         return metric(name, "gauge", help, shown);
     }
 
+    /**
+     * One counter with a label, a line per label value:
+     * {@code system1_requests_total{protocol="h2"} 42}. Label values are escaped as the
+     * format requires (backslash, double quote, newline).
+     */
+    public PrometheusText counter(String name, String help, String label, Map<String, Long> byLabel) {
+        String full = header(name, "counter", help);
+        byLabel.forEach((value, count) -> text.append(full).append('{').append(label).append("=\"")
+                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                .append("\"} ").append(count).append('\n'));
+        return this;
+    }
+
     private PrometheusText metric(String name, String type, String help, String value) {
+        text.append(header(name, type, help)).append(' ').append(value).append('\n');
+        return this;
+    }
+
+    /** Writes the HELP and TYPE lines; returns the full metric name. */
+    private String header(String name, String type, String help) {
         String full = prefix + "_" + name;
         text.append("# HELP ").append(full).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n')
-                .append("# TYPE ").append(full).append(' ').append(type).append('\n')
-                .append(full).append(' ').append(value).append('\n');
-        return this;
+                .append("# TYPE ").append(full).append(' ').append(type).append('\n');
+        return full;
     }
 
     @Override

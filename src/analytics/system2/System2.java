@@ -2,13 +2,10 @@ package analytics.system2;
 
 import analytics.config.Config;
 import analytics.config.ConfigException;
-import analytics.http.PlainResponse;
-import analytics.http.RequestHead;
-import analytics.stats.PrometheusText;
+import analytics.stats.StatsRoutes;
 import analytics.system2.aggregate.Aggregator;
 import analytics.websocket.WebSocketServer;
 import java.io.IOException;
-import java.net.BindException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +38,17 @@ public final class System2 implements AutoCloseable {
         DashboardFanout fanout = new DashboardFanout(timers, stats.delivered());
         System2Handler handler = new System2Handler(aggregator, fanout, stats,
                 config.webSocket().maxMessageBytes());
-        WebSocketServer server = new WebSocketServer("system2",
-                WebSocketServer.Options.from(config, settings.wsPort()), handler,
-                request -> plainHttp(request, stats));
+        Config.WebSocket ws = config.webSocket();
+        WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
+                .withAddress(config.bindHost(), settings.wsPort())
+                .withMessages(ws.maxMessageBytes(), ws.heartbeat(), ws.allowedOrigins());
+        WebSocketServer server = new WebSocketServer("system2", options, handler,
+                new StatsRoutes(StatsRoutes::healthy, stats::snapshot));
         try {
-            server.start();
-        } catch (BindException e) {
+            ConfigException.bindOrFail("SYSTEM2_WS_PORT", settings.wsPort(), server::start);
+        } catch (ConfigException e) {
             timers.shutdownNow();
-            throw ConfigException.portInUse("SYSTEM2_WS_PORT", settings.wsPort());
+            throw e;
         }
         stats.observe(server, fanout::dashboardCount, aggregator::serverCount);
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
@@ -60,20 +60,6 @@ public final class System2 implements AutoCloseable {
 
     public int port() {
         return server.port();
-    }
-
-    private static PlainResponse plainHttp(RequestHead request, System2Stats stats) {
-        if (!request.method().equals("GET")) {
-            return null;
-        }
-        PlainResponse response = switch (request.path()) {
-            case "/healthz" -> PlainResponse.json(200, "{\"status\":\"ok\"}");
-            case "/stats" -> PlainResponse.json(200, stats.toJson().toString());
-            case "/metrics/prometheus" -> PlainResponse.text(200, PrometheusText.CONTENT_TYPE, stats.toPrometheus());
-            default -> null;
-        };
-        // The dashboard page is served from another port: let its scripts read these.
-        return response == null ? null : response.withHeader("Access-Control-Allow-Origin", "*");
     }
 
     /** Closes every connection with 1001 (going away), then stops the timers. */

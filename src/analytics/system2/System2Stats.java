@@ -1,10 +1,11 @@
 package analytics.system2;
 
+import analytics.stats.JvmFigures;
 import analytics.stats.PrometheusText;
 import analytics.stats.RateCounter;
+import analytics.stats.StatsSnapshot;
 import analytics.websocket.WebSocketServer;
 import com.eclipsesource.json.JsonObject;
-import java.lang.management.ManagementFactory;
 import java.util.function.IntSupplier;
 
 /**
@@ -51,54 +52,60 @@ final class System2Stats {
         delivered.sample();
     }
 
-    JsonObject toJson() {
+    /** The figures now, read once; /stats and /metrics/prometheus both render this. */
+    Snapshot snapshot() {
         int connections = server == null ? 0 : server.connectionCount();
         int dashboardCount = dashboards.getAsInt();
-        Runtime runtime = Runtime.getRuntime();
-        return new JsonObject()
-                .add("system", "system2")
-                .add("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
-                .add("metrics", new JsonObject()
-                        .add("acceptedPerSecond", accepted.perSecond())
-                        .add("acceptedTotal", accepted.total())
-                        .add("rejectedPerSecond", rejected.perSecond())
-                        .add("rejectedTotal", rejected.total()))
-                .add("connections", new JsonObject()
-                        .add("producers", Math.max(0, connections - dashboardCount))
-                        .add("dashboards", dashboardCount))
-                .add("servers", servers.getAsInt())
-                .add("updates", new JsonObject()
-                        .add("deliveredPerSecond", delivered.perSecond())
-                        .add("deliveredTotal", delivered.total())
-                        .add("dropped", server == null ? 0 : server.droppedMessages())
-                        .add("slowConsumersClosed", server == null ? 0 : server.slowConsumersClosed()))
-                .add("jvm", new JsonObject()
-                        .add("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory())
-                        .add("heapMaxBytes", runtime.maxMemory())
-                        .add("threads", ManagementFactory.getThreadMXBean().getThreadCount()));
+        return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
+                accepted.perSecond(), accepted.total(), rejected.perSecond(), rejected.total(),
+                Math.max(0, connections - dashboardCount), dashboardCount, servers.getAsInt(),
+                delivered.perSecond(), delivered.total(),
+                server == null ? 0 : server.droppedMessages(),
+                server == null ? 0 : server.slowConsumersClosed(), JvmFigures.now());
     }
 
-    String toPrometheus() {
-        JsonObject json = toJson();
-        JsonObject metrics = json.get("metrics").asObject();
-        JsonObject connections = json.get("connections").asObject();
-        JsonObject updates = json.get("updates").asObject();
-        JsonObject jvm = json.get("jvm").asObject();
-        return new PrometheusText("system2")
-                .counter("metrics_accepted_total", "Metrics aggregated.", metrics.get("acceptedTotal").asLong())
-                .counter("messages_rejected_total", "Messages answered with an error.",
-                        metrics.get("rejectedTotal").asLong())
-                .gauge("producers", "Connected producer connections.", connections.get("producers").asInt())
-                .gauge("dashboards", "Connected dashboards.", connections.get("dashboards").asInt())
-                .gauge("servers", "Servers with aggregates in memory.", json.get("servers").asInt())
-                .counter("updates_delivered_total", "Updates queued to dashboards.",
-                        updates.get("deliveredTotal").asLong())
-                .counter("updates_dropped_total", "Messages dropped by the slow-consumer policy.",
-                        updates.get("dropped").asLong())
-                .counter("slow_consumers_closed_total", "Connections closed with 1008 as slow consumers.",
-                        updates.get("slowConsumersClosed").asLong())
-                .gauge("jvm_heap_used_bytes", "JVM heap in use.", jvm.get("heapUsedBytes").asLong())
-                .gauge("jvm_threads", "Live platform threads.", jvm.get("threads").asInt())
-                .toString();
+    /** System 2's figures at one instant. */
+    record Snapshot(long uptimeSeconds, long acceptedPerSecond, long acceptedTotal,
+                    long rejectedPerSecond, long rejectedTotal, int producers, int dashboards,
+                    int servers, long deliveredPerSecond, long deliveredTotal, long dropped,
+                    long slowConsumersClosed, JvmFigures jvm) implements StatsSnapshot {
+
+        @Override
+        public JsonObject toJson() {
+            return new JsonObject()
+                    .add("system", "system2")
+                    .add("uptimeSeconds", uptimeSeconds)
+                    .add("metrics", new JsonObject()
+                            .add("acceptedPerSecond", acceptedPerSecond)
+                            .add("acceptedTotal", acceptedTotal)
+                            .add("rejectedPerSecond", rejectedPerSecond)
+                            .add("rejectedTotal", rejectedTotal))
+                    .add("connections", new JsonObject()
+                            .add("producers", producers)
+                            .add("dashboards", dashboards))
+                    .add("servers", servers)
+                    .add("updates", new JsonObject()
+                            .add("deliveredPerSecond", deliveredPerSecond)
+                            .add("deliveredTotal", deliveredTotal)
+                            .add("dropped", dropped)
+                            .add("slowConsumersClosed", slowConsumersClosed))
+                    .add("jvm", jvm.toJson());
+        }
+
+        @Override
+        public String toPrometheus() {
+            return jvm.addTo(new PrometheusText("system2")
+                    .counter("metrics_accepted_total", "Metrics aggregated.", acceptedTotal)
+                    .counter("messages_rejected_total", "Messages answered with an error.", rejectedTotal)
+                    .gauge("producers", "Connected producer connections.", producers)
+                    .gauge("dashboards", "Connected dashboards.", dashboards)
+                    .gauge("servers", "Servers with aggregates in memory.", servers)
+                    .counter("updates_delivered_total", "Updates queued to dashboards.", deliveredTotal)
+                    .counter("updates_dropped_total", "Messages dropped by the slow-consumer policy.",
+                            dropped)
+                    .counter("slow_consumers_closed_total",
+                            "Connections closed with 1008 as slow consumers.", slowConsumersClosed))
+                    .toString();
+        }
     }
 }

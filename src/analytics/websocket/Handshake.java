@@ -1,6 +1,6 @@
 package analytics.websocket;
 
-import analytics.http.PlainResponse;
+import analytics.http.Response;
 import analytics.http.RequestHead;
 import com.eclipsesource.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +44,7 @@ public final class Handshake {
     }
 
     /** Refuse with this response and close. */
-    public record Reject(PlainResponse response) implements Outcome {
+    public record Reject(Response response) implements Outcome {
     }
 
     /** Whether the request asks for a WebSocket at all; otherwise it is plain HTTP. */
@@ -71,8 +71,8 @@ public final class Handshake {
         }
         String version = request.header("Sec-WebSocket-Version");
         if (!SUPPORTED_VERSION.equals(version == null ? null : version.strip())) {
-            return new Reject(PlainResponse.json(426,
-                            "{\"error\":\"Upgrade Required\",\"reason\":\"Sec-WebSocket-Version 13 only\"}")
+            return new Reject(Response.json(426, new JsonObject().add("error", "Upgrade Required")
+                            .add("reason", "Sec-WebSocket-Version 13 only"))
                     .withHeader("Sec-WebSocket-Version", SUPPORTED_VERSION));
         }
         String key = request.header("Sec-WebSocket-Key");
@@ -82,7 +82,8 @@ public final class Handshake {
         if (!allowedOrigins.isEmpty()) {
             String origin = request.header("Origin");
             if (origin == null || !allowedOrigins.contains(origin)) {
-                return new Reject(PlainResponse.json(403, "{\"error\":\"Forbidden\",\"reason\":\"origin not allowed\"}"));
+                return new Reject(Response.json(403,
+                        new JsonObject().add("error", "Forbidden").add("reason", "origin not allowed")));
             }
         }
         return new Accept(acceptKey(key));
@@ -108,7 +109,7 @@ public final class Handshake {
     }
 
     private static Reject reject(int status, String reason) {
-        return new Reject(PlainResponse.json(status,
-                new JsonObject().add("error", "Bad Request").add("reason", reason).toString()));
+        return new Reject(Response.json(status,
+                new JsonObject().add("error", "Bad Request").add("reason", reason)));
     }
 }

@@ -1,8 +1,11 @@
 package analytics.websocket;
 
-import analytics.config.Config;
-import analytics.http.PlainResponse;
+import analytics.http.Handler;
+import analytics.http.Http1ResponseEncoder;
+import analytics.http.Protocol;
+import analytics.http.Request;
 import analytics.http.RequestHead;
+import analytics.http.Response;
 import analytics.log.Log;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -37,6 +40,13 @@ import java.util.function.Predicate;
 public final class WebSocketServer implements AutoCloseable {
 
     /**
+     * How a server behaves, as named values with defaults: start from {@link #DEFAULTS} and
+     * change what differs ({@code DEFAULTS.withPort(0).withHeartbeat(...)}). Which settings
+     * feed it is the composition root's business, not this package's.
+     *
+     * @param maxMessageBytes    largest message accepted, after reassembly (else 1009)
+     * @param heartbeat          how often to ping; a peer silent for two beats is cut
+     * @param allowedOrigins     Origin values accepted; empty accepts any
      * @param handshakeTimeout   a client must send its whole request head within this
      * @param outboundQueueBytes per-connection budget of queued frames (slow-consumer policy)
      * @param slowConsumerGrace  how long a connection may stay over budget before 1008
@@ -46,16 +56,50 @@ public final class WebSocketServer implements AutoCloseable {
                           List<String> allowedOrigins, Duration handshakeTimeout,
                           long outboundQueueBytes, Duration slowConsumerGrace, Duration closeTimeout) {
 
-        public static Options from(Config config, int port) {
-            Config.WebSocket ws = config.webSocket();
-            return new Options(config.bindHost(), port, ws.maxMessageBytes(), ws.heartbeat(),
-                    ws.allowedOrigins(), Duration.ofSeconds(10), 4L * 1024 * 1024,
-                    Duration.ofSeconds(5), Duration.ofSeconds(5));
+        public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+        /** 4 MiB: a few seconds of updates for a busy dashboard, small beside the heap. */
+        public static final long DEFAULT_OUTBOUND_QUEUE_BYTES = 4L * 1024 * 1024;
+        public static final Duration DEFAULT_SLOW_CONSUMER_GRACE = Duration.ofSeconds(5);
+        public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+        /** Loopback, any free port, and the contract's defaults for WS_* settings. */
+        public static final Options DEFAULTS = new Options("127.0.0.1", 0, 1_048_576,
+                Duration.ofSeconds(30), List.of(), DEFAULT_HANDSHAKE_TIMEOUT,
+                DEFAULT_OUTBOUND_QUEUE_BYTES, DEFAULT_SLOW_CONSUMER_GRACE, DEFAULT_CLOSE_TIMEOUT);
+
+        public Options {
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+
+        public Options withAddress(String newBindHost, int newPort) {
+            return new Options(newBindHost, newPort, maxMessageBytes, heartbeat, allowedOrigins,
+                    handshakeTimeout, outboundQueueBytes, slowConsumerGrace, closeTimeout);
         }
 
         public Options withPort(int newPort) {
-            return new Options(bindHost, newPort, maxMessageBytes, heartbeat, allowedOrigins,
+            return withAddress(bindHost, newPort);
+        }
+
+        /** The three WS_* settings of the contract together: they always travel as one. */
+        public Options withMessages(int newMaxMessageBytes, Duration newHeartbeat, List<String> origins) {
+            return new Options(bindHost, port, newMaxMessageBytes, newHeartbeat, origins,
                     handshakeTimeout, outboundQueueBytes, slowConsumerGrace, closeTimeout);
+        }
+
+        public Options withHandshakeTimeout(Duration timeout) {
+            return new Options(bindHost, port, maxMessageBytes, heartbeat, allowedOrigins,
+                    timeout, outboundQueueBytes, slowConsumerGrace, closeTimeout);
+        }
+
+        /** The slow-consumer policy: a byte budget per connection and the grace over it. */
+        public Options withSlowConsumerPolicy(long queueBytes, Duration grace) {
+            return new Options(bindHost, port, maxMessageBytes, heartbeat, allowedOrigins,
+                    handshakeTimeout, queueBytes, grace, closeTimeout);
+        }
+
+        public Options withCloseTimeout(Duration timeout) {
+            return new Options(bindHost, port, maxMessageBytes, heartbeat, allowedOrigins,
+                    handshakeTimeout, outboundQueueBytes, slowConsumerGrace, timeout);
         }
     }
 
@@ -64,7 +108,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final String name;
     private final Options options;
     private final WebSocketHandler handler;
-    private final PlainHttpHandler plainHttp;
+    private final Handler plainHttp;
     private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler;
     private final LongAdder dropped = new LongAdder();
@@ -72,7 +116,12 @@ public final class WebSocketServer implements AutoCloseable {
     private ServerSocket serverSocket;
     private volatile boolean stopping;
 
-    public WebSocketServer(String name, Options options, WebSocketHandler handler, PlainHttpHandler plainHttp) {
+    /**
+     * @param plainHttp answers plain HTTP requests on this port (health checks, /stats), with
+     *                  the same Handler type every HTTP server of the project runs; null
+     *                  answers 404 to all of them. "/" without an upgrade always gets 426.
+     */
+    public WebSocketServer(String name, Options options, WebSocketHandler handler, Handler plainHttp) {
         this.name = name;
         this.options = options;
         this.handler = handler;
@@ -105,7 +154,7 @@ public final class WebSocketServer implements AutoCloseable {
         return handler;
     }
 
-    /** A live view of the open connections. */
+    /** A copy of the open connections, taken now. */
     public Set<WebSocketConnection> connections() {
         return Set.copyOf(connections);
     }
@@ -173,11 +222,11 @@ public final class WebSocketServer implements AutoCloseable {
                 return;
             }
             if (!Handshake.isUpgradeRequest(request)) {
-                answerAndClose(socket, plainResponse(request));
+                answerAndClose(socket, plainResponse(request), request.method().equals("HEAD"));
                 return;
             }
             switch (Handshake.evaluate(request, options.allowedOrigins())) {
-                case Handshake.Reject reject -> answerAndClose(socket, reject.response());
+                case Handshake.Reject reject -> answerAndClose(socket, reject.response(), false);
                 case Handshake.Accept accept -> {
                     // Registered before the 101 leaves: a client that has seen its handshake
                     // complete must not miss a broadcast sent the moment after. Frames queued
@@ -188,7 +237,7 @@ public final class WebSocketServer implements AutoCloseable {
                     // connection in the set, so each new one is seen by one side or the other.
                     if (stopping) {
                         unregister(connection);
-                        answerAndClose(socket, PlainResponse.error(503));
+                        answerAndClose(socket, Response.error(503), false);
                         return;
                     }
                     try {
@@ -203,31 +252,40 @@ public final class WebSocketServer implements AutoCloseable {
                 }
             }
         } catch (RequestHead.BadRequestException bad) {
-            answerAndClose(socket, PlainResponse.error(bad.status()));
+            answerAndClose(socket, Response.error(bad.status()), false);
         } catch (SocketTimeoutException slow) {
-            answerAndClose(socket, PlainResponse.error(408));
+            answerAndClose(socket, Response.error(408), false);
         } catch (IOException | RuntimeException e) {
             LOG.debug("connection ended during the handshake", "server", name, "error", String.valueOf(e));
             closeQuietly(socket);
         }
     }
 
-    private PlainResponse plainResponse(RequestHead request) {
-        PlainResponse response = plainHttp == null ? null : plainHttp.handle(request);
-        if (response != null) {
-            return response;
-        }
-        if (request.path().equals("/")) {
-            return PlainResponse.json(426, "{\"error\":\"Upgrade Required\",\"reason\":\"this is a WebSocket endpoint\"}")
+    /**
+     * A request without "Upgrade: websocket". Its body, if any, is not read: the answer
+     * closes the connection, and no route of a WebSocket port takes a body.
+     */
+    private Response plainResponse(RequestHead head) {
+        if (head.path().equals("/")) {
+            return Response.json(426, "{\"error\":\"Upgrade Required\",\"reason\":\"this is a WebSocket endpoint\"}")
                     .withHeader("Upgrade", "websocket")
                     .withHeader("Sec-WebSocket-Version", Handshake.SUPPORTED_VERSION);
         }
-        return PlainResponse.error(404);
+        if (plainHttp == null) {
+            return Response.error(404);
+        }
+        Request request = head.toRequest(Protocol.HTTP_1_1, new byte[0]);
+        try {
+            return plainHttp.handle(request);
+        } catch (RuntimeException e) {
+            LOG.error("plain HTTP handler failed", e, "server", name, "path", head.path());
+            return Response.error(500);
+        }
     }
 
-    private static void answerAndClose(Socket socket, PlainResponse response) {
+    private static void answerAndClose(Socket socket, Response response, boolean headRequest) {
         try {
-            socket.getOutputStream().write(response.toBytes());
+            socket.getOutputStream().write(Http1ResponseEncoder.encode(response, headRequest, true));
             socket.shutdownOutput();
         } catch (IOException ignored) {
             // the client is gone; nothing more to tell it

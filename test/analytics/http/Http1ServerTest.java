@@ -50,7 +50,7 @@ class Http1ServerTest {
     @BeforeEach
     void start() throws IOException {
         Log.setThreshold(Log.Level.WARN);
-        server = Http1Server.start("127.0.0.1", 0, "TEST_PORT", LIMIT, Http1ServerTest::echo);
+        server = Http1Server.start("127.0.0.1", 0, LIMIT, Http1ServerTest::echo);
     }
 
     @AfterEach
@@ -153,9 +153,10 @@ class Http1ServerTest {
     @Test
     void aTakenPortIsAConfigurationErrorNamingTheVariable() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ConfigException error = assertThrows(ConfigException.class, () ->
-                    Http1Server.start("127.0.0.1", taken.getLocalPort(), "SYSTEM1_HTTP_PORT", LIMIT, Http1ServerTest::echo));
-            assertEquals("SYSTEM1_HTTP_PORT " + taken.getLocalPort() + " is already in use", error.getMessage());
+            int port = taken.getLocalPort();
+            ConfigException error = assertThrows(ConfigException.class, () -> ConfigException.bindOrFail(
+                    "SYSTEM1_HTTP_PORT", port, () -> Http1Server.start("127.0.0.1", port, LIMIT, Http1ServerTest::echo)));
+            assertEquals("SYSTEM1_HTTP_PORT " + port + " is already in use", error.getMessage());
         }
     }
 

@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.http.PlainResponse;
+import analytics.http.Headers;
 import analytics.http.RequestHead;
-import analytics.http.RequestHead.Header;
+import analytics.http.Response;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,10 @@ class HandshakeTest {
     }
 
     private static RequestHead request(String method, String version, Map<String, String> fields) {
-        List<Header> headers = new ArrayList<>();
-        fields.forEach((name, value) -> headers.add(new Header(name, value)));
+        Headers headers = Headers.EMPTY;
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            headers = headers.with(field.getKey(), field.getValue());
+        }
         return new RequestHead(method, "/chat", version, headers);
     }
 
@@ -41,7 +42,7 @@ class HandshakeTest {
         return Handshake.evaluate(request("GET", "HTTP/1.1", fields), List.of());
     }
 
-    private static PlainResponse rejected(Handshake.Outcome outcome) {
+    private static Response rejected(Handshake.Outcome outcome) {
         return assertInstanceOf(Handshake.Reject.class, outcome).response();
     }
 
@@ -101,9 +102,9 @@ class HandshakeTest {
     void answers426WithSupportedVersionForVersion8() {
         Map<String, String> fields = validFields();
         fields.put("Sec-WebSocket-Version", "8");
-        PlainResponse response = rejected(evaluate(fields));
+        Response response = rejected(evaluate(fields));
         assertEquals(426, response.status());
-        assertEquals("13", response.headers().get("Sec-WebSocket-Version"));
+        assertEquals("13", response.headers().first("Sec-WebSocket-Version"));
     }
 
     @Test

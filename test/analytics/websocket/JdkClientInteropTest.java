@@ -93,9 +93,8 @@ class JdkClientInteropTest {
     @BeforeEach
     void start() throws Exception {
         Log.setThreshold(Log.Level.ERROR);
-        WebSocketServer.Options options = new WebSocketServer.Options("127.0.0.1", 0, 1 << 20,
-                Duration.ofSeconds(30), List.of(), Duration.ofSeconds(2), 4L << 20,
-                Duration.ofSeconds(5), Duration.ofSeconds(1));
+        WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
+                .withHandshakeTimeout(Duration.ofSeconds(2)).withCloseTimeout(Duration.ofSeconds(1));
         server = new WebSocketServer("jdk-interop", options, new EchoHandler(), null).start();
         socket = http.newWebSocketBuilder()
                 .connectTimeout(Duration.ofSeconds(TIMEOUT_S))

@@ -66,9 +66,11 @@ class SlowConsumerWireTest {
     void start() throws IOException {
         Log.setThreshold(Log.Level.ERROR);
         // A long heartbeat, so the slow peer is closed by the queue policy, not for a missing pong.
-        WebSocketServer.Options options = new WebSocketServer.Options("127.0.0.1", 0, 64 * 1024,
-                Duration.ofSeconds(30), List.of(), Duration.ofMillis(500), QUEUE_BUDGET,
-                Duration.ofMillis(300), Duration.ofMillis(500));
+        WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
+                .withMessages(64 * 1024, Duration.ofSeconds(30), List.of())
+                .withHandshakeTimeout(Duration.ofMillis(500))
+                .withSlowConsumerPolicy(QUEUE_BUDGET, Duration.ofMillis(300))
+                .withCloseTimeout(Duration.ofMillis(500));
         server = new WebSocketServer("slow-consumer-test", options, handler, null).start();
     }
 

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.http.PlainResponse;
+import analytics.http.Handler;
+import analytics.http.Response;
 import analytics.log.Log;
 import analytics.testing.Await;
 import analytics.websocket.RawWebSocketClient.ResponseHead;
@@ -99,15 +100,18 @@ class WebSocketWireTest {
     private WebSocketServer server;
 
     private static WebSocketServer.Options options() {
-        return new WebSocketServer.Options("127.0.0.1", 0, MAX_MESSAGE_BYTES, HEARTBEAT, List.of(),
-                HANDSHAKE_TIMEOUT, 1024 * 1024, Duration.ofSeconds(1), CLOSE_TIMEOUT);
+        return WebSocketServer.Options.DEFAULTS
+                .withMessages(MAX_MESSAGE_BYTES, HEARTBEAT, List.of())
+                .withHandshakeTimeout(HANDSHAKE_TIMEOUT)
+                .withSlowConsumerPolicy(1024 * 1024, Duration.ofSeconds(1))
+                .withCloseTimeout(CLOSE_TIMEOUT);
     }
 
     @BeforeEach
     void start() throws IOException {
         Log.setThreshold(Log.Level.ERROR);
-        PlainHttpHandler health = request -> request.path().equals("/healthz")
-                ? PlainResponse.json(200, "{\"status\":\"ok\"}") : null;
+        Handler health = request -> request.path().equals("/healthz")
+                ? Response.json(200, "{\"status\":\"ok\"}") : Response.error(404);
         server = new WebSocketServer("wire-test", options(), handler, health).start();
     }
 
@@ -447,7 +451,7 @@ class WebSocketWireTest {
     }
 
     @Test
-    void answersHealthzThroughThePlainHttpHandler() throws IOException {
+    void answersHealthzThroughItsHttpHandler() throws IOException {
         String response = plainRequest("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
         assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
         assertTrue(response.endsWith("\r\n\r\n{\"status\":\"ok\"}"), response);
@@ -508,9 +512,9 @@ class WebSocketWireTest {
     void answersAnUpgradeRefusedByTheOriginAllowList() throws Exception {
         server.close();
         WebSocketServer.Options o = options();
-        server = new WebSocketServer("wire-test", new WebSocketServer.Options(o.bindHost(), 0, o.maxMessageBytes(),
-                o.heartbeat(), List.of("http://allowed.example"), o.handshakeTimeout(), o.outboundQueueBytes(),
-                o.slowConsumerGrace(), o.closeTimeout()), handler, null).start();
+        server = new WebSocketServer("wire-test",
+                o.withMessages(o.maxMessageBytes(), o.heartbeat(), List.of("http://allowed.example")),
+                handler, null).start();
         String response = plainRequest("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + RawWebSocketClient.RFC_KEY + "\r\nSec-WebSocket-Version: 13\r\n"
                 + "Origin: http://evil.example\r\n\r\n");

@@ -2,15 +2,11 @@ package analytics.system1.broadcast;
 
 import analytics.config.Config;
 import analytics.config.ConfigException;
-import analytics.http.PlainResponse;
-import analytics.http.RequestHead;
 import analytics.log.Log;
-import analytics.stats.PrometheusText;
+import analytics.stats.StatsRoutes;
 import analytics.system1.redis.RedisConnector;
 import analytics.websocket.WebSocketServer;
-import com.eclipsesource.json.JsonObject;
 import java.io.IOException;
-import java.net.BindException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,15 +47,15 @@ public final class Broadcaster implements AutoCloseable {
                 new RedisConnector(config.redis(), "system1-broadcaster-snapshot"));
         BroadcasterHandler handler = new BroadcasterHandler(snapshots, stats,
                 config.webSocket().maxMessageBytes());
-        WebSocketServer server = new WebSocketServer("system1-broadcaster",
-                WebSocketServer.Options.from(config, settings.wsPort()), handler,
-                request -> plainHttp(request, stats));
+        Config.WebSocket ws = config.webSocket();
+        WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
+                .withAddress(config.bindHost(), settings.wsPort())
+                .withMessages(ws.maxMessageBytes(), ws.heartbeat(), ws.allowedOrigins());
+        WebSocketServer server = new WebSocketServer("system1-broadcaster", options, handler,
+                new StatsRoutes(() -> StatsRoutes.dependencyHealth("redis", stats.redisDownReason()),
+                        stats::snapshot));
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
-        try {
-            server.start();
-        } catch (BindException e) {
-            throw ConfigException.portInUse("SYSTEM1_WS_PORT", settings.wsPort());
-        }
+        ConfigException.bindOrFail("SYSTEM1_WS_PORT", settings.wsPort(), server::start);
         BroadcasterFanout fanout = new BroadcasterFanout(server, stats.received(), stats.delivered(),
                 stats.unroutable());
         BroadcasterSubscriber subscriber = new BroadcasterSubscriber(
@@ -91,30 +87,6 @@ public final class Broadcaster implements AutoCloseable {
     /** Null while subscribed to the channel; else why not. */
     public String redisDownReason() {
         return subscriber.downReason();
-    }
-
-    private static PlainResponse plainHttp(RequestHead request, BroadcasterStats stats) {
-        if (!request.method().equals("GET")) {
-            return null;
-        }
-        PlainResponse response = switch (request.path()) {
-            case "/healthz" -> health(stats.redisDownReason());
-            case "/stats" -> PlainResponse.json(200, stats.toJson().toString());
-            case "/metrics/prometheus" ->
-                    PlainResponse.text(200, PrometheusText.CONTENT_TYPE, stats.toPrometheus());
-            default -> null;
-        };
-        // The dashboard page is served from another port: let its scripts read these.
-        return response == null ? null : response.withHeader("Access-Control-Allow-Origin", "*");
-    }
-
-    /** As System 1's ingest says it: 200 ready, or 503 with the reason. */
-    private static PlainResponse health(String down) {
-        if (down == null) {
-            return PlainResponse.json(200, "{\"status\":\"ok\",\"redis\":\"ready\"}");
-        }
-        return PlainResponse.json(503,
-                new JsonObject().add("status", "unavailable").add("redis", down).toString());
     }
 
     /** Closes every dashboard with 1001 (going away), then the subscription and timers. */

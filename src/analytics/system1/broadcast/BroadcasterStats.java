@@ -1,11 +1,11 @@
 package analytics.system1.broadcast;
 
+import analytics.stats.JvmFigures;
 import analytics.stats.PrometheusText;
 import analytics.stats.RateCounter;
+import analytics.stats.StatsSnapshot;
 import analytics.websocket.WebSocketServer;
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import java.lang.management.ManagementFactory;
 
 /**
  * The broadcaster's own figures - messages heard on the channel, pushes queued to
@@ -64,50 +64,64 @@ final class BroadcasterStats {
         rejected.sample();
     }
 
-    JsonObject toJson() {
-        String down = redisDownReason();
-        Runtime runtime = Runtime.getRuntime();
-        return new JsonObject()
-                .add("system", "system1-broadcaster")
-                .add("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
-                .add("channel", new JsonObject()
-                        .add("receivedPerSecond", received.perSecond())
-                        .add("receivedTotal", received.total())
-                        .add("unroutableTotal", unroutable.total())
-                        .add("reconnects", subscriber == null ? 0 : subscriber.reconnects()))
-                .add("connections", new JsonObject()
-                        .add("dashboards", server == null ? 0 : server.connectionCount()))
-                .add("updates", new JsonObject()
-                        .add("deliveredPerSecond", delivered.perSecond())
-                        .add("deliveredTotal", delivered.total())
-                        .add("dropped", server == null ? 0 : server.droppedMessages())
-                        .add("slowConsumersClosed", server == null ? 0 : server.slowConsumersClosed()))
-                .add("rejectedTotal", rejected.total())
-                .add("redis", down == null ? Json.value("ready") : Json.value(down))
-                .add("jvm", new JsonObject()
-                        .add("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory())
-                        .add("heapMaxBytes", runtime.maxMemory())
-                        .add("threads", ManagementFactory.getThreadMXBean().getThreadCount()));
+    /** The figures now, read once; /stats and /metrics/prometheus both render this. */
+    Snapshot snapshot() {
+        return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
+                received.perSecond(), received.total(), unroutable.total(),
+                subscriber == null ? 0 : subscriber.reconnects(),
+                server == null ? 0 : server.connectionCount(),
+                delivered.perSecond(), delivered.total(),
+                server == null ? 0 : server.droppedMessages(),
+                server == null ? 0 : server.slowConsumersClosed(),
+                rejected.total(), redisDownReason(), JvmFigures.now());
     }
 
-    String toPrometheus() {
-        return new PrometheusText("system1_broadcaster")
-                .counter("messages_received_total", "Messages heard on the Redis channel.", received.total())
-                .counter("messages_unroutable_total", "Channel messages without payload.serverId.",
-                        unroutable.total())
-                .counter("updates_delivered_total", "Pushes queued to dashboards.", delivered.total())
-                .counter("updates_dropped_total", "Messages dropped by the slow-consumer policy.",
-                        server == null ? 0 : server.droppedMessages())
-                .counter("slow_consumers_closed_total", "Connections closed with 1008 as slow consumers.",
-                        server == null ? 0 : server.slowConsumersClosed())
-                .counter("messages_rejected_total", "Client messages answered with an error.",
-                        rejected.total())
-                .counter("redis_reconnects_total", "Subscriptions made again after a lost connection.",
-                        subscriber == null ? 0 : subscriber.reconnects())
-                .gauge("dashboards", "Connected dashboards.", server == null ? 0 : server.connectionCount())
-                .gauge("redis_up", "1 while subscribed to the channel.", redisDownReason() == null ? 1 : 0)
-                .gauge("jvm_heap_used_bytes", "JVM heap in use.",
-                        Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory())
-                .toString();
+    /** The broadcaster's figures at one instant; {@code redisDown} is null while subscribed. */
+    record Snapshot(long uptimeSeconds, long receivedPerSecond, long receivedTotal,
+                    long unroutableTotal, long reconnects, int dashboards, long deliveredPerSecond,
+                    long deliveredTotal, long dropped, long slowConsumersClosed, long rejectedTotal,
+                    String redisDown, JvmFigures jvm) implements StatsSnapshot {
+
+        @Override
+        public JsonObject toJson() {
+            return new JsonObject()
+                    .add("system", "system1-broadcaster")
+                    .add("uptimeSeconds", uptimeSeconds)
+                    .add("channel", new JsonObject()
+                            .add("receivedPerSecond", receivedPerSecond)
+                            .add("receivedTotal", receivedTotal)
+                            .add("unroutableTotal", unroutableTotal)
+                            .add("reconnects", reconnects))
+                    .add("connections", new JsonObject()
+                            .add("dashboards", dashboards))
+                    .add("updates", new JsonObject()
+                            .add("deliveredPerSecond", deliveredPerSecond)
+                            .add("deliveredTotal", deliveredTotal)
+                            .add("dropped", dropped)
+                            .add("slowConsumersClosed", slowConsumersClosed))
+                    .add("rejectedTotal", rejectedTotal)
+                    .add("redis", redisDown == null ? "ready" : redisDown)
+                    .add("jvm", jvm.toJson());
+        }
+
+        @Override
+        public String toPrometheus() {
+            return jvm.addTo(new PrometheusText("system1_broadcaster")
+                    .counter("messages_received_total", "Messages heard on the Redis channel.", receivedTotal)
+                    .counter("messages_unroutable_total", "Channel messages without payload.serverId.",
+                            unroutableTotal)
+                    .counter("updates_delivered_total", "Pushes queued to dashboards.", deliveredTotal)
+                    .counter("updates_dropped_total", "Messages dropped by the slow-consumer policy.",
+                            dropped)
+                    .counter("slow_consumers_closed_total",
+                            "Connections closed with 1008 as slow consumers.", slowConsumersClosed)
+                    .counter("messages_rejected_total", "Client messages answered with an error.",
+                            rejectedTotal)
+                    .counter("redis_reconnects_total", "Subscriptions made again after a lost connection.",
+                            reconnects)
+                    .gauge("dashboards", "Connected dashboards.", dashboards)
+                    .gauge("redis_up", "1 while subscribed to the channel.", redisDown == null ? 1 : 0))
+                    .toString();
+        }
     }
 }

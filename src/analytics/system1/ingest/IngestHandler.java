@@ -7,7 +7,7 @@ import analytics.http.Response;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.model.UntrustedJson;
-import analytics.stats.PrometheusText;
+import analytics.stats.StatsRoutes;
 import analytics.system1.redis.RedisUnavailableException;
 import com.eclipsesource.json.JsonValue;
 import java.nio.ByteBuffer;
@@ -29,7 +29,7 @@ import java.util.function.Function;
  * Pattern: stateless ingest; checks ordered cheapest first (route, method, media type,
  *          size, syntax, meaning), so bad input costs little and never reaches Redis.
  * Lesson:  lessons/10-stateless-http-ingest.md   Spec: the contract's System 1 table; RFC 9110 §15
- * Not here: sockets and HTTP versions (Http1Server, and later the HTTP/2 server, run it);
+ * Not here: sockets and HTTP versions (Http1Server and Http2Server run it alike);
  *           the Redis round trip (StreamBatcher); measuring the group lag (GroupLag).
  * Threads: one instance, called on many virtual threads at once; each call blocks at most
  *          StreamBatcher.ANSWER_WITHIN for Redis.
@@ -43,6 +43,7 @@ public final class IngestHandler implements Handler {
     private final StreamBatcher batcher;
     private final GroupLag lag;
     private final IngestStats stats;
+    private final StatsRoutes statsRoutes;
     /** An HTTP body is exactly a metric: no extra top-level fields (additionalProperties false). */
     private final MetricValidator validator = new MetricValidator(Set.of());
 
@@ -50,21 +51,16 @@ public final class IngestHandler implements Handler {
         this.batcher = batcher;
         this.lag = lag;
         this.stats = stats;
+        this.statsRoutes = new StatsRoutes(this::health, stats::snapshot);
     }
 
     @Override
     public Response handle(Request request) {
+        stats.countRequest(request.protocol());
         Response response = switch (request.path()) {
             case "/metrics" -> post(request) ? ingestOne(request) : IngestResponses.methodNotAllowed("POST");
             case "/metrics/batch" -> post(request) ? ingestBatch(request) : IngestResponses.methodNotAllowed("POST");
-            case "/healthz" -> get(request) ? cors(health()) : IngestResponses.methodNotAllowed("GET, HEAD");
-            case "/stats" -> get(request)
-                    ? cors(Response.json(200, stats.toJson()))
-                    : IngestResponses.methodNotAllowed("GET, HEAD");
-            case "/metrics/prometheus" -> get(request)
-                    ? cors(Response.text(200, PrometheusText.CONTENT_TYPE, stats.toPrometheus()))
-                    : IngestResponses.methodNotAllowed("GET, HEAD");
-            default -> IngestResponses.NOT_FOUND;
+            default -> statsRoutes.handle(request); // /healthz, /stats, /metrics/prometheus, else 404
         };
         if (response.status() == 503) {
             stats.unavailable().increment();
@@ -76,15 +72,6 @@ public final class IngestHandler implements Handler {
 
     private static boolean post(Request request) {
         return request.method().equals("POST");
-    }
-
-    private static boolean get(Request request) {
-        return request.method().equals("GET") || request.method().equals("HEAD");
-    }
-
-    /** The dashboard page is served from another port: let its scripts read the GET routes. */
-    private static Response cors(Response response) {
-        return response.withHeader("Access-Control-Allow-Origin", "*");
     }
 
     private Response ingestOne(Request request) {
@@ -196,12 +183,13 @@ public final class IngestHandler implements Handler {
         }
     }
 
+    /** Healthy when Redis answers a PING through the batcher now, not when it last did. */
     private Response health() {
         try {
             await(batcher.ping());
-            return IngestResponses.HEALTHY;
+            return StatsRoutes.dependencyHealth("redis", null);
         } catch (RedisUnavailableException e) {
-            return IngestResponses.unhealthy(e.getMessage());
+            return StatsRoutes.dependencyHealth("redis", e.getMessage());
         }
     }
 

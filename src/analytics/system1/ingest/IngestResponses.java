@@ -20,10 +20,8 @@ final class IngestResponses {
     /** Seconds a client should wait after a 503: about one reconnect attempt of the batcher. */
     static final int RETRY_AFTER_SECONDS = 1;
 
-    static final Response NOT_FOUND = error(404, "Not Found");
     static final Response PAYLOAD_TOO_LARGE = error(413, "Payload too large");
     static final Response UNSUPPORTED_MEDIA_TYPE = error(415, "Unsupported Media Type");
-    static final Response HEALTHY = Response.json(200, new JsonObject().add("status", "ok").add("redis", "ready"));
 
     private IngestResponses() {
     }
@@ -58,10 +56,6 @@ final class IngestResponses {
     static Response unavailable(String reason) {
         return Response.json(503, new JsonObject().add("error", "Service Unavailable").add("reason", reason))
                 .withHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-    }
-
-    static Response unhealthy(String reason) {
-        return Response.json(503, new JsonObject().add("status", "unavailable").add("redis", reason));
     }
 
     private static Response error(int status, String error) {

@@ -1,12 +1,19 @@
 package analytics.system1.ingest;
 
+import analytics.http.Protocol;
+import analytics.stats.JvmFigures;
 import analytics.stats.PrometheusText;
 import analytics.stats.RateCounter;
+import analytics.stats.StatsSnapshot;
 import com.eclipsesource.json.JsonObject;
-import java.lang.management.ManagementFactory;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The ingest's own figures - metrics accepted, requests refused, the batcher's round trips
+ * The ingest's own figures - metrics accepted, requests refused, requests by protocol
+ * (HTTP/1.1, h2, h2c-upgrade), the batcher's round trips
  * and queue, the stream length and consumer-group lag, the Redis state, the JVM heap - as
  * JSON for GET /stats and Prometheus text for GET /metrics/prometheus.
  *
@@ -22,12 +29,16 @@ final class IngestStats {
     private final RateCounter accepted = new RateCounter();
     private final RateCounter rejected = new RateCounter();
     private final RateCounter unavailable = new RateCounter();
+    private final Map<Protocol, LongAdder> requestsByProtocol = new EnumMap<>(Protocol.class);
     private final StreamBatcher batcher;
     private final GroupLag lag;
 
     IngestStats(StreamBatcher batcher, GroupLag lag) {
         this.batcher = batcher;
         this.lag = lag;
+        for (Protocol protocol : Protocol.values()) {
+            requestsByProtocol.put(protocol, new LongAdder()); // filled once; read-only after
+        }
     }
 
     /** Metrics written to the stream and answered with 202. */
@@ -45,70 +56,103 @@ final class IngestStats {
         return unavailable;
     }
 
+    /** Counts one request by the protocol that carried it, whatever its answer. */
+    void countRequest(Protocol protocol) {
+        requestsByProtocol.get(protocol).increment();
+    }
+
     void sample() {
         accepted.sample();
         rejected.sample();
         unavailable.sample();
     }
 
-    JsonObject toJson() {
-        long roundTrips = batcher.roundTrips();
-        String down = batcher.downReason();
-        Runtime runtime = Runtime.getRuntime();
-        return new JsonObject()
-                .add("system", "system1")
-                .add("uptimeSeconds", (System.currentTimeMillis() - startedAt) / 1000)
-                .add("metrics", new JsonObject()
-                        .add("acceptedPerSecond", accepted.perSecond())
-                        .add("acceptedTotal", accepted.total())
-                        .add("rejectedPerSecond", rejected.perSecond())
-                        .add("rejectedTotal", rejected.total())
-                        .add("unavailablePerSecond", unavailable.perSecond())
-                        .add("unavailableTotal", unavailable.total()))
-                .add("batcher", new JsonObject()
-                        .add("roundTrips", roundTrips)
-                        .add("written", batcher.written())
-                        .add("writtenPerRoundTrip", roundTrips == 0 ? 0 : (double) batcher.written() / roundTrips)
-                        .add("queued", batcher.queued()))
-                .add("stream", streamJson())
-                .add("redis", down == null ? "ready" : down)
-                .add("jvm", new JsonObject()
-                        .add("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory())
-                        .add("heapMaxBytes", runtime.maxMemory())
-                        .add("threads", ManagementFactory.getThreadMXBean().getThreadCount()));
+    /** The figures now, read once; /stats and /metrics/prometheus both render this. */
+    Snapshot snapshot() {
+        Map<String, Long> byProtocol = new LinkedHashMap<>();
+        requestsByProtocol.forEach((protocol, count) -> byProtocol.put(protocol.label(), count.sum()));
+        return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
+                accepted.perSecond(), accepted.total(), rejected.perSecond(), rejected.total(),
+                unavailable.perSecond(), unavailable.total(), byProtocol,
+                batcher.roundTrips(), batcher.written(), batcher.queued(),
+                lag.latest(), lag.maxLag(), batcher.downReason(), JvmFigures.now());
     }
 
-    /** The latest GroupLag reading; -1 for "unknown" (Redis down, or no reading yet). */
-    private JsonObject streamJson() {
-        GroupLag.Reading reading = lag.latest();
-        return new JsonObject()
-                .add("streamLength", reading == null ? -1 : reading.streamLength())
-                .add("groupLag", reading == null ? -1 : reading.lag())
-                .add("pending", reading == null ? -1 : reading.pending())
-                .add("groupExists", reading != null && reading.groupExists())
-                .add("maxLag", lag.maxLag());
-    }
+    /**
+     * The ingest's figures at one instant.
+     *
+     * @param reading   the latest GroupLag reading; null (shown as -1) while there is none
+     * @param redisDown null while the ingest's Redis connection is up
+     */
+    record Snapshot(long uptimeSeconds, long acceptedPerSecond, long acceptedTotal,
+                    long rejectedPerSecond, long rejectedTotal, long unavailablePerSecond,
+                    long unavailableTotal, Map<String, Long> requestsByProtocol, long roundTrips,
+                    long written, long queued, GroupLag.Reading reading, long maxLag,
+                    String redisDown, JvmFigures jvm) implements StatsSnapshot {
 
-    String toPrometheus() {
-        GroupLag.Reading reading = lag.latest();
-        return new PrometheusText("system1")
-                .counter("metrics_accepted_total", "Metrics written to the stream (answered 202).", accepted.total())
-                .counter("requests_rejected_total", "Requests answered 4xx.", rejected.total())
-                .counter("requests_unavailable_total", "Requests answered 503.", unavailable.total())
-                .counter("redis_round_trips_total", "Pipelines sent to Redis by the batcher.", batcher.roundTrips())
-                .counter("stream_entries_written_total", "Entries Redis confirmed.", batcher.written())
-                .gauge("batcher_queued", "Jobs waiting for the next round trip.", batcher.queued())
-                .gauge("stream_length", "Entries in the ingest stream (-1: unknown).",
-                        reading == null ? -1 : reading.streamLength())
-                .gauge("group_lag", "Entries no worker has read yet (-1: unknown).",
-                        reading == null ? -1 : reading.lag())
-                .gauge("group_pending", "Entries read but not yet acknowledged (-1: unknown).",
-                        reading == null ? -1 : reading.pending())
-                .gauge("group_max_lag", "SYSTEM1_MAX_LAG: from this lag on, ingest answers 503.",
-                        lag.maxLag())
-                .gauge("redis_up", "1 while the ingest connection to Redis is up.", batcher.downReason() == null ? 1 : 0)
-                .gauge("jvm_heap_used_bytes", "JVM heap in use.",
-                        Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory())
-                .toString();
+        @Override
+        public JsonObject toJson() {
+            JsonObject byProtocol = new JsonObject();
+            requestsByProtocol.forEach(byProtocol::add);
+            return new JsonObject()
+                    .add("system", "system1")
+                    .add("uptimeSeconds", uptimeSeconds)
+                    .add("metrics", new JsonObject()
+                            .add("acceptedPerSecond", acceptedPerSecond)
+                            .add("acceptedTotal", acceptedTotal)
+                            .add("rejectedPerSecond", rejectedPerSecond)
+                            .add("rejectedTotal", rejectedTotal)
+                            .add("unavailablePerSecond", unavailablePerSecond)
+                            .add("unavailableTotal", unavailableTotal))
+                    .add("requestsByProtocol", byProtocol)
+                    .add("batcher", new JsonObject()
+                            .add("roundTrips", roundTrips)
+                            .add("written", written)
+                            .add("writtenPerRoundTrip", roundTrips == 0 ? 0 : (double) written / roundTrips)
+                            .add("queued", queued))
+                    .add("stream", new JsonObject()
+                            .add("streamLength", streamLength())
+                            .add("groupLag", groupLag())
+                            .add("pending", pending())
+                            .add("groupExists", reading != null && reading.groupExists())
+                            .add("maxLag", maxLag))
+                    .add("redis", redisDown == null ? "ready" : redisDown)
+                    .add("jvm", jvm.toJson());
+        }
+
+        @Override
+        public String toPrometheus() {
+            return jvm.addTo(new PrometheusText("system1")
+                    .counter("metrics_accepted_total", "Metrics written to the stream (answered 202).",
+                            acceptedTotal)
+                    .counter("requests_rejected_total", "Requests answered 4xx.", rejectedTotal)
+                    .counter("requests_unavailable_total", "Requests answered 503.", unavailableTotal)
+                    .counter("requests_total", "Requests by the protocol that carried them.", "protocol",
+                            requestsByProtocol)
+                    .counter("redis_round_trips_total", "Pipelines sent to Redis by the batcher.", roundTrips)
+                    .counter("stream_entries_written_total", "Entries Redis confirmed.", written)
+                    .gauge("batcher_queued", "Jobs waiting for the next round trip.", queued)
+                    .gauge("stream_length", "Entries in the ingest stream (-1: unknown).", streamLength())
+                    .gauge("group_lag", "Entries no worker has read yet (-1: unknown).", groupLag())
+                    .gauge("group_pending", "Entries read but not yet acknowledged (-1: unknown).",
+                            pending())
+                    .gauge("group_max_lag", "SYSTEM1_MAX_LAG: from this lag on, ingest answers 503.",
+                            maxLag)
+                    .gauge("redis_up", "1 while the ingest connection to Redis is up.",
+                            redisDown == null ? 1 : 0))
+                    .toString();
+        }
+
+        private long streamLength() {
+            return reading == null ? -1 : reading.streamLength();
+        }
+
+        private long groupLag() {
+            return reading == null ? -1 : reading.lag();
+        }
+
+        private long pending() {
+            return reading == null ? -1 : reading.pending();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package analytics.system1.ingest;
 
 import analytics.config.Config;
+import analytics.config.ConfigException;
 import analytics.http.Http1Server;
 import analytics.log.Log;
 import analytics.system1.redis.RedisConnector;
@@ -48,8 +49,10 @@ public final class System1Ingest implements AutoCloseable {
                 settings.streamKey(), StreamFields.GROUP, settings.maxLag());
         IngestStats stats = new IngestStats(batcher, lag);
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
-        Http1Server server = Http1Server.start(config.bindHost(), settings.httpPort(), "SYSTEM1_HTTP_PORT",
-                IngestHandler.MAX_BODY_BYTES, new IngestHandler(batcher, lag, stats));
+        IngestHandler handler = new IngestHandler(batcher, lag, stats);
+        Http1Server server = ConfigException.bindOrFail("SYSTEM1_HTTP_PORT", settings.httpPort(),
+                () -> Http1Server.start(config.bindHost(), settings.httpPort(), IngestHandler.MAX_BODY_BYTES,
+                        handler));
         lag.start();
         try {
             batcher.start(RedisConnector.CONNECT_TIMEOUT);
