@@ -39,7 +39,8 @@ final class CodeFacts {
     private static final Pattern CASE_PATH = Pattern.compile(
             "case\\s+(\"/[^\"]*\"(?:\\s*,\\s*\"/[^\"]*\")*)\\s*->");
     private static final Pattern EQUALS_PATH = Pattern.compile("path\\(\\)\\.equals\\(\"(/[^\"]*)\"\\)");
-    private static final Pattern PATH_CONSTANT = Pattern.compile("_PATH\\s*=\\s*\"(/[^\"]*)\"");
+    private static final Pattern PATH_CONSTANT = Pattern.compile(
+            "static final String ([A-Z][A-Z0-9_]*)\\s*=\\s*\"(/[^\"]*)\"");
     private static final Pattern QUOTED = Pattern.compile("[\"']([^\"']*)[\"']");
 
     private static final Pattern TYPE_ADDED = Pattern.compile("\\.add\\(\"type\",\\s*\"([^\"]+)\"\\)");
@@ -75,7 +76,10 @@ final class CodeFacts {
         return settings;
     }
 
-    /** Paths the servers route on: case labels, path().equals(...), and *_PATH constants. */
+    /**
+     * Paths the servers route on: {@code case "/x"} labels, {@code path().equals("/x")}, and
+     * constants holding a path that the same file uses as a case label or in equals(...).
+     */
     static List<Fact> routes() {
         List<Fact> routes = new ArrayList<>();
         for (Path file : sourceFiles()) {
@@ -88,7 +92,14 @@ final class CodeFacts {
                 }
             }
             routes.addAll(matches(EQUALS_PATH, file, text));
-            routes.addAll(matches(PATH_CONSTANT, file, text));
+            Matcher constant = PATH_CONSTANT.matcher(text);
+            while (constant.find()) {
+                String name = Pattern.quote(constant.group(1));
+                if (Pattern.compile("case\\s+(?:\\w+\\s*,\\s*)*" + name + "\\b|equals\\(" + name + "\\)")
+                        .matcher(text).find()) {
+                    routes.add(new Fact(constant.group(2), file));
+                }
+            }
         }
         return routes;
     }
