@@ -256,6 +256,19 @@ class WebSocketWireTest {
         assertClosedWith(1009, client);
     }
 
+    /** §5.2: "the minimal number of bytes MUST be used to encode the length". */
+    @Test
+    void closesWith1002OnALengthNotInItsMinimalEncoding() throws IOException {
+        RawWebSocketClient client = connect();
+        byte[] minimal = RawWebSocketClient.frame(true, Opcode.TEXT.code(),
+                "hello".getBytes(StandardCharsets.UTF_8), RawWebSocketClient.MASK);
+        // The same frame with its length 5 spelled in the 16-bit form: 126, then 00 05.
+        byte[] padded = ByteBuffer.allocate(minimal.length + 2).put(minimal[0]).put((byte) (0x80 | 126))
+                .putShort((short) 5).put(minimal, 2, minimal.length - 2).array();
+        client.sendRaw(padded);
+        assertClosedWith(1002, client);
+    }
+
     @Test
     void closesWith1009WhenFragmentsAddUpToTooMuch() throws IOException {
         RawWebSocketClient client = connect();
