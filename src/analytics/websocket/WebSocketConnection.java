@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *          so a slow peer blocks its own writer and nobody else. The close handshake is
  *          a state machine in RFC 6455 §7's terms (see State).
  * Lesson:  lessons/06-websocket-messages-and-close.md   Spec: RFC 6455 §5.5, §7
+ * Not here: what the application knows of a peer; a handler keeps that in its own map,
+ *          keyed by connection (DashboardFanout, BroadcasterSubscriptions).
  * Threads: the reader, the writer, the server's timer (heartbeat, close timeout) and any
  *          sender move the state. Every move is one compare-and-set on one reference: of
  *          threads racing to close, exactly one queues its close frame, and the socket is
@@ -74,7 +76,6 @@ public final class WebSocketConnection {
     private volatile int peerCloseCode = CloseCode.ABNORMAL_CLOSURE.code();
     private volatile String peerCloseReason = "";
     private volatile Thread writer;
-    private volatile Object attachment;
     private volatile long coalesceNanos;
 
     WebSocketConnection(Socket socket, InputStream in, WebSocketServer server) throws IOException {
@@ -100,15 +101,6 @@ public final class WebSocketConnection {
 
     public String remoteAddress() {
         return String.valueOf(socket.getRemoteSocketAddress());
-    }
-
-    /** Application state for this peer (System 2 keeps the role and filter here). */
-    public Object attachment() {
-        return attachment;
-    }
-
-    public void attach(Object value) {
-        attachment = value;
     }
 
     /** Messages dropped by the slow-consumer policy so far. */

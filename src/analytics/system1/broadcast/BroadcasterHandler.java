@@ -14,8 +14,8 @@ import java.time.Duration;
  * broadcaster" table: subscribe (with a server filter, or null for all), snapshot.request,
  * and the two errors. Every connection is a dashboard; nothing is sent on connect.
  *
- * Pattern: message dispatch on a type field (an arrow switch); the filter is the
- *          connection's attachment, read by the fan-out on another thread.
+ * Pattern: message dispatch on a type field (an arrow switch); the filters live in
+ *          BroadcasterSubscriptions, read by the fan-out on another thread.
  * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: the contract's "System 1" section
  * Not here: the pushes (BroadcasterFanout), reading Redis (BroadcasterSnapshot).
  * Threads: called on each connection's reader thread; the snapshot reader is thread-safe.
@@ -25,11 +25,14 @@ final class BroadcasterHandler implements WebSocketHandler {
     /** Pushes to a busy dashboard leave in one write per 20 ms, as System 2's do. */
     static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
 
+    private final BroadcasterSubscriptions subscriptions;
     private final BroadcasterSnapshot snapshots;
     private final BroadcasterStats stats;
     private final int maxMessageChars;
 
-    BroadcasterHandler(BroadcasterSnapshot snapshots, BroadcasterStats stats, int maxMessageChars) {
+    BroadcasterHandler(BroadcasterSubscriptions subscriptions, BroadcasterSnapshot snapshots,
+                       BroadcasterStats stats, int maxMessageChars) {
+        this.subscriptions = subscriptions;
         this.snapshots = snapshots;
         this.stats = stats;
         this.maxMessageChars = maxMessageChars;
@@ -37,7 +40,7 @@ final class BroadcasterHandler implements WebSocketHandler {
 
     @Override
     public void onOpen(WebSocketConnection connection) {
-        // No attachment yet: a dashboard that never subscribes receives everything.
+        // No subscription yet: a dashboard that never subscribes receives everything.
         connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
     }
 
@@ -58,6 +61,11 @@ final class BroadcasterHandler implements WebSocketHandler {
         }
     }
 
+    @Override
+    public void onClose(WebSocketConnection connection, int code, String reason) {
+        subscriptions.forget(connection);
+    }
+
     /** Binary is not JSON text: the same answer as anything else we cannot parse. */
     @Override
     public void onBinary(WebSocketConnection connection, byte[] data) {
@@ -74,7 +82,7 @@ final class BroadcasterHandler implements WebSocketHandler {
         }
         String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
                 ? serverId.asString() : null;
-        connection.attach(filter == null ? BroadcasterFilter.ALL : new BroadcasterFilter(filter));
+        subscriptions.subscribe(connection, filter);
         connection.sendText(BroadcasterMessages.subscriptionAck(filter));
     }
 
