@@ -1,6 +1,7 @@
 package analytics.system2;
 
 import analytics.model.FieldError;
+import analytics.model.JsonMessage;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.model.UntrustedJson;
@@ -56,20 +57,18 @@ final class System2Handler implements WebSocketHandler {
 
     @Override
     public void onText(WebSocketConnection connection, String text) {
-        JsonObject message;
-        try {
-            message = UntrustedJson.parseObject(text, maxMessageChars);
-        } catch (UntrustedJson.BadJsonException e) {
-            reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
-            return;
-        }
-        String type = UntrustedJson.stringOrNull(message, "type");
-        switch (type == null ? "" : type) {
-            case "metric" -> metric(connection, message);
-            case "metrics" -> batch(connection, message);
-            case "register" -> register(connection, message);
-            case "snapshot.request" -> snapshot(connection, message);
-            default -> reject(connection, System2Messages.error(System2Messages.UNKNOWN_TYPE));
+        switch (JsonMessage.parse(text, maxMessageChars)) {
+            case JsonMessage.Malformed malformed ->
+                    reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
+            case JsonMessage.Typed(String type, JsonObject message) -> {
+                switch (type) {
+                    case "metric" -> metric(connection, message);
+                    case "metrics" -> batch(connection, message);
+                    case "register" -> register(connection, message);
+                    case "snapshot.request" -> snapshot(connection, message);
+                    default -> reject(connection, System2Messages.error(System2Messages.UNKNOWN_TYPE));
+                }
+            }
         }
     }
 

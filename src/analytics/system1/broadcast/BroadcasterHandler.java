@@ -1,6 +1,6 @@
 package analytics.system1.broadcast;
 
-import analytics.model.UntrustedJson;
+import analytics.model.JsonMessage;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.websocket.WebSocketConnection;
 import analytics.websocket.WebSocketHandler;
@@ -46,18 +46,16 @@ final class BroadcasterHandler implements WebSocketHandler {
 
     @Override
     public void onText(WebSocketConnection connection, String text) {
-        JsonObject message;
-        try {
-            message = UntrustedJson.parseObject(text, maxMessageChars);
-        } catch (UntrustedJson.BadJsonException e) {
-            reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
-            return;
-        }
-        String type = UntrustedJson.stringOrNull(message, "type");
-        switch (type == null ? "" : type) {
-            case "subscribe" -> subscribe(connection, message);
-            case "snapshot.request" -> snapshot(connection);
-            default -> reject(connection, BroadcasterMessages.error(BroadcasterMessages.UNKNOWN_TYPE));
+        switch (JsonMessage.parse(text, maxMessageChars)) {
+            case JsonMessage.Malformed malformed ->
+                    reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
+            case JsonMessage.Typed(String type, JsonObject message) -> {
+                switch (type) {
+                    case "subscribe" -> subscribe(connection, message);
+                    case "snapshot.request" -> snapshot(connection);
+                    default -> reject(connection, BroadcasterMessages.error(BroadcasterMessages.UNKNOWN_TYPE));
+                }
+            }
         }
     }
 
