@@ -39,7 +39,7 @@ final class System2Handler implements WebSocketHandler {
     private final Aggregator aggregator;
     private final DashboardFanout fanout;
     private final System2Stats stats;
-    private final MetricValidator validator = new MetricValidator(MetricValidator.SYSTEM2_MESSAGE_FIELDS);
+    private final MetricValidator validator = new MetricValidator(System2Messages.METRIC_ENVELOPE_FIELDS);
     private final int maxMessageChars;
 
     System2Handler(Aggregator aggregator, DashboardFanout fanout, System2Stats stats, int maxMessageChars) {
