@@ -34,6 +34,19 @@ final class System2Messages {
     private System2Messages() {
     }
 
+    /** A connection's role, as register names it; anything but "dashboard" is a producer. */
+    enum Role {
+        PRODUCER, DASHBOARD;
+
+        String wireName() {
+            return this == DASHBOARD ? "dashboard" : "producer";
+        }
+
+        static Role fromWire(String role) {
+            return "dashboard".equals(role) ? DASHBOARD : PRODUCER;
+        }
+    }
+
     static String connectionAck() {
         return new JsonObject()
                 .add("type", "connection.ack")
@@ -41,11 +54,12 @@ final class System2Messages {
                 .toString();
     }
 
-    static String registerAck(Peer peer) {
+    /** @param serverFilter the serverId the peer registered with; null for all */
+    static String registerAck(Role role, String serverFilter) {
         return new JsonObject()
                 .add("type", "register.ack")
-                .add("role", peer.role().wireName())
-                .add("serverFilter", nullable(peer.serverFilter()))
+                .add("role", role.wireName())
+                .add("serverFilter", nullable(serverFilter))
                 .toString();
     }
 
