@@ -41,12 +41,6 @@ class DocsTest {
      */
     private static final Set<String> HISTORICAL = Set.of("docs/performance-results.md");
 
-    /**
-     * Docs rewritten on another branch in this round (issue 11): lesson 01's run output and
-     * its counts are replaced there. Remove the entry once that branch is merged.
-     */
-    private static final Set<String> COUNTS_REWRITTEN_ELSEWHERE = Set.of("lessons/01-build-and-test.md");
-
     private static List<Path> docs() {
         List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"),
                 ROOT.resolve("ARCHITECTURE.md")));
@@ -199,11 +193,9 @@ class DocsTest {
                 "\\b\\d[\\d,]*\\s+(?:tests? )?passed\\b|\\b\\d[\\d,]*\\s+tests successful");
         List<String> found = new ArrayList<>();
         for (Path doc : docs()) {
-            if (!COUNTS_REWRITTEN_ELSEWHERE.contains(name(doc))) {
-                Matcher m = count.matcher(CodeFacts.read(doc));
-                while (m.find()) {
-                    found.add(name(doc) + ": " + m.group());
-                }
+            Matcher m = count.matcher(CodeFacts.read(doc));
+            while (m.find()) {
+                found.add(name(doc) + ": " + m.group());
             }
         }
         assertEquals(List.of(), found, "a test count goes stale with the next test; write N");
