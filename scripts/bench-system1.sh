@@ -5,15 +5,23 @@
 #   wrk   - wrk POST /metrics, 50 keep-alive connections, 2 threads (closed loop): req/s,
 #           p50/p99, then how long until the consumer group's lag (and pending list) is 0;
 #   rate  - analytics.loadtest.HttpRateBench, 5,000 req/s offered on a fixed schedule
-#           (open loop): p50/p99 from the PLANNED send time.
+#           (open loop): p50/p99 from the PLANNED send time;
+#   h1    - HTTP/1.1 vs HTTP/2, the HTTP/1.1 half: wrk -t1 -c100, one metric body;
+#   h2    - the HTTP/2 half: h2load -t1 -c10 -m10 (10 connections x 10 streams: the same
+#           100 requests in flight) with the same body, prior knowledge, on the h2c port.
+#           Run them together - `scripts/bench-system1.sh h1 h2` - and they alternate, so both
+#           see the same machine; compare their CPU per metric and rate in the medians.
 # Both report the CPU per accepted metric of System 1's JVM and of Redis (/proc/PID/stat).
 # wrk also prints Redis's own accounting per metric: INFO cpu, and INFO commandstats (calls
 # and microseconds per command, the worker script's evalsha and the commands it ran).
 #
 #   scripts/bench-system1.sh                      # both scenarios, 3 runs of 10 s
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
+#   scripts/bench-system1.sh h1 h2                # HTTP/1.1 vs HTTP/2, alternating
+#   RATE_PROTOCOL=h2 scripts/bench-system1.sh rate   # the paced client over HTTP/2
 #
-# Needs wrk and redis-server (installed as root, like make test does). Only 127.0.0.1 is used; everything
+# Needs wrk, redis-server and, for h2, h2load (installed as root, like make test does).
+# Only 127.0.0.1 is used; everything
 # stops by itself, and on exit only the processes this script started are stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +42,13 @@ mkdir -p results run
 # Installs wrk and redis-server as root, or says what to install; this script starts its own
 # Redis, so a REDIS_URL in the environment does not stand in for redis-server here.
 REDIS_URL="" scripts/ensure-tools.sh wrk redis
+if [[ " ${SCENARIOS[*]} " == *" h2 "* ]]; then
+    command -v h2load >/dev/null || { echo "h2load is missing: apt-get install -y nghttp2-client" >&2; exit 1; }
+fi
+# One metric body for h1 and h2, so the two protocols carry exactly the same work.
+BODY_FILE="run/bench-system1-body.json"
+printf '{"serverId":"bench-1","timestamp":%s,"metrics":{"cpu":42.5,"memory":55.25,"disk":70.5,"network":{"in":1200,"out":800}}}' \
+    "$(date +%s%3N)" >"$BODY_FILE"
 
 REDIS_PID=""
 SERVER_PID=""
@@ -126,6 +141,44 @@ wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
     command_stats "$accepted"
 }
 
+# h1_run / h2_run SECONDS CSV_FILE: one closed-loop run of 100 requests in flight. Accepted
+# metrics are counted by Redis (entries added to the stream), never taken from the client.
+protocol_run() {  # protocol_run NAME SETUP SECONDS CSV_FILE COMMAND...
+    local name="$1" setup="$2" seconds="$3" csv="$4" out cpu0 cpu1 redis0 redis1 added0 added1
+    shift 4
+    cpu0="$(cpu_of "$SERVER_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
+    out="$("$@" 2>&1)"
+    cpu1="$(cpu_of "$SERVER_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"
+    [ -n "$csv" ] || return 0
+    local accepted=$(( added1 - added0 )) bad rps p50="" p99=""
+    if [ "$name" = h2 ]; then  # h2load: "requests: N total, ... N succeeded, N failed, N errored, N timeout"
+        bad="$(awk '/^requests:/ { print $10 + $12 + $14 }' <<<"$out")"
+        bad=$(( bad + $(awk '/^status codes:/ { print $5 + $7 + $9 }' <<<"$out") ))
+    else
+        bad="$(awk '/Non-2xx/ { print $NF }' <<<"$out")"; bad="${bad:-0}"
+        bad=$(( bad + $(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out") ))
+        p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+        p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+    fi
+    rps="$(awk -v n="$accepted" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')"
+    awk -v name="$name" -v setup="$setup" -v secs="$seconds" -v rps="$rps" -v n="$accepted" -v bad="$bad" \
+        -v p50="$p50" -v p99="$p99" -v c="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { print b - a }')" \
+        -v r="$(awk -v a="$redis0" -v b="$redis1" 'BEGIN { print b - a }')" 'BEGIN {
+        printf "%s (%s, %ss): %.0f metrics/s accepted, %d errors or non-2xx, server CPU %.1f us + redis %.1f us = %.1f us per metric\n",
+            name, setup, secs, rps, bad, c * 1e6 / n, r * 1e6 / n, (c + r) * 1e6 / n
+        printf "%s,%s,%.0f,%s,%s,%.3f,%.2f,%.3f,%.2f,,,%d\n", name, setup, rps, p50, p99, c, c * 1e6 / n, r, r * 1e6 / n, bad >> "'"$csv"'"
+    }'
+}
+h1_run() {
+    protocol_run h1 "wrk -t1 -c100" "$1" "$2" env BODY_FILE="$BODY_FILE" \
+        wrk -t1 -c100 -d"$1s" --latency -s scripts/wrk-post-body.lua "http://127.0.0.1:$HTTP_PORT/metrics"
+}
+h2_run() {
+    protocol_run h2 "h2load -t1 -c10 -m10" "$1" "$2" \
+        h2load -t1 -c10 -m10 -D "$1" -d "$BODY_FILE" -H 'content-type: application/json' \
+        "http://127.0.0.1:$((HTTP_PORT + 1))/metrics"
+}
+
 rate_run() {  # rate_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
     local args=(--port "$HTTP_PORT" --connections "$CONNECTIONS" --rate "$RATE" --seconds "$1" --warmup 2
                 --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" --clk-tck "$CLK_TCK")
@@ -138,9 +191,11 @@ printf 'scenario,setup,per_second,p50_ms,p99_ms,server_cpu_s,server_us_per_metri
 echo "== warm-up, ${WARMUP_SECONDS}s per scenario (not recorded)"
 for scenario in "${SCENARIOS[@]}"; do "${scenario}_run" "$WARMUP_SECONDS" "" >/dev/null; done
 
-for scenario in "${SCENARIOS[@]}"; do
-    echo "== $scenario: $RUNS runs of ${SECONDS_PER_RUN}s"
-    for _ in $(seq 1 "$RUNS"); do "${scenario}_run" "$SECONDS_PER_RUN" "$CSV"; done
+# Scenarios alternate within each round, so a machine that speeds up or slows down during
+# the benchmark affects all of them alike.
+for run in $(seq 1 "$RUNS"); do
+    echo "== round $run of $RUNS, ${SECONDS_PER_RUN}s each: ${SCENARIOS[*]}"
+    for scenario in "${SCENARIOS[@]}"; do "${scenario}_run" "$SECONDS_PER_RUN" "$CSV"; done
 done
 
 echo "== medians (from $CSV)"
@@ -150,6 +205,6 @@ awk -F, 'NR > 1 { k = $1; n[k]++; i = n[k]; rate[k, i] = $3; p50[k, i] = $4; p99
         for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
         return v[int((count + 1) / 2)]
     }
-    END { for (k in n) printf "%-5s %8.0f accepted/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f us server CPU + %5.1f us redis CPU per metric%s\n",
+    END { for (k in n) printf "%-5s %8.0f accepted/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f us server CPU + %5.1f us redis CPU = %6.1f us per metric%s\n",
           k, median(rate, k, n[k]), median(p50, k, n[k]), median(p99, k, n[k]), median(cpu, k, n[k]), median(rcpu, k, n[k]),
-          k == "wrk" ? "   lag 0 after " median(lag, k, n[k]) " ms" : "" }' "$CSV"
+          median(cpu, k, n[k]) + median(rcpu, k, n[k]), k == "wrk" ? "   lag 0 after " median(lag, k, n[k]) " ms" : "" }' "$CSV"

@@ -41,8 +41,9 @@ final class DemoPlan {
         return List.of(
                 List.of(redis()),
                 List.of(
-                        java("system1", "analytics.system1.System1Main",
-                                Readiness.httpOk(http(config.system1().httpPort(), "/healthz"))),
+                        java("system1", "analytics.system1.System1Main", Readiness.all(
+                                Readiness.httpOk(http(config.system1().httpPort(), "/healthz")),
+                                Readiness.httpOk(http(config.system1().http2Port(), "/healthz")))),
                         java("system2", "analytics.system2.System2Main",
                                 Readiness.httpOk(http(config.system2().wsPort(), "/healthz"))),
                         java("dashboard", "analytics.dashboard.DashboardMain",
@@ -50,6 +51,10 @@ final class DemoPlan {
                 List.of(
                         java("senders-http", "analytics.sender.SenderMain", Readiness.started(),
                                 "--mode", "http"),
+                        // A fleet of its own (server-11..20 by default), so the dashboard
+                        // shows both protocols side by side.
+                        java("senders-h2", "analytics.sender.SenderMain", Readiness.started(),
+                                "--mode", "h2", "--first", String.valueOf(config.fakeServers().count() + 1)),
                         java("senders-ws", "analytics.sender.SenderMain", Readiness.started(),
                                 "--mode", "ws")));
     }
@@ -107,17 +112,21 @@ final class DemoPlan {
 
                   Dashboard   http://localhost:%1$d/
                   System 1    POST http://localhost:%2$d/metrics   stats http://localhost:%2$d/stats   dashboards ws://localhost:%3$d
+                              HTTP/2 (h2c) http://localhost:%9$d/metrics
                   System 2    ws://localhost:%4$d                  stats http://localhost:%4$d/stats
                   Redis       127.0.0.1:%5$d (private, in memory)
-                  Senders     %6$d fake servers -> System 1 over HTTP, %6$d -> System 2 over WebSocket
+                  Senders     %6$d fake servers -> System 1 over HTTP/1.1, %6$d more over HTTP/2,
+                              %6$d -> System 2 over WebSocket
                   Logs        %7$s/*.log
 
                   Try next:
                     open the dashboard, switch between System 1 and System 2, pick one server
                     redis-cli -p %5$d XINFO GROUPS %8$s     (the consumer group at work)
                     curl -s http://localhost:%4$d/stats     (System 2's own figures)
+                    curl -s --http2-prior-knowledge http://localhost:%9$d/stats   (requestsByProtocol)
                     tail -f %7$s/system1.log
                 """.formatted(config.dashboardPort(), config.system1().httpPort(), config.system1().wsPort(),
-                config.system2().wsPort(), redisPort, fake, shown(runDir), config.system1().streamKey());
+                config.system2().wsPort(), redisPort, fake, shown(runDir), config.system1().streamKey(),
+                config.system1().http2Port());
     }
 }

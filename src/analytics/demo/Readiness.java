@@ -42,6 +42,18 @@ final class Readiness {
         };
     }
 
+    /** Ready when every probe is: a program that serves on several ports. */
+    static BooleanSupplier all(BooleanSupplier... probes) {
+        return () -> {
+            for (BooleanSupplier probe : probes) {
+                if (!probe.getAsBoolean()) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
+
     /** Ready when redis-server answers PING. */
     static BooleanSupplier redisPing(String host, int port) {
         return () -> PrivateRedis.answersPing(host, port);

@@ -1,6 +1,5 @@
 package analytics.http2;
 
-import analytics.config.Config;
 import analytics.http.Handler;
 import analytics.http.Http1ResponseEncoder;
 import analytics.http.Http1Server;
@@ -73,13 +72,6 @@ public final class Http2Server implements AutoCloseable {
         public static Limits defaults() {
             return new Limits(Http1Server.DEFAULT_MAX_BODY_BYTES, 100, 16_384,
                     HANDSHAKE_TIMEOUT, IDLE_TIMEOUT, Duration.ofSeconds(10));
-        }
-
-        public static Limits from(Config config) {
-            Config.Http2 http2 = config.system1().http2();
-            return defaults().withMaxConcurrentStreams(http2.maxConcurrentStreams())
-                    .withMaxHeaderListBytes(http2.maxHeaderListBytes())
-                    .withShutdownTimeout(config.shutdownTimeout());
         }
 
         public Limits withMaxBodyBytes(int bytes) {

@@ -56,6 +56,10 @@ public final class System1 implements AutoCloseable {
         return ingest.port();
     }
 
+    public int http2Port() {
+        return ingest.http2Port();
+    }
+
     public int wsPort() {
         return broadcaster.port();
     }

@@ -27,7 +27,7 @@ import redis.clients.jedis.Jedis;
 
 /**
  * `make run` as a whole process tree: the supervisor really starts Redis, both systems, the
- * dashboard and two senders; data flows end to end; and a Ctrl-C on its terminal, or even a
+ * dashboard and three sender groups; data flows end to end; and a Ctrl-C on its terminal, or even a
  * SIGKILL of the supervisor, leaves no process of the demo behind.
  */
 class DemoSupervisionTest {
@@ -90,12 +90,12 @@ class DemoSupervisionTest {
             Await.until("the demo's banner", Duration.ofSeconds(60),
                     () -> demo.output().contains("Ctrl-C stops everything"));
             Set<ProcessHandle> started = demo.descendants();
-            assertEquals(6, started.size(), "redis + system1 + system2 + dashboard + 2 senders: " + started);
+            assertEquals(7, started.size(), "redis + system1 + system2 + dashboard + 3 senders: " + started);
 
             int dashboard = Integer.parseInt(environment.get("DASHBOARD_PORT"));
             assertEquals(200, get("http://127.0.0.1:" + dashboard + "/config.json"));
             Await.until("every fake server's metric went through System 1 into Redis",
-                    Duration.ofSeconds(20), () -> serversInRedis(redisPort) == SERVERS);
+                    Duration.ofSeconds(20), () -> serversInRedis(redisPort) == 2 * SERVERS); // HTTP/1.1 + h2
             assertTrue(Files.size(dir.resolve("run/system2.log")) > 0, "each program logs to its own file");
 
             demo.pressCtrlC();
@@ -106,7 +106,7 @@ class DemoSupervisionTest {
                         "left running after SIGINT: " + child.info().commandLine().orElse("pid " + child.pid()));
             }
             // Stopped, not killed: every Java program ran its shutdown hook within its budget.
-            for (String program : List.of("system1", "system2", "dashboard", "senders-http", "senders-ws")) {
+            for (String program : List.of("system1", "system2", "dashboard", "senders-http", "senders-h2", "senders-ws")) {
                 String log = Files.readString(dir.resolve("run/" + program + ".log"));
                 assertTrue(log.contains("shutting down") && !log.contains("budget exceeded"),
                         program + ".log:\n" + log);
@@ -130,7 +130,7 @@ class DemoSupervisionTest {
             Await.until("the demo's banner", Duration.ofSeconds(60),
                     () -> demo.output().contains("Ctrl-C stops everything"));
             Set<ProcessHandle> started = demo.descendants();
-            assertEquals(6, started.size(), "redis + system1 + system2 + dashboard + 2 senders: " + started);
+            assertEquals(7, started.size(), "redis + system1 + system2 + dashboard + 3 senders: " + started);
 
             demo.signal("KILL"); // no shutdown hook runs: each child must notice on its own
 

@@ -10,16 +10,23 @@ import analytics.system1.System1;
 import analytics.testing.Await;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
-/** The senders over HTTP/1.1 into a real System 1: POST, stream, worker, Redis. */
+/** The senders over HTTP/1.1 and HTTP/2 into a real System 1: POST, stream, worker, Redis. */
 @ExtendWith(RedisExtension.class)
 class SenderSystem1Test {
 
-    private static void sendsEveryServerIntoRedis(RedisServer redis, String mode) throws Exception {
+    /** Sends 50 servers through a real System 1; returns its /stats requestsByProtocol after. */
+    private static JsonObject sendsEveryServerIntoRedis(RedisServer redis, String mode) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "sender-" + mode + "-" + System.nanoTime();
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "2",
@@ -27,7 +34,8 @@ class SenderSystem1Test {
         long start = System.currentTimeMillis();
         try (System1 system = System1.start(config);
              Sender sender = Sender.start(SenderOptions.parse(new String[] {"--mode", mode, "--count", "50",
-                     "--target", "http://127.0.0.1:" + system.httpPort() + "/metrics"}, config.fakeServers()));
+                     "--target", "http://127.0.0.1:" + (mode.equals("h2") ? system.http2Port() : system.httpPort())
+                             + "/metrics"}, config.fakeServers()));
              Jedis jedis = redis.jedis()) {
             Await.until("every server's latest sample in Redis", Duration.ofSeconds(8), () -> {
                 for (String id : SenderSystem2Test.expectedServerIds()) {
@@ -44,11 +52,30 @@ class SenderSystem1Test {
             // bound fail by design (counted, not queued).
             Await.until("50 acks", Duration.ofSeconds(3), () -> sender.stats().ackedTotal() >= 50);
             assertEquals(1, sender.stats().connectionsUp());
+            HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String stats = http1.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + system.httpPort() + "/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return Json.parse(stats).asObject().get("requestsByProtocol").asObject();
         }
     }
 
     @Test
     void http1SendsEveryServerIntoRedis(RedisServer redis) throws Exception {
-        sendsEveryServerIntoRedis(redis, "http");
+        JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "http");
+        assertEquals(0, byProtocol.getLong("h2c-upgrade", -1));
+    }
+
+    /**
+     * h2 mode: java.net.http upgrades one connection (h2c) and every metric after is a stream
+     * of it. An answer over HTTP/1.1 would count as a failure, so the acks prove the version;
+     * System 1's own count says the same from the other side: no request came over HTTP/1.1
+     * but the /stats GET that asks.
+     */
+    @Test
+    void h2SendsEveryServerIntoRedisOverOneHttp2Connection(RedisServer redis) throws Exception {
+        JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "h2");
+        assertEquals(1, byProtocol.getLong("http/1.1", -1), byProtocol.toString());
+        assertTrue(byProtocol.getLong("h2c-upgrade", -1) >= 50, byProtocol.toString());
     }
 }

@@ -74,4 +74,39 @@ class System1EndToEndTest {
             }
         }
     }
+
+    /** The same path over HTTP/2: java.net.http upgrades (h2c), the handler cannot tell. */
+    @Test
+    void aMetricPostedOverHttp2ReachesTheDashboardAndIsCountedAsH2cUpgrade(RedisServer redis) throws Exception {
+        Log.setThreshold(Log.Level.WARN);
+        String unique = "e2e-h2-" + System.nanoTime();
+        Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "1");
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        try (System1 system = System1.start(config);
+             JdkWebSocketClient dashboard = JdkWebSocketClient.connect("ws://127.0.0.1:" + system.wsPort())) {
+            String serverId = unique + "-server";
+            dashboard.send("{\"type\":\"subscribe\",\"serverId\":\"" + serverId + "\"}");
+            assertEquals("subscription.ack", dashboard.next().getString("type", ""));
+
+            long now = System.currentTimeMillis();
+            HttpResponse<String> accepted = http2.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + system.http2Port() + "/metrics"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(metric(serverId, now, 12.5))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(HttpClient.Version.HTTP_2, accepted.version());
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            String entryId = Json.parse(accepted.body()).asObject().getString("id", "");
+
+            JsonObject processed = dashboard.next("metric.processed");
+            assertEquals(entryId, processed.getString("entryId", ""));
+            assertEquals(Json.parse(metric(serverId, now, 12.5)), processed.get("payload"));
+
+            String stats = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + system.httpPort() + "/stats")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            JsonObject byProtocol = Json.parse(stats).asObject().get("requestsByProtocol").asObject();
+            assertEquals(1, byProtocol.getLong("h2c-upgrade", -1));
+        }
+    }
 }

@@ -3,6 +3,7 @@ package analytics.system1.ingest;
 import analytics.config.Config;
 import analytics.config.ConfigException;
 import analytics.http.Http1Server;
+import analytics.http2.Http2Server;
 import analytics.log.Log;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * System 1's ingest assembled: the stream batcher with its Redis connection, the group-lag
- * sampler with another, the ingest handler, the HTTP/1.1 server on SYSTEM1_HTTP_PORT, and
+ * sampler with another, the ingest handler, the HTTP/1.1 server on SYSTEM1_HTTP_PORT and
+ * the HTTP/2 (h2c) server on SYSTEM1_HTTP2_PORT - both running the same handler object -, and
  * the once-a-second stats timer.
  * It starts even when Redis is down - answering 503 and saying why on /healthz - and
  * picks Redis up when it comes back.
@@ -28,13 +30,15 @@ public final class System1Ingest implements AutoCloseable {
     private static final Log LOG = Log.get(System1Ingest.class);
 
     private final Http1Server server;
+    private final Http2Server http2;
     private final StreamBatcher batcher;
     private final GroupLag lag;
     private final ScheduledExecutorService timers;
 
-    private System1Ingest(Http1Server server, StreamBatcher batcher, GroupLag lag,
+    private System1Ingest(Http1Server server, Http2Server http2, StreamBatcher batcher, GroupLag lag,
                           ScheduledExecutorService timers) {
         this.server = server;
+        this.http2 = http2;
         this.batcher = batcher;
         this.lag = lag;
         this.timers = timers;
@@ -51,13 +55,23 @@ public final class System1Ingest implements AutoCloseable {
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
         IngestHandler handler = new IngestHandler(batcher, lag, stats);
         Http1Server server = ConfigException.bindOrFail("SYSTEM1_HTTP_PORT", settings.httpPort(),
-                () -> Http1Server.start(config.bindHost(), settings.httpPort(), IngestHandler.MAX_BODY_BYTES,
-                        handler));
+                () -> Http1Server.start(config.bindHost(), settings.httpPort(),
+                        IngestHandler.MAX_BODY_BYTES, handler));
+        Http2Server http2;
+        try {
+            http2 = ConfigException.bindOrFail("SYSTEM1_HTTP2_PORT", settings.http2Port(),
+                    () -> Http2Server.start(config.bindHost(), settings.http2Port(),
+                            http2Limits(config), handler));
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         lag.start();
         try {
             batcher.start(RedisConnector.CONNECT_TIMEOUT);
         } catch (InterruptedException e) {
             server.close();
+            http2.close();
             batcher.close();
             lag.close();
             throw e;
@@ -66,13 +80,31 @@ public final class System1Ingest implements AutoCloseable {
                 Thread.ofPlatform().name("system1-timers").daemon().factory());
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         String redis = batcher.downReason();
-        LOG.info("System 1 ingest listening", "port", server.port(), "stream", settings.streamKey(),
-                "redis", redis == null ? "ready" : redis);
-        return new System1Ingest(server, batcher, lag, timers);
+        LOG.info("System 1 ingest listening", "port", server.port(), "http2Port", http2.port(),
+                "stream", settings.streamKey(), "redis", redis == null ? "ready" : redis);
+        return new System1Ingest(server, http2, batcher, lag, timers);
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The h2c port (SYSTEM1_HTTP2_PORT, or the one picked for 0). */
+    public int http2Port() {
+        return http2.port();
+    }
+
+    /**
+     * The HTTP/2 server's limits from the settings: the same body limit as the HTTP/1.1 port,
+     * the two SYSTEM1_HTTP2_* settings, and SHUTDOWN_TIMEOUT_MS for streams in flight.
+     */
+    private static Http2Server.Limits http2Limits(Config config) {
+        Config.Http2 settings = config.system1().http2();
+        return Http2Server.Limits.defaults()
+                .withMaxBodyBytes(IngestHandler.MAX_BODY_BYTES)
+                .withMaxConcurrentStreams(settings.maxConcurrentStreams())
+                .withMaxHeaderListBytes(settings.maxHeaderListBytes())
+                .withShutdownTimeout(config.shutdownTimeout());
     }
 
     StreamBatcher batcher() {
@@ -82,7 +114,9 @@ public final class System1Ingest implements AutoCloseable {
     /** Stops taking requests, lets those in flight finish, then closes the Redis connection. */
     @Override
     public void close() {
+        // Both doors close before Redis: the streams and exchanges in flight still get their 202.
         server.close();
+        http2.close();
         batcher.close();
         lag.close();
         timers.shutdownNow();

@@ -54,7 +54,7 @@ class BackpressureWireTest {
 
     /** Ingest and workers on the shared Redis, with a stream, a channel and a lag limit of their own. */
     private Config config() {
-        return redis.config("SYSTEM1_HTTP_PORT", "0",
+        return redis.config("SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0",
                 "SYSTEM1_REDIS_STREAM_KEY", streamKey,
                 "SYSTEM1_REDIS_CHANNEL", "test:backpressure-channel:" + id,
                 "SYSTEM1_MAX_LAG", Integer.toString(MAX_LAG),

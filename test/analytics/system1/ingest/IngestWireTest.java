@@ -61,7 +61,7 @@ class IngestWireTest {
 
     private System1Ingest start(String redisHost, int redisPort) throws Exception {
         System1Ingest started = System1Ingest.start(RedisServer.configAt(redisHost, redisPort,
-                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_REDIS_STREAM_KEY", streamKey));
+                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0", "SYSTEM1_REDIS_STREAM_KEY", streamKey));
         closer.add(started);
         return started;
     }

@@ -77,7 +77,7 @@ class RedisRestartWireTest {
         closer.add(first);
         int port = first.port();
         System1Ingest ingest = System1Ingest.start(first.config(
-                "SYSTEM1_HTTP_PORT", "0",
+                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0",
                 "SYSTEM1_REDIS_STREAM_KEY", STREAM_KEY,
                 "SYSTEM1_MAX_LAG", "10000000",
                 "SYSTEM1_STREAM_MAXLEN", "20000000")); // no trimming, no lag refusal here
