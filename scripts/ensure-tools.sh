@@ -5,8 +5,8 @@
 # checked first, so a second run installs nothing and prints nothing.
 #
 # Usage: scripts/ensure-tools.sh TOOL|GROUP...
-#   tools: redis chromium python-websockets node-ws nghttp2 curl wrk
-#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, nghttp2, curl
+#   tools: redis chromium python-websockets node-ws nghttp2 nginx curl wrk
+#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, nghttp2, nginx, curl
 # A tool named on its own is required: exit 1 while it is missing. In the test group only
 # redis is (most tests need it); without another tool the tests that use it are reported as
 # skipped with the reason, and this script says so in one line and exits 0.
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."   # lib/node is relative to the project root
 
 NODE_WS="ws@8.23.0"       # the version of the original project; lib/ is git-ignored
-TEST_GROUP=(redis chromium python-websockets node-ws nghttp2 curl)
+TEST_GROUP=(redis chromium python-websockets node-ws nghttp2 nginx curl)
 
 on_path() { command -v "$1" >/dev/null 2>&1; }
 
@@ -29,6 +29,9 @@ present() {  # present TOOL: is it installed? (the same checks the tests make)
                                || /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 ;;
         node-ws)           on_path node && [ -f lib/node/node_modules/ws/package.json ] ;;
         nghttp2)           on_path h2load && on_path nghttp ;;
+        # nginx: an independent h2c server the paced bench client is tested against.
+        nginx)             { on_path nginx || [ -x /usr/sbin/nginx ]; } \
+                               && [ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] ;;
         curl)              on_path curl ;;
         wrk)               on_path wrk ;;
     esac
@@ -41,6 +44,7 @@ packages() {  # packages TOOL: the Debian/Ubuntu packages that provide it
         python-websockets) echo python3-websockets ;;
         node-ws)           on_path node || echo nodejs; on_path npm || echo npm ;;
         nghttp2)           echo nghttp2-client ;;
+        nginx)             echo nginx-light ;;
         curl | wrk)        echo "$1" ;;
     esac
 }
@@ -55,6 +59,7 @@ say_missing() {  # say_missing TOOL: the one line - what is missing, what to ins
                            else install="$install, then npm install --prefix lib/node $NODE_WS"; fi
                            echo "Node's ws is not in lib/node: $install; its interop test is skipped" ;;
         nghttp2)           echo "h2load and nghttp are not installed: $install; the HTTP/2 tests that run them are skipped" ;;
+        nginx)             echo "nginx (with its echo module) is not installed: $install; the bench client's tests against it are skipped" ;;
         curl)              echo "curl is not installed: $install; build.sh needs it (or mvn) to fetch the jars the first time" ;;
         wrk)               echo "wrk is not installed: $install; scripts/bench-system1.sh needs it" ;;
     esac | sed 's/^/ensure-tools: /' >&2

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -282,6 +283,14 @@ final class RawHttp2Client implements AutoCloseable {
 
     /** Frames readUntil passed over, handed out first by the next reads. */
     private final ArrayDeque<RawFrame> passedOver = new ArrayDeque<>();
+    /** The header block arriving now: HEADERS, then its CONTINUATIONs (§6.10, never interleaved). */
+    private final ByteArrayOutputStream arrivingBlock = new ByteArrayOutputStream();
+    /**
+     * Header blocks decoded as they arrived, by stream. HPACK's dynamic table changes in the
+     * order the server encoded its blocks, so a client must decode them in arrival order -
+     * not in the order a test happens to ask for its streams' responses.
+     */
+    private final Map<Integer, ArrayDeque<Map<String, String>>> decodedBlocks = new HashMap<>();
 
     /** The next frame: one readUntil passed over, else one from the socket. */
     RawFrame readFrame() throws IOException {
@@ -302,6 +311,14 @@ final class RawHttp2Client implements AutoCloseable {
             throw new EOFException("the server closed the connection inside a frame");
         }
         RawFrame frame = new RawFrame(header[3] & 0xFF, header[4] & 0xFF, streamId, payload);
+        if (frame.type() == HEADERS || frame.type() == CONTINUATION) {
+            arrivingBlock.writeBytes(payload);
+            if (frame.has(END_HEADERS)) {
+                decodedBlocks.computeIfAbsent(streamId, id -> new ArrayDeque<>())
+                        .add(decode(arrivingBlock.toByteArray()));
+                arrivingBlock.reset();
+            }
+        }
         if (frame.type() == WINDOW_UPDATE) {
             if (streamId == 0) {
                 connectionSendWindow += frame.windowIncrement();
@@ -362,17 +379,14 @@ final class RawHttp2Client implements AutoCloseable {
     Response readResponse(int streamId) throws IOException {
         Map<String, String> headers = null;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        ByteArrayOutputStream block = new ByteArrayOutputStream();
         List<RawFrame> dataFrames = new ArrayList<>();
         boolean ended = false;
         while (!ended) {
             RawFrame frame = next(candidate -> candidate.streamId() == streamId);
             switch (frame.type()) {
                 case HEADERS, CONTINUATION -> {
-                    block.writeBytes(frame.payload());
                     if (frame.has(END_HEADERS)) {
-                        headers = decode(block.toByteArray());
-                        block.reset();
+                        headers = decodedBlocks.get(streamId).poll(); // decoded when it arrived
                     }
                     ended = frame.type() == HEADERS && frame.has(END_STREAM);
                     if (ended && !frame.has(END_HEADERS)) {
