@@ -10,7 +10,8 @@
 #   h2    - the HTTP/2 half: h2load -t1 -c10 -m10 (10 connections x 10 streams: the same
 #           100 requests in flight) with the same body, prior knowledge, on the h2c port.
 #           Run them together - `scripts/bench-system1.sh h1 h2` - and they alternate, so both
-#           see the same machine; compare their CPU per metric and rate in the medians.
+#           see the same machine; compare their CPU per metric and rate in the medians;
+#   h2rate - the paced client over HTTP/2: 10 connections x 10 streams, prior knowledge.
 # Both report the CPU per accepted metric of System 1's JVM and of Redis (/proc/PID/stat).
 # wrk also prints Redis's own accounting per metric: INFO cpu, and INFO commandstats (calls
 # and microseconds per command, the worker script's evalsha and the commands it ran).
@@ -18,7 +19,7 @@
 #   scripts/bench-system1.sh                      # both scenarios, 3 runs of 10 s
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
 #   scripts/bench-system1.sh h1 h2                # HTTP/1.1 vs HTTP/2, alternating
-#   RATE_PROTOCOL=h2 scripts/bench-system1.sh rate   # the paced client over HTTP/2
+#   scripts/bench-system1.sh rate h2rate          # the paced client over HTTP/1.1, then HTTP/2
 #
 # Needs wrk, redis-server and, for h2, h2load (installed as root, like make test does).
 # Only 127.0.0.1 is used; everything
@@ -152,11 +153,9 @@ protocol_run() {  # protocol_run NAME SETUP SECONDS CSV_FILE COMMAND...
     [ -n "$csv" ] || return 0
     local accepted=$(( added1 - added0 )) bad rps p50="" p99=""
     if [ "$name" = h2 ]; then  # h2load: "requests: N total, ... N succeeded, N failed, N errored, N timeout"
-        bad="$(awk '/^requests:/ { print $10 + $12 + $14 }' <<<"$out")"
-        bad=$(( bad + $(awk '/^status codes:/ { print $5 + $7 + $9 }' <<<"$out") ))
+        bad="$(awk '/^requests:/ { n += $10 + $12 + $14 } /^status codes:/ { n += $5 + $7 + $9 } END { print n + 0 }' <<<"$out")"
     else
-        bad="$(awk '/Non-2xx/ { print $NF }' <<<"$out")"; bad="${bad:-0}"
-        bad=$(( bad + $(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$out") ))
+        bad="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
         p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
         p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
     fi
@@ -179,11 +178,14 @@ h2_run() {
         "http://127.0.0.1:$((HTTP_PORT + 1))/metrics"
 }
 
-rate_run() {  # rate_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
+rate_run() {  # rate_run SECONDS CSV_FILE (or "" for an unrecorded warm-up) [MORE ARGS]
     local args=(--port "$HTTP_PORT" --connections "$CONNECTIONS" --rate "$RATE" --seconds "$1" --warmup 2
                 --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" --clk-tck "$CLK_TCK")
     [ -n "$2" ] && args+=(--csv "$2")
-    ./build.sh run analytics.loadtest.HttpRateBench "${args[@]}"
+    ./build.sh run analytics.loadtest.HttpRateBench "${args[@]}" "${@:3}"
+}
+h2rate_run() {  # later flags win: the h2c port, 10 connections of 10 streams each
+    rate_run "$1" "$2" --protocol h2 --port "$((HTTP_PORT + 1))" --connections 10 --streams 10
 }
 
 printf 'scenario,setup,per_second,p50_ms,p99_ms,server_cpu_s,server_us_per_metric,redis_cpu_s,redis_us_per_metric,lag_drain_ms,pending_drain_ms,non_2xx\n' >"$CSV"
@@ -199,7 +201,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 echo "== medians (from $CSV)"
-awk -F, 'NR > 1 { k = $1; n[k]++; i = n[k]; rate[k, i] = $3; p50[k, i] = $4; p99[k, i] = $5; cpu[k, i] = $7; rcpu[k, i] = $9; lag[k, i] = $10 }
+awk -F, 'NR > 1 { k = $1; n[k]++; i = n[k]; rate[k, i] = $3; p50[k, i] = $4; p99[k, i] = $5; cpu[k, i] = $7; rcpu[k, i] = $9; tot[k, i] = $7 + $9; lag[k, i] = $10 }
     function median(arr, key, count,    i, j, t, v) {
         for (i = 1; i <= count; i++) v[i] = arr[key, i]
         for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -207,4 +209,4 @@ awk -F, 'NR > 1 { k = $1; n[k]++; i = n[k]; rate[k, i] = $3; p50[k, i] = $4; p99
     }
     END { for (k in n) printf "%-5s %8.0f accepted/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f us server CPU + %5.1f us redis CPU = %6.1f us per metric%s\n",
           k, median(rate, k, n[k]), median(p50, k, n[k]), median(p99, k, n[k]), median(cpu, k, n[k]), median(rcpu, k, n[k]),
-          median(cpu, k, n[k]) + median(rcpu, k, n[k]), k == "wrk" ? "   lag 0 after " median(lag, k, n[k]) " ms" : "" }' "$CSV"
+          median(tot, k, n[k]), k == "wrk" ? "   lag 0 after " median(lag, k, n[k]) " ms" : "" }' "$CSV"
