@@ -12,8 +12,8 @@ help: ## list the targets
 build: ## fetch the pinned jars (first time only) and compile src/
 	@./build.sh build
 
-test: ## run every test (installs redis-server first when it is missing and you are root)
-	@scripts/ensure-tools.sh redis
+test: ## run every test (installs what the tests need first, when it is missing and you are root)
+	@scripts/ensure-tools.sh test
 	@./build.sh test
 
 clean: ## delete build/ (keeps the downloaded jars in lib/)

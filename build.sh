@@ -231,7 +231,12 @@ run_tests() {
         "${colors[@]}" --fail-if-no-tests --reports-dir "$BUILD/test-reports" 2>&1 | tee "$out"
     status=${PIPESTATUS[0]}
     set -e
+    # Above the closing line, one line per skipped or aborted test with its reason (a missing
+    # tool says what to install), so a skip is read, not scrolled past in the tree.
     awk '
+        { gsub(/\033\[[0-9;]*m/, "") }
+        /^   (├|└)─ /        { class = $2 }
+        / (■|↷) /           { sub(/^(│| )*(├|└)─ /, ""); sub(/ (■|↷) /, ": "); print "skipped: " class "." $0 }
         /tests successful/ { passed = $2 }
         /tests failed/     { failed = $2 }
         /tests skipped/    { skipped += $2 }

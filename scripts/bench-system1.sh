@@ -13,7 +13,7 @@
 #   scripts/bench-system1.sh                      # both scenarios, 3 runs of 10 s
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
 #
-# Needs wrk (apt-get install wrk) and redis-server. Only 127.0.0.1 is used; everything
+# Needs wrk and redis-server (installed as root, like make test does). Only 127.0.0.1 is used; everything
 # stops by itself, and on exit only the processes this script started are stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,8 +31,9 @@ GROUP="metrics-workers"
 CSV="results/system1-bench-$(date +%Y%m%d-%H%M%S).csv"
 CLK_TCK="$(getconf CLK_TCK)"
 mkdir -p results run
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 1; }
+# Installs wrk and redis-server as root, or says what to install; this script starts its own
+# Redis, so a REDIS_URL in the environment does not stand in for redis-server here.
+REDIS_URL="" scripts/ensure-tools.sh wrk redis
 
 REDIS_PID=""
 SERVER_PID=""

@@ -1,31 +1,127 @@
 #!/usr/bin/env bash
-# Makes sure the programs a command needs are installed: installs them with apt-get when
-# running as root on Debian/Ubuntu, otherwise says in one line what to install.
-# Usage: scripts/ensure-tools.sh redis [...]
+# Makes sure the programs a command needs are installed. As root on Debian/Ubuntu it installs
+# what is missing with apt-get, and Node's ws with npm into lib/node; otherwise, or when an
+# install fails, it prints one line per missing tool saying what to install. Presence is
+# checked first, so a second run installs nothing and prints nothing.
+#
+# Usage: scripts/ensure-tools.sh TOOL|GROUP...
+#   tools: redis chromium python-websockets node-ws nghttp2 curl wrk
+#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, nghttp2, curl
+# A tool named on its own is required: exit 1 while it is missing. In the test group only
+# redis is (most tests need it); without another tool the tests that use it are reported as
+# skipped with the reason, and this script says so in one line and exits 0.
 set -euo pipefail
+cd "$(dirname "$0")/.."   # lib/node is relative to the project root
 
-need_redis() {
-    [ -n "${REDIS_URL:-}" ] && return 1   # tests use an existing server; nothing to install
-    ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]
+NODE_WS="ws@8.23.0"       # the version of the original project; lib/ is git-ignored
+TEST_GROUP=(redis chromium python-websockets node-ws nghttp2 curl)
+
+on_path() { command -v "$1" >/dev/null 2>&1; }
+
+# --- What each tool is ------------------------------------------------------------------
+
+present() {  # present TOOL: is it installed? (the same checks the tests make)
+    case "$1" in
+        redis)             [ -n "${REDIS_URL:-}" ] || on_path redis-server || [ -x /usr/bin/redis-server ] ;;
+        chromium)          on_path chromium || on_path chromium-browser || on_path google-chrome ;;
+        # The Debian package installs into the system python3, which may not be first on PATH.
+        python-websockets) python3 -c 'import websockets' >/dev/null 2>&1 \
+                               || /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 ;;
+        node-ws)           on_path node && [ -f lib/node/node_modules/ws/package.json ] ;;
+        nghttp2)           on_path h2load && on_path nghttp ;;
+        curl)              on_path curl ;;
+        wrk)               on_path wrk ;;
+    esac
 }
 
-apt_install() {  # apt_install PACKAGE...: as root with apt-get, else fail with one line
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "ensure-tools: installing $* with apt-get ..." >&2
-        export DEBIAN_FRONTEND=noninteractive
-        # Update the package lists only when an install without it fails (stale or empty lists).
-        apt-get install -y -qq "$@" >/dev/null 2>&1 \
-            || { apt-get update -qq >/dev/null && apt-get install -y -qq "$@" >/dev/null; } \
-            || { echo "ensure-tools: 'apt-get install $*' failed" >&2; exit 1; }
-    else
-        echo "ensure-tools: $* is not installed; install it (e.g. 'sudo apt-get install $*' or 'brew install redis') and run again" >&2
-        exit 1
+packages() {  # packages TOOL: the Debian/Ubuntu packages that provide it
+    case "$1" in
+        redis)             echo redis-server ;;
+        chromium)          echo chromium ;;
+        python-websockets) echo python3-websockets ;;
+        node-ws)           on_path node || echo nodejs; on_path npm || echo npm ;;
+        nghttp2)           echo nghttp2-client ;;
+        curl | wrk)        echo "$1" ;;
+    esac
+}
+
+say_missing() {  # say_missing TOOL: the one line - what is missing, what to install, the effect
+    local install="sudo apt-get install $(packages "$1" | xargs)"
+    case "$1" in
+        redis)             echo "redis-server is not installed: $install (macOS: brew install redis), or set REDIS_URL; the tests and make run need it" ;;
+        chromium)          echo "Chromium is not installed: $install; the dashboard browser tests are skipped" ;;
+        python-websockets) echo "Python's websockets is not installed: $install (or pip install websockets); its interop test is skipped" ;;
+        node-ws)           if on_path node && on_path npm; then install="npm install --prefix lib/node $NODE_WS"
+                           else install="$install, then npm install --prefix lib/node $NODE_WS"; fi
+                           echo "Node's ws is not in lib/node: $install; its interop test is skipped" ;;
+        nghttp2)           echo "h2load and nghttp are not installed: $install; the HTTP/2 tests that run them are skipped" ;;
+        curl)              echo "curl is not installed: $install; build.sh needs it (or mvn) to fetch the jars the first time" ;;
+        wrk)               echo "wrk is not installed: $install; scripts/bench-system1.sh needs it" ;;
+    esac | sed 's/^/ensure-tools: /' >&2
+}
+
+# --- Installing -------------------------------------------------------------------------
+
+apt_install() {  # apt_install PACKAGE...: best effort; what is still missing is said after
+    echo "ensure-tools: installing $* with apt-get ..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    # Wait for a dpkg lock held by another install (a fresh VM's unattended upgrades).
+    local apt=(apt-get -qq -o DPkg::Lock::Timeout=300)
+    "${apt[@]}" install -y "$@" >/dev/null 2>&1 && return 0
+    # Update the package lists only when an install without it fails (stale or empty lists),
+    # and only once.
+    "${apt[@]}" update >/dev/null 2>&1 || true
+    "${apt[@]}" install -y "$@" >/dev/null 2>&1 && return 0
+    # One package this release lacks (Ubuntu ships Chromium as a snap) must not block the rest.
+    if [ $# -gt 1 ]; then
+        local package
+        for package in "$@"; do "${apt[@]}" install -y "$package" >/dev/null 2>&1 || true; done
     fi
 }
 
-for tool in "$@"; do
-    case "$tool" in
-        redis) if need_redis; then apt_install redis-server; fi ;;
-        *) echo "ensure-tools: unknown tool '$tool'" >&2; exit 2 ;;
+npm_install_ws() {  # needs no root: it writes into the project's lib/node only
+    echo "ensure-tools: installing Node's $NODE_WS into lib/node with npm ..." >&2
+    # npm's default retries wait minutes for a registry it cannot reach; a cached copy will do.
+    npm install --silent --no-audit --no-fund --prefer-offline --fetch-retries=1 \
+        --fetch-retry-mintimeout=1000 --fetch-retry-maxtimeout=5000 \
+        --prefix lib/node "$NODE_WS" >/dev/null 2>&1 || true
+}
+
+# --- Main -------------------------------------------------------------------------------
+
+tools=() required=()
+for arg in "$@"; do
+    case "$arg" in
+        test) tools+=("${TEST_GROUP[@]}"); required+=(redis) ;;
+        redis | chromium | python-websockets | node-ws | nghttp2 | curl | wrk)
+              tools+=("$arg"); required+=("$arg") ;;
+        *)    echo "ensure-tools: unknown tool '$arg' (tools: redis chromium python-websockets node-ws nghttp2 curl wrk; group: test)" >&2
+              exit 2 ;;
     esac
 done
+
+missing=()
+for tool in "${tools[@]}"; do
+    [[ " ${missing[*]} " == *" $tool "* ]] || present "$tool" || missing+=("$tool")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && on_path apt-get; then
+    wanted=()
+    for tool in "${missing[@]}"; do
+        read -r -a provided <<<"$(packages "$tool" | xargs)"
+        wanted+=("${provided[@]}")
+    done
+    [ ${#wanted[@]} -gt 0 ] && apt_install $(printf '%s\n' "${wanted[@]}" | sort -u)
+fi
+if [[ " ${missing[*]} " == *" node-ws "* ]] && on_path node && on_path npm; then
+    npm_install_ws
+fi
+
+status=0
+for tool in "${missing[@]}"; do
+    present "$tool" && continue
+    say_missing "$tool"
+    [[ " ${required[*]} " == *" $tool "* ]] && status=1
+done
+exit "$status"

@@ -64,7 +64,7 @@ public record Config(
      */
     public record FakeServers(int count, Duration interval, Duration jitter,
                               double spikeProbability, double spikeMultiplier,
-                              URI httpTarget, URI wsTarget) {
+                              URI httpTarget, URI http2Target, URI wsTarget) {
     }
 
     /** The load driver. */
@@ -153,6 +153,7 @@ public record Config(
                 env.decimal("FAKE_SPIKE_PROBABILITY", 0.05, 0, 1, "a probability from 0 to 1"),
                 env.decimal("FAKE_SPIKE_MULTIPLIER", 2, 1, 1000, "a factor from 1 to 1000"),
                 env.uri("FAKE_HTTP_TARGET", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
+                env.uri("FAKE_HTTP2_TARGET", "http://localhost:" + system1.http2Port() + "/metrics", HTTP),
                 env.uri("FAKE_WS_TARGET", "ws://localhost:" + system2.wsPort(), WS));
         LoadTest loadTest = new LoadTest(
                 env.uri("LOAD_TEST_TARGET_HTTP", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),

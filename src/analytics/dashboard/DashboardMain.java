@@ -1,6 +1,6 @@
 package analytics.dashboard;
 
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 
 /**
  * {@code make dashboard}: the dashboard page on DASHBOARD_PORT until Ctrl-C.

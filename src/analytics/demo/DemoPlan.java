@@ -1,7 +1,7 @@
 package analytics.demo;
 
 import analytics.config.Config;
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package analytics.http;
 
+import analytics.http.RequestHead.BadRequestException;
 import analytics.log.Log;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -8,19 +9,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Runs a Handler on the JDK's own HTTP/1.1 server (com.sun.net.httpserver): a virtual
- * thread per request, persistent connections, Nagle off, and a hard cap on request bodies.
+ * thread per request, persistent connections, Nagle off, a hard cap on request bodies, and
+ * the request head bounded as on the WebSocket ports (RequestHead's limits).
  *
  * Pattern: adapter - the protocol on one side (HttpExchange), the application on the
  *          other (Handler), and nothing of either leaks across.
- * Lesson:  lessons/10-stateless-http-ingest.md   Spec: RFC 9112 §6 (body length), §9.3 (persistence)
+ * Lesson:  lessons/10-stateless-http-ingest.md
+ * Spec:    RFC 9112 §6 (body length), §7.1 (chunked), §9.3 (persistence); RFC 6585 §5 (431)
  * Not here: TLS, HTTP/2 (a server of its own, same Handler), routing (the handler's).
- * Threads: the JDK's dispatcher thread accepts and parses heads; each exchange then runs on
- *          a virtual thread of its own, where the handler may block.
+ * Threads: the JDK's dispatcher thread accepts and watches idle connections; each exchange,
+ *          head parsing included, runs on a virtual thread of its own, where the handler may block.
  */
 public final class Http1Server implements AutoCloseable {
 
@@ -28,6 +33,23 @@ public final class Http1Server implements AutoCloseable {
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
     /** Pending connections the kernel queues before accept; the JDK's default of 50 is small for a load test. */
     private static final int BACKLOG = 1024;
+    /**
+     * What the JDK's parser adds to each line of the head when it measures one: 32 bytes on
+     * top of the characters, the per-field overhead of RFC 9113 §6.5.2.
+     */
+    private static final int JDK_LINE_OVERHEAD = 32;
+    /**
+     * The JDK's head limits, set to twice the largest head we accept in the JDK's own measure
+     * (the request line and MAX_HEADER_COUNT fields, each with its overhead). A head between
+     * RequestHead's limits and these reaches {@link #exchange} and is answered 431; a head
+     * over these is dropped by the JDK's parser while it reads, without an answer. The JDK
+     * counts distinct field names, not lines, so a repeated name passes its count and ours
+     * catches it.
+     */
+    static final int JDK_MAX_HEAD_SIZE =
+            2 * (RequestHead.MAX_HEAD_BYTES
+                    + JDK_LINE_OVERHEAD * (1 + RequestHead.MAX_HEADER_COUNT));
+    static final int JDK_MAX_FIELD_NAMES = 2 * RequestHead.MAX_HEADER_COUNT;
 
     static {
         // The JDK server reads its tuning once, when its ServerConfig class is first used in
@@ -43,6 +65,11 @@ public final class Http1Server implements AutoCloseable {
         // the unread body, so the client can finish sending, read the answer and keep the
         // connection; a longer body closes the connection instead. Default: 64 KiB.
         setIfAbsent("sun.net.httpserver.drainAmount", Integer.toString(1024 * 1024));
+        // The head limits (see JDK_MAX_HEAD_SIZE). The JDK's defaults: 200 field names, and
+        // 380 KiB since JDK 21.0.5; older 21 updates ignore the size property and hold any
+        // head in full, and then only our 431 bounds it.
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(JDK_MAX_FIELD_NAMES));
+        setIfAbsent("sun.net.httpserver.maxReqHeaderSize", Integer.toString(JDK_MAX_HEAD_SIZE));
     }
 
     private static final Log LOG = Log.get(Http1Server.class);
@@ -81,14 +108,54 @@ public final class Http1Server implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** One request: read within the limit, hand to the handler, write what it answers. */
-    private void exchange(HttpExchange exchange) {
+    /**
+     * One request: check the head, read the body within the limit, hand it to the handler,
+     * write what it answers. A request refused here never reaches the handler.
+     */
+    private void exchange(HttpExchange exchange) throws IOException {
+        Request request;
+        try {
+            request = read(exchange);
+        } catch (BadRequestException refused) {
+            answerUnread(exchange, refused);
+            // Thrown out of the handler, this makes the JDK close the connection at once.
+            throw new IOException("closed after " + refused.status() + ": " + refused.getMessage());
+        }
         try (exchange) { // closing the exchange finishes the response and frees the connection
-            Request request = read(exchange);
             write(exchange, call(request));
         } catch (IOException e) {
-            // The peer went away or sent broken chunked framing: nobody is left to answer.
+            // The peer went away while the answer was written: nobody is left to answer.
             LOG.debug("exchange ended early", "error", e.getMessage());
+        }
+    }
+
+    /**
+     * Answers a request the handler never saw, leaving the rest of it unread; the caller then
+     * throws, so the JDK drops the connection (RFC 9112 §6.3: once a body's length cannot be
+     * known, 400 and close).
+     *
+     * The one way the JDK's API ends an exchange is to close it, and closing first reads the
+     * unread rest of the body (its "drain") - which, after a broken chunk, waits for bytes a
+     * client that has sent everything will never send: that wait was the 10 s hang. A handler
+     * that throws instead gets its connection closed with no drain. The price: a client still
+     * sending a large body may see a reset rather than the answer (servers that care read on
+     * for a while before closing, RFC 9112 §9.6).
+     */
+    private static void answerUnread(HttpExchange exchange, BadRequestException refused)
+            throws IOException {
+        LOG.debug("request refused", "status", refused.status(), "reason", refused.getMessage());
+        // {"error":"<reason phrase>"}, as the WebSocket ports answer the same refusals.
+        byte[] body = Response.error(refused.status()).body();
+        com.sun.net.httpserver.Headers out = exchange.getResponseHeaders();
+        out.set("Content-Type", Response.JSON);
+        out.set("Connection", "close");
+        // A HEAD answer has no body, and the JDK ends a body-less exchange itself, draining.
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(refused.status(), head ? -1 : body.length);
+        if (!head) {
+            OutputStream os = exchange.getResponseBody();
+            os.write(body);
+            os.flush(); // not close(): that would drain
         }
     }
 
@@ -103,16 +170,21 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /**
-     * The body is read only when it fits: a Content-Length over the limit is refused before
-     * one byte of the body is read; a chunked body (no length up front) is read up to one
-     * byte past the limit and then abandoned. Either way at most limit + 1 bytes in memory.
+     * The head must fit RequestHead's limits; the body is read only when it fits: a
+     * Content-Length over the limit is refused before one byte of the body is read; a chunked
+     * body (no length up front) is read up to one byte past the limit and then abandoned.
+     * Either way at most limit + 1 bytes in memory.
      *
      * With a Content-Length, exactly that many bytes are asked for: readNBytes then fills
      * one array of the right size. Asking for "up to the limit" instead makes it start with
      * an 8 KiB buffer, copy the few hundred bytes out, and try one more read to see the end
      * - per request, which was a third of the ingest's allocation under load.
+     *
+     * @throws BadRequestException 431 for a head over the limits, 400 for a body that does
+     *         not follow its framing
      */
-    private Request read(HttpExchange exchange) throws IOException {
+    private Request read(HttpExchange exchange) throws BadRequestException {
+        checkHead(exchange);
         Headers headers = Headers.from(exchange.getRequestHeaders());
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
@@ -124,11 +196,52 @@ public final class Http1Server implements AutoCloseable {
             return Request.bodyTooLarge(Protocol.HTTP_1_1, method, path, headers);
         }
         InputStream in = exchange.getRequestBody(); // closed with the exchange, which drains it
-        byte[] body = in.readNBytes(declared >= 0 ? (int) declared : maxBodyBytes + 1);
+        byte[] body;
+        try {
+            body = in.readNBytes(declared >= 0 ? (int) declared : maxBodyBytes + 1);
+        } catch (IOException e) {
+            // The JDK decodes the framing as we read: a chunk size that is not hexadecimal,
+            // no CRLF after a chunk, a trailer field, the peer closing mid-body.
+            throw new BadRequestException(400, "malformed body: " + e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+            // The JDK's chunk size is an int with no overflow check: eight hex digits with
+            // the top bit set make a negative length, which the read it is passed to refuses.
+            throw new BadRequestException(400, "malformed body: chunk size over 2^31 - 1");
+        }
         if (body.length > maxBodyBytes) {
             return Request.bodyTooLarge(Protocol.HTTP_1_1, method, path, headers);
         }
         return Request.of(Protocol.HTTP_1_1, method, path, headers, body);
+    }
+
+    /**
+     * The head as RequestHead measures it on the WebSocket ports: bytes of the request line
+     * and of every field line with their CRLFs, and the number of field lines. Rebuilt from
+     * what the JDK parsed, so optional whitespace around values is not counted.
+     */
+    private static void checkHead(HttpExchange exchange) throws BadRequestException {
+        // method SP target SP version CRLF, and the empty line that ends the head
+        int bytes = exchange.getRequestMethod().length() + 1
+                + exchange.getRequestURI().toString().length() + 1
+                + exchange.getProtocol().length() + 2 + 2;
+        int fields = 0;
+        for (Map.Entry<String, List<String>> field : exchange.getRequestHeaders().entrySet()) {
+            if (field.getKey() == null) {
+                continue; // not a field; Headers.from skips it too
+            }
+            for (String value : field.getValue()) {
+                fields++;
+                bytes += field.getKey().length() + 2 + value.length() + 2; // name ": " value CRLF
+            }
+        }
+        if (bytes > RequestHead.MAX_HEAD_BYTES) {
+            throw new BadRequestException(431,
+                    "request head over " + RequestHead.MAX_HEAD_BYTES + " bytes");
+        }
+        if (fields > RequestHead.MAX_HEADER_COUNT) {
+            throw new BadRequestException(431,
+                    "more than " + RequestHead.MAX_HEADER_COUNT + " header fields");
+        }
     }
 
     /** Content-Length, or -1 without one (chunked or no body); the JDK server rejected a malformed one. */

@@ -15,8 +15,10 @@ import java.util.Locale;
  * Not here: files, rotation, async appenders; a real service ships stdout to a collector.
  * Threads: safe; each line is built first and printed with one println.
  *
- * Usage: {@code log.info("listening", "port", 4100)} prints
- * {@code {"time":"...","level":"info","logger":"System2Server","message":"listening","port":4100}}.
+ * Usage: in WebSocketServer, {@code Log.get(WebSocketServer.class)} gives a logger named
+ * after the class, and {@code LOG.info("websocket server listening", "port", 4100)} prints
+ * {@code {"time":"...","level":"info","logger":"WebSocketServer",
+ * "message":"websocket server listening","port":4100}} (one line; split here to fit).
  * Fields come as name/value pairs, like pino's merge object in the original project.
  */
 public final class Log {

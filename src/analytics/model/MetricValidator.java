@@ -29,10 +29,12 @@ public final class MetricValidator {
     /** The three gauges every metric must carry, in percent. */
     public static final List<String> REQUIRED_GAUGES = List.of("cpu", "memory", "disk");
 
-    /** Top-level fields of an HTTP body: exactly the metric's (additionalProperties false). */
+    /**
+     * The metric's own top-level fields (additionalProperties false). A caller whose
+     * messages wrap a metric in an envelope names the envelope's fields when it builds
+     * the validator; the model knows no system.
+     */
     public static final Set<String> METRIC_FIELDS = Set.of("serverId", "timestamp", "metrics");
-    /** A System 2 message carries the metric plus its own {@code type} and optional {@code id}. */
-    public static final Set<String> SYSTEM2_MESSAGE_FIELDS = Set.of("type", "id");
 
     public sealed interface Result permits Valid, Invalid {
     }

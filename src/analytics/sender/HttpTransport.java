@@ -14,19 +14,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends each metric as {@code POST /metrics} with a JSON body, expecting 202, on one shared
- * java.net.http client - HTTP/1.1, or HTTP/2 when asked.
+ * java.net.http client - over HTTP/1.1, or over HTTP/2 to System 1's h2c port.
  *
  * Pattern: one client, a bounded number of requests in flight - the client's pool reuses
- *          keep-alive connections, and the bound caps both sockets and memory when the
- *          target slows down.
+ *          keep-alive connections (HTTP/1.1: up to 128 of them; HTTP/2: one connection
+ *          carrying many streams), and the bound caps sockets and memory when the target
+ *          slows down.
  * Lesson:  lessons/14-fake-metric-servers.md   Spec: RFC 9110 §15.3.3 (202), RFC 7540 §3.2 (h2c)
  * Not here: retries (a lost sample is replaced by the next one, never resent).
  * Threads: send from the timer thread; answers complete on the client's virtual threads.
  *
  * HTTP/2 over cleartext: java.net.http asks for it with an "Upgrade: h2c" header on the
- * first request and stays on HTTP/1.1 when the server does not switch, which is what an
- * HTTP/1.1-only server such as System 1's ingest port does. So --mode h2 works against any
- * target, and uses HTTP/2 only where the server speaks it.
+ * first request (it has no other way to start h2c) and would quietly stay on HTTP/1.1 when
+ * the server does not switch. So in h2 mode one request goes first, alone: it opens the one
+ * connection every later stream shares - many requests sent at once before it would each
+ * open a connection of their own - and an answer over HTTP/1.1 is a failure, logged once,
+ * never a silent fallback.
  */
 final class HttpTransport implements MetricTransport {
 
@@ -39,19 +42,30 @@ final class HttpTransport implements MetricTransport {
      * with more in flight then reuses a dead connection ("header parser received no bytes").
      */
     private static final int MAX_IN_FLIGHT = 128;
+    /**
+     * HTTP/2: below System 1's SETTINGS_MAX_CONCURRENT_STREAMS (100 by default), so the one
+     * connection never has to refuse a stream.
+     */
+    private static final int MAX_STREAMS_IN_FLIGHT = 64;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final URI target;
     private final SenderStats stats;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final HttpClient.Version version;
+    /** HTTP/2 starts with one permit: the first request, which opens the connection. */
+    private final Semaphore inFlight;
+    private final AtomicBoolean upgraded = new AtomicBoolean();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private final AtomicBoolean wrongVersionLogged = new AtomicBoolean();
     private volatile boolean closed;
 
     HttpTransport(URI target, HttpClient.Version version, SenderStats stats) {
         this.target = target;
         this.stats = stats;
+        this.version = version;
+        this.inFlight = new Semaphore(version == HttpClient.Version.HTTP_2 ? 1 : MAX_IN_FLIGHT);
         this.client = HttpClient.newBuilder()
                 .version(version)
                 .connectTimeout(Duration.ofSeconds(2))
@@ -82,7 +96,18 @@ final class HttpTransport implements MetricTransport {
         if (closed) {
             return; // cancelled by close(): the target did nothing wrong
         }
-        if (error == null && response.statusCode() == 202) {
+        if (error == null && response.version() != version) {
+            stats.failed();
+            if (wrongVersionLogged.compareAndSet(false, true)) {
+                LOG.warn("target answered over " + response.version() + ", not " + version
+                        + ": it does not speak h2c (System 1's is SYSTEM1_HTTP2_PORT, 4001)",
+                        "target", target.toString());
+            }
+        } else if (error == null && response.statusCode() == 202) {
+            if (version == HttpClient.Version.HTTP_2 && upgraded.compareAndSet(false, true)) {
+                // The connection is HTTP/2 now: let the other streams share it.
+                inFlight.release(MAX_STREAMS_IN_FLIGHT - 1);
+            }
             stats.acked();
         } else {
             stats.failed();

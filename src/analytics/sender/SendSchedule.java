@@ -24,7 +24,8 @@ final class SendSchedule {
     private final long jitterNanos;
     private final SplittableRandom random;
 
-    SendSchedule(MetricGenerator generator, int count, Duration interval, Duration jitter,
+    /** @param first the number of the first server (server-{first}); the others follow it */
+    SendSchedule(MetricGenerator generator, int count, int first, Duration interval, Duration jitter,
                  long seed, long startNanos) {
         this.generator = generator;
         this.profiles = new ServerProfile[count];
@@ -35,7 +36,7 @@ final class SendSchedule {
         this.jitterNanos = Math.min(jitter.toNanos(), intervalNanos / 2);
         this.random = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {
-            profiles[i] = generator.profile(i + 1);
+            profiles[i] = generator.profile(first + i);
             // Spread the first sends over one interval, or every server would send at once.
             dueNanos[i] = startNanos + random.nextLong(intervalNanos);
         }

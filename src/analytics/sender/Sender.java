@@ -34,14 +34,14 @@ public final class Sender implements AutoCloseable {
         SenderStats stats = new SenderStats();
         MetricTransport transport = switch (options.mode()) {
             case HTTP -> new HttpTransport(options.target(), HttpClient.Version.HTTP_1_1, stats);
-            case H2 -> new HttpTransport(options.target(), HttpClient.Version.HTTP_2, stats);
+            case H2 -> new HttpTransport(options.target(), HttpClient.Version.HTTP_2, stats); // h2c upgrade
             case WS -> new WebSocketTransport(options.target(), options.count(), stats);
         };
         stats.observe(transport::connectionsUp);
         MetricGenerator generator = new MetricGenerator(options.seed(),
                 options.spikeProbability(), options.spikeMultiplier());
-        SendSchedule schedule = new SendSchedule(generator, options.count(), options.interval(),
-                options.jitter(), options.seed(), System.nanoTime());
+        SendSchedule schedule = new SendSchedule(generator, options.count(), options.first(),
+                options.interval(), options.jitter(), options.seed(), System.nanoTime());
         // One platform thread does all the timing: sending is handing over, never waiting.
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("sender-timer").daemon().factory());

@@ -3,7 +3,7 @@ package analytics.sender;
 import analytics.config.Config;
 import analytics.config.ConfigException;
 import analytics.config.ConfigMain;
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 import java.util.Arrays;
 
 /**

@@ -17,9 +17,10 @@ import java.util.Set;
  * Not here: printing and exit codes (SenderMain).
  * Threads: immutable, so share it freely.
  *
+ * @param first    the number of the first simulated server: server-{first}..server-{first+count-1}
  * @param duration {@code null}: run until stopped
  */
-public record SenderOptions(Mode mode, URI target, int count, long seed, Duration duration,
+public record SenderOptions(Mode mode, URI target, int count, int first, long seed, Duration duration,
                             Duration interval, Duration jitter,
                             double spikeProbability, double spikeMultiplier) {
 
@@ -27,12 +28,14 @@ public record SenderOptions(Mode mode, URI target, int count, long seed, Duratio
     public static final long DEFAULT_SEED = 42;
 
     public static final String USAGE = """
-            usage: SenderMain [--mode http|h2|ws] [--target URI] [--count N] [--seed S] \
-            [--duration SECONDS] [--help]
+            usage: SenderMain [--mode http|h2|ws] [--target URI] [--count N] [--first N] \
+            [--seed S] [--duration SECONDS] [--help]
               --mode      http: POST per metric over HTTP/1.1 (default); h2: the same over HTTP/2;
                           ws: WebSocket producer messages
-              --target    where to send (default FAKE_HTTP_TARGET, or FAKE_WS_TARGET for ws)
+              --target    where to send (default FAKE_HTTP_TARGET; FAKE_HTTP2_TARGET for h2,
+                          FAKE_WS_TARGET for ws)
               --count     simulated servers server-1..server-N (default FAKE_SERVER_COUNT)
+              --first     number the servers from here instead of 1 (two sender groups, two fleets)
               --seed      same seed, same data (default %d)
               --duration  stop by itself after this many seconds (default: run until Ctrl-C)
             interval, jitter and spikes come from FAKE_SERVER_INTERVAL_MS, FAKE_JITTER_MS,
@@ -52,6 +55,7 @@ public record SenderOptions(Mode mode, URI target, int count, long seed, Duratio
         Mode mode = Mode.HTTP;
         URI target = null;
         int count = fake.count();
+        int first = 1;
         long seed = DEFAULT_SEED;
         Duration duration = null;
         for (int i = 0; i < args.length; i += 2) {
@@ -67,13 +71,18 @@ public record SenderOptions(Mode mode, URI target, int count, long seed, Duratio
                 case "--mode" -> mode = mode(value);
                 case "--target" -> target = target(value);
                 case "--count" -> count = (int) number(flag, value, 1, 1_000_000);
+                case "--first" -> first = (int) number(flag, value, 1, 1_000_000_000);
                 case "--seed" -> seed = number(flag, value, Long.MIN_VALUE, Long.MAX_VALUE);
                 case "--duration" -> duration = Duration.ofSeconds(number(flag, value, 1, 31_536_000));
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
         if (target == null) {
-            target = mode == Mode.WS ? fake.wsTarget() : fake.httpTarget();
+            target = switch (mode) {
+                case HTTP -> fake.httpTarget();
+                case H2 -> fake.http2Target();
+                case WS -> fake.wsTarget();
+            };
         }
         boolean webSocket = target.getScheme().toLowerCase(Locale.ROOT).startsWith("ws");
         if (webSocket != (mode == Mode.WS)) {
@@ -81,7 +90,7 @@ public record SenderOptions(Mode mode, URI target, int count, long seed, Duratio
                     + " does not suit --mode " + mode.flag()
                     + (mode == Mode.WS ? " (needs ws://)" : " (needs http://)"));
         }
-        return new SenderOptions(mode, target, count, seed, duration, fake.interval(), fake.jitter(),
+        return new SenderOptions(mode, target, count, first, seed, duration, fake.interval(), fake.jitter(),
                 fake.spikeProbability(), fake.spikeMultiplier());
     }
 

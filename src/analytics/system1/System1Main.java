@@ -1,6 +1,6 @@
 package analytics.system1;
 
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 
 /**
  * {@code make run-system1}: ingest, workers and broadcaster in one JVM, until Ctrl-C,

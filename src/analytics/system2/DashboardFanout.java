@@ -5,7 +5,8 @@ import analytics.system2.aggregate.AggregateSnapshot;
 import analytics.websocket.FrameEncoder;
 import analytics.websocket.WebSocketConnection;
 import com.eclipsesource.json.JsonArray;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +18,12 @@ import java.util.concurrent.TimeUnit;
  *
  * Pattern: fan-out with shared encoded frames; tick mode conflates (latest per server).
  * Lesson:  lessons/09-system2-fan-out.md
- * Threads: publish from any producer's thread; ticks run on the scheduler.
+ * Threads: publish from any producer's thread; ticks run on the scheduler; dashboards
+ *          join and leave on their own reader threads. The map is concurrent.
  */
 final class DashboardFanout {
 
-    private final Set<WebSocketConnection> dashboards = ConcurrentHashMap.newKeySet();
+    private final Map<WebSocketConnection, Dashboard> dashboards = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final RateCounter delivered;
 
@@ -34,20 +36,27 @@ final class DashboardFanout {
         return dashboards.size();
     }
 
-    /** Registers (or re-registers) a dashboard; a tick dashboard gets its own schedule. */
-    void addDashboard(WebSocketConnection connection, Peer peer) {
-        dashboards.add(connection);
-        Peer.Tick tick = peer.tick();
-        if (tick != null) {
-            tick.schedule = scheduler.scheduleAtFixedRate(() -> flushTick(connection, tick),
-                    tick.intervalMs, tick.intervalMs, TimeUnit.MILLISECONDS);
+    /**
+     * Registers a dashboard, or replaces what the connection registered before; a tick
+     * dashboard gets its own schedule, started before it can receive anything.
+     */
+    void addDashboard(WebSocketConnection connection, Dashboard dashboard) {
+        if (dashboard.ticks()) {
+            long interval = dashboard.tickIntervalMs();
+            dashboard.startTicks(scheduler.scheduleAtFixedRate(() -> flushTick(connection, dashboard),
+                    interval, interval, TimeUnit.MILLISECONDS));
+        }
+        Dashboard previous = dashboards.put(connection, dashboard);
+        if (previous != null) {
+            previous.stopTicks();
         }
     }
 
-    void remove(WebSocketConnection connection, Peer peer) {
-        dashboards.remove(connection);
-        if (peer != null && peer.tick() != null) {
-            peer.tick().cancel();
+    /** The connection is no dashboard (any more): it closed, or registered as a producer. */
+    void remove(WebSocketConnection connection) {
+        Dashboard previous = dashboards.remove(connection);
+        if (previous != null) {
+            previous.stopTicks();
         }
     }
 
@@ -55,34 +64,30 @@ final class DashboardFanout {
     void publish(AggregateSnapshot aggregate) {
         String serverId = aggregate.serverId();
         byte[] frame = null; // serialised on first use: no dashboard, no JSON
-        for (WebSocketConnection dashboard : dashboards) {
-            if (!(dashboard.attachment() instanceof Peer peer) || !peer.wants(serverId)) {
+        for (Map.Entry<WebSocketConnection, Dashboard> entry : dashboards.entrySet()) {
+            Dashboard dashboard = entry.getValue();
+            if (!dashboard.wants(serverId)) {
                 continue;
             }
-            if (peer.tick() != null) {
-                peer.tick().latestByServer.put(serverId, aggregate);
+            if (dashboard.ticks()) {
+                dashboard.hold(aggregate);
                 continue;
             }
             if (frame == null) {
                 frame = FrameEncoder.text(System2Messages.update(aggregate.toJson()));
             }
-            dashboard.send(frame);
+            entry.getKey().send(frame);
             delivered.increment();
         }
     }
 
-    private void flushTick(WebSocketConnection connection, Peer.Tick tick) {
-        if (tick.latestByServer.isEmpty()) {
+    private void flushTick(WebSocketConnection connection, Dashboard dashboard) {
+        List<AggregateSnapshot> held = dashboard.takeHeld();
+        if (held.isEmpty()) {
             return;
         }
         JsonArray payload = new JsonArray();
-        for (String serverId : tick.latestByServer.keySet()) {
-            // remove() takes the value atomically: one put after it waits for the next tick
-            AggregateSnapshot latest = tick.latestByServer.remove(serverId);
-            if (latest != null) {
-                payload.add(latest.toJson());
-            }
-        }
+        held.forEach(aggregate -> payload.add(aggregate.toJson()));
         connection.sendText(System2Messages.tick(payload));
         delivered.increment();
     }

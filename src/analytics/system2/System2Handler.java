@@ -1,9 +1,11 @@
 package analytics.system2;
 
 import analytics.model.FieldError;
+import analytics.model.JsonMessage;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.model.UntrustedJson;
+import analytics.system2.System2Messages.Role;
 import analytics.system2.aggregate.AggregateSnapshot;
 import analytics.system2.aggregate.Aggregator;
 import analytics.websocket.WebSocketConnection;
@@ -37,7 +39,7 @@ final class System2Handler implements WebSocketHandler {
     private final Aggregator aggregator;
     private final DashboardFanout fanout;
     private final System2Stats stats;
-    private final MetricValidator validator = new MetricValidator(MetricValidator.SYSTEM2_MESSAGE_FIELDS);
+    private final MetricValidator validator = new MetricValidator(System2Messages.METRIC_ENVELOPE_FIELDS);
     private final int maxMessageChars;
 
     System2Handler(Aggregator aggregator, DashboardFanout fanout, System2Stats stats, int maxMessageChars) {
@@ -47,28 +49,26 @@ final class System2Handler implements WebSocketHandler {
         this.maxMessageChars = maxMessageChars;
     }
 
+    /** Every connection starts as a producer: it is no dashboard until it registers as one. */
     @Override
     public void onOpen(WebSocketConnection connection) {
-        connection.attach(Peer.UNREGISTERED_PRODUCER);
         connection.sendText(System2Messages.connectionAck());
     }
 
     @Override
     public void onText(WebSocketConnection connection, String text) {
-        JsonObject message;
-        try {
-            message = UntrustedJson.parseObject(text, maxMessageChars);
-        } catch (UntrustedJson.BadJsonException e) {
-            reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
-            return;
-        }
-        String type = UntrustedJson.stringOrNull(message, "type");
-        switch (type == null ? "" : type) {
-            case "metric" -> metric(connection, message);
-            case "metrics" -> batch(connection, message);
-            case "register" -> register(connection, message);
-            case "snapshot.request" -> snapshot(connection, message);
-            default -> reject(connection, System2Messages.error(System2Messages.UNKNOWN_TYPE));
+        switch (JsonMessage.parse(text, maxMessageChars)) {
+            case JsonMessage.Malformed malformed ->
+                    reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
+            case JsonMessage.Typed(String type, JsonObject message) -> {
+                switch (type) {
+                    case "metric" -> metric(connection, message);
+                    case "metrics" -> batch(connection, message);
+                    case "register" -> register(connection, message);
+                    case "snapshot.request" -> snapshot(connection, message);
+                    default -> reject(connection, System2Messages.error(System2Messages.UNKNOWN_TYPE));
+                }
+            }
         }
     }
 
@@ -79,7 +79,7 @@ final class System2Handler implements WebSocketHandler {
 
     @Override
     public void onClose(WebSocketConnection connection, int code, String reason) {
-        fanout.remove(connection, connection.attachment() instanceof Peer peer ? peer : null);
+        fanout.remove(connection);
     }
 
     private void metric(WebSocketConnection connection, JsonObject message) {
@@ -125,45 +125,42 @@ final class System2Handler implements WebSocketHandler {
         if (serverId != null && !serverId.isNull() && !serverId.isString()) {
             errors.add(new FieldError("serverId", "must be a string or null"));
         }
-        Peer.Role peerRole = Peer.Role.fromWire(UntrustedJson.stringOrNull(message, "role"));
-        Peer.Tick tick = peerRole == Peer.Role.DASHBOARD ? tick(message, errors) : null;
+        Role role = Role.fromWire(UntrustedJson.stringOrNull(message, "role"));
+        long tickIntervalMs = role == Role.DASHBOARD ? tickIntervalMs(message, errors) : 0;
         if (!errors.isEmpty()) {
             reject(connection, System2Messages.error(System2Messages.INVALID_REGISTER, errors));
             return;
         }
         String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
                 ? serverId.asString() : null;
-        Peer peer = new Peer(peerRole, filter, tick);
-        Object previous = connection.attachment();
-        fanout.remove(connection, previous instanceof Peer old ? old : null);
-        connection.attach(peer);
-        if (peerRole == Peer.Role.DASHBOARD) {
+        if (role == Role.DASHBOARD) {
             connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
-            fanout.addDashboard(connection, peer);
+            fanout.addDashboard(connection, new Dashboard(filter, tickIntervalMs));
         } else {
             connection.coalesceWrites(Duration.ZERO);
+            fanout.remove(connection);
         }
-        connection.sendText(System2Messages.registerAck(peer));
+        connection.sendText(System2Messages.registerAck(role, filter));
     }
 
-    /** {"mode":"tick","intervalMs":250}; no mode means one message per metric. */
-    private static Peer.Tick tick(JsonObject message, List<FieldError> errors) {
+    /** {"mode":"tick","intervalMs":250}; no mode (0) means one message per metric. */
+    private static long tickIntervalMs(JsonObject message, List<FieldError> errors) {
         JsonValue mode = message.get("mode");
         if (mode == null || mode.isNull()) {
-            return null;
+            return 0;
         }
         if (!mode.isString() || !mode.asString().equals("tick")) {
             errors.add(new FieldError("mode", "must be \"tick\" or absent"));
-            return null;
+            return 0;
         }
         JsonValue interval = message.get("intervalMs");
         double ms = interval != null && interval.isNumber() ? interval.asDouble() : Double.NaN;
         if (!(ms >= MIN_TICK_MS && ms <= MAX_TICK_MS) || ms != Math.rint(ms)) {
             errors.add(new FieldError("intervalMs", "must be a whole number from "
                     + MIN_TICK_MS + " to " + MAX_TICK_MS));
-            return null;
+            return 0;
         }
-        return new Peer.Tick((long) ms);
+        return (long) ms;
     }
 
     private void snapshot(WebSocketConnection connection, JsonObject message) {

@@ -1,6 +1,6 @@
 package analytics.system2;
 
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 
 /**
  * {@code make run-system2}: System 2 on SYSTEM2_WS_PORT until Ctrl-C.

@@ -6,10 +6,12 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Every message System 2 sends, spelled exactly as the wire contract spells it (and so
- * as the original Node server did, whose clients must keep working).
+ * as the original Node server did, whose clients must keep working), and the envelope
+ * fields of the metric messages it receives.
  *
  * Pattern: one place for the wire vocabulary; handlers never build JSON by hand.
  * Lesson:  lessons/09-system2-fan-out.md   Spec: the contract's "System 2" table
@@ -23,7 +25,26 @@ final class System2Messages {
     static final String INVALID_REGISTER = "Invalid register payload";
     static final String UNKNOWN_TYPE = "Unknown message type";
 
+    /**
+     * A metric message is the metric's fields plus System 2's {@code type} and an
+     * optional {@code id}: the validator accepts these two beside the metric's own.
+     */
+    static final Set<String> METRIC_ENVELOPE_FIELDS = Set.of("type", "id");
+
     private System2Messages() {
+    }
+
+    /** A connection's role, as register names it; anything but "dashboard" is a producer. */
+    enum Role {
+        PRODUCER, DASHBOARD;
+
+        String wireName() {
+            return this == DASHBOARD ? "dashboard" : "producer";
+        }
+
+        static Role fromWire(String role) {
+            return "dashboard".equals(role) ? DASHBOARD : PRODUCER;
+        }
     }
 
     static String connectionAck() {
@@ -33,11 +54,12 @@ final class System2Messages {
                 .toString();
     }
 
-    static String registerAck(Peer peer) {
+    /** @param serverFilter the serverId the peer registered with; null for all */
+    static String registerAck(Role role, String serverFilter) {
         return new JsonObject()
                 .add("type", "register.ack")
-                .add("role", peer.role().wireName())
-                .add("serverFilter", nullable(peer.serverFilter()))
+                .add("role", role.wireName())
+                .add("serverFilter", nullable(serverFilter))
                 .toString();
     }
 

@@ -35,6 +35,9 @@ public final class FrameDecoder {
     public static final int MAX_CONTROL_PAYLOAD = 125;
     private static final int LENGTH_16_BIT = 126;
     private static final int LENGTH_64_BIT = 127;
+    /** The smallest length each extended form may carry: anything less fits a shorter one. */
+    private static final int MIN_16_BIT_LENGTH = 126;
+    private static final long MIN_64_BIT_LENGTH = 0x1_0000;
 
     private enum State { HEADER, EXTENDED_LENGTH, MASKING_KEY, PAYLOAD }
 
@@ -132,6 +135,13 @@ public final class FrameDecoder {
         }
         if (length < 0) { // §5.2: "the most significant bit MUST be 0"
             throw WebSocketException.protocolError("64-bit payload length with the high bit set");
+        }
+        // §5.2: "the minimal number of bytes MUST be used to encode the length". Two
+        // spellings of one length would let two parsers of the same bytes disagree.
+        long minimum = fieldLength == 2 ? MIN_16_BIT_LENGTH : MIN_64_BIT_LENGTH;
+        if (length < minimum) {
+            throw WebSocketException.protocolError("payload length " + length + " in the "
+                    + (fieldLength * 8) + "-bit form; the minimal encoding is required");
         }
         afterLength(length);
     }

@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes frames to bytes. A server's frames are unmasked (§5.1); the masked form is for
- * clients, which is how the tests speak to our server byte by byte.
+ * Encodes frames to bytes, the length always in its minimal form (§5.2). A server's frames
+ * are unmasked (§5.1); the masked form is for clients - the load generator's
+ * BenchWebSocketClient. The wire tests build their frames with RawWebSocketClient instead,
+ * so the server is never checked only against its own encoder.
  *
  * Pattern: encoder with no I/O; an encoded frame is plain bytes that many connections
  *          can share (a broadcast encodes once).

@@ -12,22 +12,49 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One open WebSocket: a reader thread that decodes frames and applies the protocol's rules,
  * a writer thread that drains the outbound queue, and the close handshake between them.
  *
  * Pattern: one virtual thread per direction; the two meet only at the OutboundQueue,
- *          so a slow peer blocks its own writer and nobody else.
+ *          so a slow peer blocks its own writer and nobody else. The close handshake is
+ *          a state machine in RFC 6455 §7's terms (see State).
  * Lesson:  lessons/06-websocket-messages-and-close.md   Spec: RFC 6455 §5.5, §7
- * States:  OPEN -> CLOSING (a close frame sent or received) -> CLOSED (socket closed).
- * Threads: send*, close and heartbeat are safe from any thread.
+ * Not here: what the application knows of a peer; a handler keeps that in its own map,
+ *          keyed by connection (DashboardFanout, BroadcasterSubscriptions).
+ * Threads: the reader, the writer, the server's timer (heartbeat, close timeout) and any
+ *          sender move the state. Every move is one compare-and-set on one reference: of
+ *          threads racing to close, exactly one queues its close frame, and the socket is
+ *          closed once. That no data follows our close frame is the OutboundQueue's rule,
+ *          kept under its own lock, so a send racing a close needs no lock here.
  */
 public final class WebSocketConnection {
 
-    public enum State { OPEN, CLOSING, CLOSED }
+    /**
+     * Where the connection is in its life, from this server's side (RFC 6455 §7).
+     * Every arrow leaves OPEN once, or ends in CLOSED:
+     * <pre>
+     *   OPEN ── startClosingHandshake (§7.1.2) ─▶ CLOSE_SENT ── the peer's close ──────┐
+     *   OPEN ── the peer's close frame (§5.5.1) ─▶ CLOSE_RECEIVED ── our echo written ─┤
+     *   OPEN ── failConnection (§7.1.7) ─────────▶ FAILING ── our close written ──────┤
+     *   any ── closeTimeout, end of stream, I/O error, a missed pong ─────────────────▶ CLOSED
+     * </pre>
+     */
+    public enum State {
+        /** Data flows both ways. */
+        OPEN,
+        /** Our close frame is queued; the peer has closeTimeout to answer with its own. */
+        CLOSE_SENT,
+        /** The peer's close came first; TCP closes once our echo is written (§5.5.1). */
+        CLOSE_RECEIVED,
+        /** We failed the connection: TCP closes once our close frame is written. */
+        FAILING,
+        /** The socket is closed (§7.1.4 "The WebSocket Connection is Closed"). */
+        CLOSED
+    }
 
     private static final Log LOG = Log.get(WebSocketConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
@@ -44,16 +71,11 @@ public final class WebSocketConnection {
     private final MessageAssembler assembler;
     private final OutboundQueue queue;
 
-    private volatile State state = State.OPEN;
-    private volatile boolean closeReceived;
-    /** Set when we fail the connection (§7.1.7): close TCP right after our close frame. */
-    private volatile boolean terminateAfterClose;
+    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private volatile boolean awaitingPong;
     private volatile int peerCloseCode = CloseCode.ABNORMAL_CLOSURE.code();
     private volatile String peerCloseReason = "";
-    private final AtomicBoolean terminated = new AtomicBoolean();
     private volatile Thread writer;
-    private volatile Object attachment;
     private volatile long coalesceNanos;
 
     WebSocketConnection(Socket socket, InputStream in, WebSocketServer server) throws IOException {
@@ -74,20 +96,11 @@ public final class WebSocketConnection {
     }
 
     public State state() {
-        return state;
+        return state.get();
     }
 
     public String remoteAddress() {
         return String.valueOf(socket.getRemoteSocketAddress());
-    }
-
-    /** Application state for this peer (System 2 keeps the role and filter here). */
-    public Object attachment() {
-        return attachment;
-    }
-
-    public void attach(Object value) {
-        attachment = value;
     }
 
     /** Messages dropped by the slow-consumer policy so far. */
@@ -122,9 +135,22 @@ public final class WebSocketConnection {
         coalesceNanos = window.toNanos();
     }
 
-    /** Starts the closing handshake (§7.1.2); the peer has closeTimeout to answer. */
-    public void close(CloseCode code, String reason) {
-        startClosing(code.code(), reason, false, false);
+    /**
+     * §7.1.2 "Start the WebSocket Closing Handshake": our close frame goes after the data
+     * already queued, and the peer has closeTimeout to answer with its own.
+     */
+    public void startClosingHandshake(CloseCode code, String reason) {
+        leaveOpen(State.CLOSE_SENT, code.code(), reason);
+    }
+
+    /**
+     * §7.1.7 "Fail the WebSocket Connection": a close frame saying why, in place of any data
+     * still queued, and TCP closes as soon as it is written - no answer is awaited.
+     *
+     * @return false when the connection was already closing, so nothing was sent
+     */
+    private boolean failConnection(CloseCode code, String reason) {
+        return leaveOpen(State.FAILING, code.code(), reason);
     }
 
     // --- the reader thread ---------------------------------------------------------------
@@ -141,7 +167,7 @@ public final class WebSocketConnection {
         }
         byte[] buffer = new byte[READ_BUFFER_BYTES];
         try {
-            while (!terminated.get()) {
+            while (state.get() != State.CLOSED) {
                 int n = in.read(buffer);
                 if (n < 0) {
                     break;
@@ -152,16 +178,11 @@ public final class WebSocketConnection {
                     onFrame(frame);
                 }
             }
-            // End of stream. A peer may half-close right after its close frame; then our
-            // echo may still be queued, and the writer closes the socket once it is out.
-            if (!closeReceived) {
-                terminate();
-            }
+            endOfStream();
         } catch (WebSocketException violation) {
             LOG.debug("closing after a protocol violation", "connection", id,
                     "code", violation.closeCode().code(), "reason", violation.getMessage());
-            // the writer closes the socket once our close frame is out
-            startClosing(violation.closeCode().code(), violation.getMessage(), true, true);
+            failConnection(violation.closeCode(), violation.getMessage());
         } catch (IOException gone) {
             terminate(); // the peer vanished or we closed the socket: nothing to answer
         }
@@ -176,10 +197,10 @@ public final class WebSocketConnection {
         switch (frame.opcode()) {
             case PING -> queue.offerControl(FrameEncoder.unmasked(true, Opcode.PONG, frame.payload()));
             case PONG -> awaitingPong = false;
-            case CLOSE -> onClose(frame.payload());
+            case CLOSE -> closeFrameReceived(frame.payload());
             case TEXT, BINARY, CONTINUATION -> {
                 MessageAssembler.Message message = assembler.accept(frame);
-                if (message != null && state == State.OPEN) { // §5.5.1: data after a close is ignored
+                if (message != null && state.get() == State.OPEN) { // §5.5.1: none after a close
                     deliver(message);
                 }
             }
@@ -199,11 +220,11 @@ public final class WebSocketConnection {
 
     private void handlerFailed(RuntimeException bug) {
         LOG.error("handler failed; closing the connection", bug, "connection", id);
-        startClosing(CloseCode.INTERNAL_ERROR.code(), "internal error", true, true);
+        failConnection(CloseCode.INTERNAL_ERROR, "internal error");
     }
 
     /** §5.5.1 and §7.4: an optional 2-byte code, then an optional UTF-8 reason. */
-    private void onClose(byte[] payload) throws WebSocketException {
+    private void closeFrameReceived(byte[] payload) throws WebSocketException {
         int code = CloseCode.NO_STATUS_RECEIVED.code();
         String reason = "";
         if (payload.length == 1) {
@@ -220,13 +241,21 @@ public final class WebSocketConnection {
         }
         peerCloseCode = code;
         peerCloseReason = reason;
-        closeReceived = true;
-        if (state == State.OPEN) {
-            // Echo the code (§5.5.1); a close without one is answered with 1000.
-            int echo = code == CloseCode.NO_STATUS_RECEIVED.code() ? CloseCode.NORMAL_CLOSURE.code() : code;
-            startClosing(echo, "", false, true);
-        } else {
-            terminate(); // it answered our close: the handshake is complete
+        // Echo the code (§5.5.1); a close without one is answered with 1000.
+        int echo = code == CloseCode.NO_STATUS_RECEIVED.code() ? CloseCode.NORMAL_CLOSURE.code() : code;
+        if (!leaveOpen(State.CLOSE_RECEIVED, echo, "")) {
+            terminate(); // it answered our close (or we are failing it): the handshake is over
+        }
+    }
+
+    /** The peer closed its side of TCP: what that means depends on how far the close got. */
+    private void endOfStream() {
+        switch (state.get()) {
+            // A peer may half-close right after its close frame; our echo may still be
+            // queued, and the writer closes the socket once it is out.
+            case CLOSE_RECEIVED -> { }
+            case OPEN, CLOSE_SENT, FAILING -> terminate(); // gone without (answering) a close
+            case CLOSED -> { }
         }
     }
 
@@ -239,7 +268,7 @@ public final class WebSocketConnection {
     private void writeLoop() {
         long lastFlush = 0;
         try {
-            while (!terminated.get()) {
+            while (state.get() != State.CLOSED) {
                 List<byte[]> batch = queue.takeAll(1, TimeUnit.SECONDS);
                 long window = coalesceNanos;
                 long wait = lastFlush + window - System.nanoTime();
@@ -256,11 +285,9 @@ public final class WebSocketConnection {
                     out.flush();
                     lastFlush = System.nanoTime();
                 }
-                if (queue.isFinished()) { // our close frame is on the wire
-                    if (closeReceived || terminateAfterClose) {
-                        terminate();
-                    }
-                    return; // otherwise the reader waits for the peer's close
+                if (queue.isFinished()) {
+                    ourCloseFrameWritten();
+                    return;
                 }
             }
         } catch (InterruptedException stopping) {
@@ -273,37 +300,53 @@ public final class WebSocketConnection {
     // --- closing ---------------------------------------------------------------------------
 
     /**
-     * Sends our close frame once. {@code fail} means "Fail the WebSocket Connection"
-     * (§7.1.7): close TCP as soon as the frame is written, without waiting for an answer.
+     * The one way out of OPEN: moves to {@code next} and queues our close frame, unless
+     * another thread left OPEN first (then this call does nothing and returns false).
      */
-    private void startClosing(int code, String reason, boolean fail, boolean discardPending) {
-        synchronized (this) {
-            if (state != State.OPEN) {
-                return;
-            }
-            state = State.CLOSING;
-            terminateAfterClose = fail;
+    private boolean leaveOpen(State next, int code, String reason) {
+        if (!state.compareAndSet(State.OPEN, next)) {
+            return false;
         }
+        boolean discardPending = switch (next) {
+            case CLOSE_SENT -> false; // a polite close: the data queued before it goes first
+            // The peer reads no more data (§5.5.1), and a peer being failed - a slow consumer,
+            // say - learns why now rather than after its whole backlog.
+            case CLOSE_RECEIVED, FAILING -> true;
+            case OPEN, CLOSED -> throw new IllegalArgumentException("not a closing state: " + next);
+        };
         if (!queue.offerLast(FrameEncoder.close(code, reason), discardPending)) {
             terminate();
-            return;
+            return true;
         }
         // A peer that never answers (or never reads) must not hold the socket forever.
         server.schedule(this::terminate, server.options().closeTimeout());
+        return true;
+    }
+
+    /** The writer's last act: our close frame is on the wire. */
+    private void ourCloseFrameWritten() {
+        switch (state.get()) {
+            // §5.5.1: "The server MUST close the underlying TCP connection immediately"
+            // once both close frames are exchanged; §7.1.7: a failed one closes at once.
+            case CLOSE_RECEIVED, FAILING -> terminate();
+            case CLOSE_SENT -> { } // the reader waits for the peer's close frame
+            case OPEN, CLOSED -> { } // OPEN cannot be: our close frame left it
+        }
     }
 
     /** The slow-consumer policy's second half: over budget for the whole grace period. */
     void enforceSlowConsumerPolicy() {
-        if (state == State.OPEN && queue.overBudgetLongerThan(server.options().slowConsumerGrace().toNanos())) {
+        if (state.get() == State.OPEN
+                && queue.overBudgetLongerThan(server.options().slowConsumerGrace().toNanos())
+                && failConnection(CloseCode.POLICY_VIOLATION, "slow consumer")) {
             LOG.warn("closing a slow consumer", "connection", id, "dropped", queue.dropped());
             server.countSlowConsumerClosed();
-            startClosing(CloseCode.POLICY_VIOLATION.code(), "slow consumer", true, true);
         }
     }
 
     /** §5.5.2/§5.5.3: ping; a peer that did not answer the previous ping is dropped. */
     void heartbeat() {
-        if (state != State.OPEN) {
+        if (state.get() != State.OPEN) {
             return;
         }
         if (awaitingPong) {
@@ -322,10 +365,9 @@ public final class WebSocketConnection {
      * tells the handler (onClose runs on the reader thread, never here).
      */
     void terminate() {
-        if (!terminated.compareAndSet(false, true)) {
+        if (state.getAndSet(State.CLOSED) == State.CLOSED) {
             return;
         }
-        state = State.CLOSED;
         try {
             socket.close();
         } catch (IOException ignored) {

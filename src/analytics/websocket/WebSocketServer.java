@@ -334,7 +334,7 @@ public final class WebSocketServer implements AutoCloseable {
         stopping = true;
         closeQuietly(serverSocket);
         for (WebSocketConnection connection : connections) {
-            connection.close(CloseCode.GOING_AWAY, "server shutting down");
+            connection.startClosingHandshake(CloseCode.GOING_AWAY, "server shutting down");
         }
         long deadline = System.nanoTime() + options.closeTimeout().toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {

@@ -29,7 +29,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The page in a real headless Chromium against each real system: the servers it lists are
  * the ones producers reported, found through the snapshot on connect and through pushes,
- * and the browser logs no error on the way.
+ * and the browser logs no error on the way. Without Chromium both are reported as skipped,
+ * with the command to install it (HeadlessChromium.launch).
  */
 @ExtendWith(RedisExtension.class)
 class DashboardBrowserTest {

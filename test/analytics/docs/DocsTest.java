@@ -1,160 +1,224 @@
 package analytics.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps prose and code from drifting apart: every file, class and make target the docs
- * name must exist, and every class must be named in the lessons' pattern table.
+ * Keeps prose and code from drifting apart. The docs: every file, class, make target,
+ * command, link, member and message they name exists, and they quote no test counts. The
+ * lessons' pattern table names every class. docs/CONTRACT.md names every setting (with the
+ * code's default), route, message type, status and close code, Redis key and connection
+ * the code has.
  *
- * Pattern: docs as tested artefacts (Crafting Interpreters fails its build the same way).
+ * Pattern: docs as tested artefacts (Crafting Interpreters fails its build the same way);
+ *          the facts come from the code (CodeFacts), the structure from the Markdown.
  * Lesson:  lessons/01-build-and-test.md
  */
 class DocsTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("project.root", "."));
-    private static final Pattern BACKTICKED = Pattern.compile("`([^`\\n]+)`");
+    private static final Path ROOT = CodeFacts.ROOT;
     private static final Pattern MAKE_TARGET = Pattern.compile("\\bmake ([a-z][a-z0-9-]*)");
-    private static final Pattern PATH = Pattern.compile(
-            "^(src|test|scripts|lessons|docs|dashboard|\\.ci)/[A-Za-z0-9_./$-]+$|^[A-Za-z.]+\\.(md|sh|yml)$|^Makefile$");
+    private static final Pattern PATH = Pattern.compile("^(src|test|scripts|lessons|docs|dashboard|\\.ci)/"
+            + "[A-Za-z0-9_./$-]+$|^[A-Za-z.]+\\.(md|sh|yml)$|^Makefile$");
     private static final Pattern TABLE_CLASS = Pattern.compile("^\\|[^|]*\\|\\s*`([A-Z][A-Za-z0-9]+)`");
     private static final Pattern LESSON_REFERENCE = Pattern.compile("Lesson:\\s+(lessons/[a-z0-9-]+\\.md)");
 
+    /**
+     * A log of experiments names code that was tried and then removed, on purpose; the
+     * checks that quoted code still exists skip it.
+     */
+    private static final Set<String> HISTORICAL = Set.of("docs/performance-results.md");
+
     private static List<Path> docs() {
-        List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("ARCHITECTURE.md")));
-        docs.addAll(files(ROOT.resolve("lessons"), ".md"));
-        docs.addAll(files(ROOT.resolve("docs"), ".md"));
+        List<Path> docs = new ArrayList<>(List.of(ROOT.resolve("README.md"),
+                ROOT.resolve("ARCHITECTURE.md")));
+        docs.addAll(CodeFacts.files(ROOT.resolve("lessons"), ".md"));
+        docs.addAll(CodeFacts.files(ROOT.resolve("docs"), ".md"));
+        docs.add(ROOT.resolve("dashboard/README.md"));
         return docs;
     }
 
-    private static List<Path> files(Path dir, String suffix) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static List<Path> currentDocs() {
+        return docs().stream().filter(doc -> !HISTORICAL.contains(name(doc))).toList();
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static String name(Path file) {
+        return ROOT.relativize(file).toString();
     }
 
-    private static Set<String> classNames() {
-        Set<String> names = new TreeSet<>();
-        for (Path file : concat(files(ROOT.resolve("src"), ".java"), files(ROOT.resolve("test"), ".java"))) {
-            names.add(file.getFileName().toString().replace(".java", ""));
+    /** Every Java file's text, and the page's script: where a quoted name must occur. */
+    private static String allCode() {
+        StringBuilder code = new StringBuilder();
+        for (Path file : CodeFacts.javaFiles()) {
+            code.append(CodeFacts.read(file)).append('\n');
         }
-        return names;
+        return code.append(CodeFacts.read(ROOT.resolve("dashboard/app.js"))).toString();
     }
 
-    private static List<Path> concat(List<Path> a, List<Path> b) {
-        List<Path> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
+    // --- files, targets, commands, links ----------------------------------------------------
 
     @Test
     void everyPathTheDocsNameExists() {
         List<String> missing = new ArrayList<>();
         for (Path doc : docs()) {
-            Matcher m = BACKTICKED.matcher(read(doc));
-            while (m.find()) {
-                String path = m.group(1).replaceAll("[.,:;)]+$", "");
-                if (PATH.matcher(path).matches() && !path.contains("*") && !Files.exists(ROOT.resolve(path))) {
-                    missing.add(ROOT.relativize(doc) + " names " + path);
+            for (String span : Markdown.spans(CodeFacts.read(doc))) {
+                String path = span.replaceAll("[.,:;)]+$", "");
+                boolean named = PATH.matcher(path).matches() && !path.contains("*");
+                if (named && !Files.exists(ROOT.resolve(path))) {
+                    missing.add(name(doc) + " names " + path);
                 }
             }
         }
         assertEquals(List.of(), missing);
-    }
-
-    private static final Pattern FENCED_BLOCK = Pattern.compile("(?s)```[a-z]*\\n(.*?)```");
-
-    /**
-     * The text a reader would type: code spans and fenced blocks, without shell comments,
-     * so prose such as "make reports the exit status" is not mistaken for a target.
-     */
-    static String commands(String markdown) {
-        StringBuilder code = new StringBuilder();
-        Matcher block = FENCED_BLOCK.matcher(markdown);
-        while (block.find()) {
-            for (String line : block.group(1).split("\n")) {
-                code.append(line.replaceFirst("\\s#.*$", "")).append('\n');
-            }
-        }
-        Matcher span = BACKTICKED.matcher(FENCED_BLOCK.matcher(markdown).replaceAll(""));
-        while (span.find()) {
-            code.append(span.group(1)).append('\n');
-        }
-        return code.toString();
     }
 
     @Test
     void proseIsNotReadAsACommand() {
-        String markdown = "Run `make test`; make sure it passes.\n```bash\nmake build   # make reports errors\n```\n";
-        Matcher m = MAKE_TARGET.matcher(commands(markdown));
-        List<String> found = new ArrayList<>();
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        assertEquals(List.of("build", "test"), found);
+        String markdown = "Run `make test`; make sure it passes.\n"
+                + "```bash\nmake build   # make reports errors\n```\n";
+        assertEquals(List.of("build", "test"), Markdown.found(MAKE_TARGET, Markdown.commands(markdown)));
     }
 
     @Test
     void everyMakeTargetTheDocsNameExists() {
-        Set<String> targets = new TreeSet<>();
-        Matcher rule = Pattern.compile("(?m)^([a-z][a-z0-9-]*):").matcher(read(ROOT.resolve("Makefile")));
-        while (rule.find()) {
-            targets.add(rule.group(1));
-        }
+        Set<String> targets = new TreeSet<>(Markdown.found(Pattern.compile("(?m)^([a-z][a-z0-9-]*):"),
+                CodeFacts.read(ROOT.resolve("Makefile"))));
         List<String> missing = new ArrayList<>();
         for (Path doc : docs()) {
-            Matcher m = MAKE_TARGET.matcher(commands(read(doc)));
-            while (m.find()) {
-                if (!targets.contains(m.group(1))) {
-                    missing.add(ROOT.relativize(doc) + " names make " + m.group(1));
+            for (String target : Markdown.found(MAKE_TARGET, Markdown.commands(CodeFacts.read(doc)))) {
+                if (!targets.contains(target)) {
+                    missing.add(name(doc) + " names make " + target);
                 }
             }
         }
         assertEquals(List.of(), missing);
     }
+
+    /** What a reader runs names real things: test classes, test packages, main classes. */
+    @Test
+    void everyClassACommandRunsExists() {
+        Set<String> missing = new TreeSet<>();
+        for (Path doc : docs()) {
+            String commands = Markdown.commands(CodeFacts.read(doc));
+            for (String run : Markdown.found(Pattern.compile("--select-class\\s+([\\w.]+)"), commands)) {
+                if (!Files.exists(ROOT.resolve("test/" + run.replace('.', '/') + ".java"))) {
+                    missing.add(name(doc) + ": test class " + run);
+                }
+            }
+            for (String run : Markdown.found(Pattern.compile("--select-package\\s+([\\w.]+)"), commands)) {
+                if (!Files.isDirectory(ROOT.resolve("test/" + run.replace('.', '/')))) {
+                    missing.add(name(doc) + ": test package " + run);
+                }
+            }
+            for (String run : Markdown.found(Pattern.compile("build\\.sh run\\s+([\\w.]+)"), commands)) {
+                if (!Files.exists(ROOT.resolve("src/" + run.replace('.', '/') + ".java"))) {
+                    missing.add(name(doc) + ": main class " + run);
+                }
+            }
+        }
+        Set<String> classes = CodeFacts.classFiles().keySet();
+        for (List<String> cells : Markdown.tableLines(CodeFacts.read(ROOT.resolve("lessons/README.md")))) {
+            for (String span : cells.size() > 3 ? Markdown.spans(cells.get(3)) : List.<String>of()) {
+                if (span.matches("[A-Z]\\w*") && !classes.contains(span)) {
+                    missing.add("lessons/README.md: test " + span);
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "the docs run classes that do not exist");
+    }
+
+    @Test
+    void anchorsAreTheOnesGitHubMakes() {
+        assertEquals("system-1-http2-ingest", Markdown.anchor("System 1 HTTP/2 ingest"));
+        assertEquals("01--build-and-test", Markdown.anchor("01 — Build and test"));
+    }
+
+    /** Every relative link goes to a file that exists, and to a heading it has. */
+    @Test
+    void everyLinkBetweenTheDocsResolves() {
+        List<String> broken = new ArrayList<>();
+        for (Path doc : docs()) {
+            for (String target : Markdown.links(CodeFacts.read(doc))) {
+                if (target.matches("^[a-z]+:.*")) {
+                    continue; // http:, https:, mailto:
+                }
+                int hash = target.indexOf('#');
+                String path = hash < 0 ? target : target.substring(0, hash);
+                Path file = path.isEmpty() ? doc : doc.getParent().resolve(path).normalize();
+                if (!Files.exists(file)) {
+                    broken.add(name(doc) + ": " + target);
+                } else if (hash >= 0 && file.toString().endsWith(".md")
+                        && !Markdown.anchors(CodeFacts.read(file)).contains(target.substring(hash + 1))) {
+                    broken.add(name(doc) + ": " + target + " (no such heading)");
+                }
+            }
+        }
+        assertEquals(List.of(), broken, "links that lead nowhere");
+    }
+
+    /** The README's list of third-party code names every file the lock pins, by coordinate. */
+    @Test
+    void theReadmeNamesEveryPinnedDependency() {
+        String readme = CodeFacts.read(ROOT.resolve("README.md"));
+        List<String> missing = new ArrayList<>();
+        for (String line : CodeFacts.read(ROOT.resolve("scripts/dependencies.lock")).split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] coordinate = line.strip().split("\\s+")[0].split(":");
+            String pinned = coordinate[0].equals("npm") ? coordinate[1] : coordinate[0] + ":" + coordinate[1];
+            if (!readme.contains("`" + pinned + "`")) {
+                missing.add(pinned);
+            }
+        }
+        assertEquals(List.of(), missing, "scripts/dependencies.lock pins these; README.md names none");
+    }
+
+    /** "325 passed" is true the day it is written and false after the next test: write N. */
+    @Test
+    void theDocsQuoteNoTestCounts() {
+        Pattern count = Pattern.compile(
+                "\\b\\d[\\d,]*\\s+(?:tests? )?passed\\b|\\b\\d[\\d,]*\\s+tests successful");
+        List<String> found = new ArrayList<>();
+        for (Path doc : docs()) {
+            Matcher m = count.matcher(CodeFacts.read(doc));
+            while (m.find()) {
+                found.add(name(doc) + ": " + m.group());
+            }
+        }
+        assertEquals(List.of(), found, "a test count goes stale with the next test; write N");
+    }
+
+    // --- classes, members, calls and messages the docs quote ------------------------------
 
     /** The table in lessons/README.md is the map from pattern to class: no dead rows, no gaps. */
     @Test
     void thePatternTableNamesEveryClassAndOnlyRealOnes() {
         Set<String> inTable = new TreeSet<>();
-        for (String line : read(ROOT.resolve("lessons/README.md")).split("\n")) {
+        for (String line : CodeFacts.read(ROOT.resolve("lessons/README.md")).split("\n")) {
             Matcher m = TABLE_CLASS.matcher(line);
             if (m.find()) {
                 inTable.add(m.group(1));
             }
         }
-        Set<String> teachable = new TreeSet<>(classNames());
-        teachable.removeIf(name -> name.endsWith("Test")); // tests are named beside their class
-        Set<String> notInTable = new TreeSet<>(teachable);
+        Set<String> classNames = CodeFacts.classFiles().keySet();
+        Set<String> notInTable = new TreeSet<>(classNames);
+        notInTable.removeIf(name -> name.endsWith("Test")); // tests are named beside their class
         notInTable.removeAll(inTable);
         Set<String> notInCode = new TreeSet<>(inTable);
-        notInCode.removeAll(classNames());
+        notInCode.removeAll(classNames);
         assertEquals(Set.of(), notInTable, "classes missing from lessons/README.md");
         assertEquals(Set.of(), notInCode, "lessons/README.md names classes that do not exist");
     }
@@ -162,23 +226,305 @@ class DocsTest {
     @Test
     void everyLessonAClassPointsToExistsAndNamesTheClass() {
         List<String> problems = new ArrayList<>();
-        for (Path file : concat(files(ROOT.resolve("src"), ".java"), files(ROOT.resolve("test"), ".java"))) {
-            Matcher m = LESSON_REFERENCE.matcher(read(file));
-            String className = file.getFileName().toString().replace(".java", "");
+        CodeFacts.classFiles().forEach((className, file) -> {
+            Matcher m = LESSON_REFERENCE.matcher(CodeFacts.read(file));
             boolean isTest = className.endsWith("Test");
             if (!m.find()) {
                 if (!isTest) {
                     problems.add(className + " has no 'Lesson:' line in its header");
                 }
-                continue;
+                return;
             }
             Path lesson = ROOT.resolve(m.group(1));
             if (!Files.exists(lesson)) {
                 problems.add(className + " points to missing " + m.group(1));
-            } else if (!isTest && !read(lesson).contains(className)) {
+            } else if (!isTest && !CodeFacts.read(lesson).contains(className)) {
                 problems.add(m.group(1) + " does not name " + className);
             }
-        }
+        });
         assertEquals(List.of(), problems);
+    }
+
+    private static final Pattern IDENTIFIER_PATH = Pattern.compile("[A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*");
+    private static final Set<String> ENUM_MEMBERS = Set.of("values", "valueOf", "name", "ordinal");
+    private static final Set<String> FILE_SUFFIXES = Set.of("java", "md", "lua", "js", "html", "css", "json",
+            "class", "sh", "yml", "jar");
+
+    /**
+     * "Class.member" when the member (of the class, or of "Other" in "Other.member") is not
+     * in the code; null when it is, or when the name is not ours to check.
+     */
+    private static String missingMember(Map<String, Path> classes, String className, String member) {
+        String[] parts = member.split("\\.");
+        if (parts.length > 1 && classes.containsKey(parts[0])) {
+            className = parts[0];
+        }
+        Path file = classes.get(className);
+        String last = parts[parts.length - 1];
+        if (file == null || FILE_SUFFIXES.contains(last) || CodeFacts.mentions(file, last)
+                || ENUM_MEMBERS.contains(last)
+                        && CodeFacts.typeDeclaration(file, className).endsWith("enum")) {
+            return null;
+        }
+        return className + "." + last;
+    }
+
+    /** A walk-through row (`Class` | `method`, `other` | why) names members the class has. */
+    @Test
+    void everyMethodAWalkThroughNamesExists() {
+        Map<String, Path> classes = CodeFacts.classFiles();
+        List<String> missing = new ArrayList<>();
+        for (Path doc : currentDocs()) {
+            for (List<String> cells : Markdown.tableLines(CodeFacts.read(doc))) {
+                String className = cells.get(0).replace("`", "");
+                if (!classes.containsKey(className) || cells.size() < 3) {
+                    continue;
+                }
+                for (String span : Markdown.spans(cells.get(1))) {
+                    String bare = span.replaceFirst("\\(.*\\)$", "").strip(); // append(m) -> append
+                    String gone = IDENTIFIER_PATH.matcher(bare).matches()
+                            ? missingMember(classes, className, bare) : null;
+                    if (gone != null) {
+                        missing.add(name(doc) + ": " + gone);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "walk-through rows name members their class does not have");
+    }
+
+    /** `Class.member` and `Class#member` anywhere in prose: the member exists. */
+    @Test
+    void everyClassMemberTheDocsQuoteExists() {
+        Map<String, Path> classes = CodeFacts.classFiles();
+        Pattern member = Pattern.compile("([A-Z]\\w*)[.#]([A-Za-z_]\\w*)(?:\\(.*\\))?");
+        Set<String> missing = new TreeSet<>();
+        for (Path doc : currentDocs()) {
+            for (String span : Markdown.spans(Markdown.prose(CodeFacts.read(doc)))) {
+                Matcher m = member.matcher(span);
+                String gone = m.matches() ? missingMember(classes, m.group(1), m.group(2)) : null;
+                if (gone != null) {
+                    missing.add(name(doc) + ": " + gone);
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "the docs quote members that do not exist");
+    }
+
+    /**
+     * Code a lesson tells a reader to write must compile where it says: a constructor or
+     * method that is not public can be called only from its own package, so the paragraph
+     * must name that package.
+     */
+    @Test
+    void everyCallALessonQuotesCompilesWhereItSays() {
+        Map<String, Path> classes = CodeFacts.classFiles();
+        Pattern construct = Pattern.compile("\\bnew ([A-Z]\\w*)\\(");
+        Pattern call = Pattern.compile("\\b([A-Z]\\w*)\\.([a-z]\\w*)\\(");
+        Set<String> problems = new TreeSet<>();
+        for (Path doc : currentDocs()) {
+            for (String paragraph : Markdown.paragraphs(CodeFacts.read(doc))) {
+                for (String span : Markdown.spans(paragraph)) {
+                    Matcher m = construct.matcher(span);
+                    while (m.find()) {
+                        Path file = classes.get(m.group(1));
+                        if (file != null && !CodeFacts.constructorIsPublic(file, m.group(1))) {
+                            requirePackageNamed(problems, doc, paragraph, file,
+                                    "new " + m.group(1) + "(...)");
+                        }
+                    }
+                    m = call.matcher(span);
+                    while (m.find()) {
+                        Path file = classes.get(m.group(1));
+                        if (file != null && !CodeFacts.methodIsPublic(file, m.group(1), m.group(2))) {
+                            requirePackageNamed(problems, doc, paragraph, file,
+                                    m.group(1) + "." + m.group(2) + "(...)");
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of(), problems);
+    }
+
+    private static void requirePackageNamed(Set<String> problems, Path doc, String paragraph, Path file,
+                                            String call) {
+        String pkg = CodeFacts.declaredPackage(file);
+        if (!paragraph.contains("`" + pkg + "`")) {
+            problems.add(name(doc) + ": " + call + " is not public; the paragraph must say the code goes"
+                    + " in package `" + pkg + "`");
+        }
+    }
+
+    /** A long camelCase name in backticks is a method or test of the code, not a memory of one. */
+    @Test
+    void everyLongMethodNameTheDocsQuoteExists() {
+        String allCode = allCode();
+        Pattern longName = Pattern.compile("([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*){3,})(?:\\(\\))?");
+        Set<String> missing = new TreeSet<>();
+        for (Path doc : currentDocs()) {
+            for (String span : Markdown.spans(Markdown.prose(CodeFacts.read(doc)))) {
+                Matcher m = longName.matcher(span);
+                if (m.matches() && !Pattern.compile("\\b" + m.group(1) + "\\b").matcher(allCode).find()) {
+                    missing.add(name(doc) + ": " + m.group(1));
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "the docs quote methods or tests the code does not have");
+    }
+
+    /**
+     * A "message" quoted in the docs - a log line's, or an error's on the wire - is one the
+     * code writes (or, for a library's words, one a test pins): renaming it shows here.
+     */
+    @Test
+    void everyMessageTheDocsQuoteIsOneTheCodeWrites() {
+        String allCode = allCode();
+        Pattern message = Pattern.compile("\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+        Set<String> missing = new TreeSet<>();
+        for (Path doc : currentDocs()) {
+            for (String text : Markdown.found(message, CodeFacts.read(doc))) { // JSON-escaped, as in Java
+                boolean placeholder = text.contains("<") || text.contains("…") || text.contains("...");
+                if (!placeholder && !allCode.contains("\"" + text + "\"")) {
+                    missing.add(name(doc) + ": \"" + text + "\"");
+                }
+            }
+        }
+        assertEquals(Set.of(), missing, "the docs quote messages no code writes");
+    }
+
+    // --- docs/CONTRACT.md against the code -----------------------------------------------------
+
+    private static final Path CONTRACT = ROOT.resolve("docs/CONTRACT.md");
+
+    /** Which section of the contract documents the routes and messages of a package. */
+    private static final Map<String, String> SECTION_OF_PACKAGE = Map.of(
+            "system1.ingest", "System 1 HTTP ingest",
+            "system1.worker", "System 1 WebSocket broadcaster",
+            "system1.broadcast", "System 1 WebSocket broadcaster",
+            "system2", "System 2 WebSocket server",
+            "sender", "System 2 WebSocket server",
+            "websocket", "The WebSocket protocol",
+            "dashboard", "The dashboard server");
+
+    /** The section a package's facts belong in; the whole contract for one not mapped. */
+    private static String sectionFor(Path file, Map<String, String> sections, String whole) {
+        String section = SECTION_OF_PACKAGE.get(CodeFacts.packageOf(file));
+        if (section == null) {
+            return whole;
+        }
+        String text = sections.get(section);
+        assertTrue(text != null, "docs/CONTRACT.md has no section '## " + section + "'");
+        return text;
+    }
+
+    /** A pattern that stopped matching the code would make the check pass without checking. */
+    private static List<CodeFacts.Fact> found(List<CodeFacts.Fact> facts, String what) {
+        assertTrue(!facts.isEmpty(), "CodeFacts found no " + what + ": its patterns no longer fit the code");
+        return facts;
+    }
+
+    private static String where(CodeFacts.Fact fact) {
+        return fact.value() + " (" + name(fact.file()) + ")";
+    }
+
+    /** "(empty)" and "" are the same default, "(unset)" stands for none; numbers by value. */
+    static boolean sameDefault(String documented, String actual) {
+        String shown = documented.replace("`", "").strip();
+        if (actual == null) {
+            return shown.equals("(unset)");
+        }
+        if (actual.isEmpty()) {
+            return shown.equals("(empty)");
+        }
+        try {
+            return new BigDecimal(shown).compareTo(new BigDecimal(actual)) == 0;
+        } catch (NumberFormatException notNumbers) {
+            return shown.equals(actual);
+        }
+    }
+
+    @Test
+    void theContractDocumentsEverySettingWithTheCodesDefault() {
+        Map<String, List<String>> rows = Markdown.tableRows(
+                Markdown.sections(CodeFacts.read(CONTRACT)).getOrDefault("Settings", ""));
+        List<String> problems = new ArrayList<>();
+        CodeFacts.settings().forEach((setting, actual) -> {
+            List<String> row = rows.get(setting);
+            if (row == null) {
+                problems.add(setting + " is read by the code but has no row in the Settings table");
+            } else if (row.size() < 2 || !sameDefault(row.get(1), actual)) {
+                problems.add(setting + ": the contract says default '" + (row.size() < 2 ? "" : row.get(1))
+                        + "', the code says '" + actual + "'");
+            }
+        });
+        assertEquals(List.of(), problems, "docs/CONTRACT.md, ## Settings");
+    }
+
+    @Test
+    void theContractDocumentsEveryRouteInItsSection() {
+        String whole = CodeFacts.read(CONTRACT);
+        Map<String, String> sections = Markdown.sections(whole);
+        List<CodeFacts.Fact> routes = found(CodeFacts.routes(), "routes");
+        Set<String> missing = new TreeSet<>();
+        for (CodeFacts.Fact route : routes) {
+            // `/healthz`, `GET /healthz`, `POST /metrics`: the path alone or after a method
+            Pattern named = Pattern.compile("`(?:[A-Z]+ )?" + Pattern.quote(route.value()) + "`");
+            if (!named.matcher(sectionFor(route.file(), sections, whole)).find()) {
+                missing.add("route " + where(route));
+            }
+        }
+        assertEquals(Set.of(), missing, "docs/CONTRACT.md does not document these routes in their section");
+    }
+
+    @Test
+    void theContractDocumentsEveryMessageTypeInItsSection() {
+        String whole = CodeFacts.read(CONTRACT);
+        Map<String, String> sections = Markdown.sections(whole);
+        List<CodeFacts.Fact> types = found(CodeFacts.messageTypes(), "message types");
+        Set<String> missing = new TreeSet<>();
+        for (CodeFacts.Fact type : types) {
+            if (!sectionFor(type.file(), sections, whole).contains("\"type\":\"" + type.value() + "\"")) {
+                missing.add("type " + where(type));
+            }
+        }
+        assertEquals(Set.of(), missing, "docs/CONTRACT.md lacks these message types in their section");
+    }
+
+    @Test
+    void theContractListsEveryStatusAndCloseCode() {
+        Map<String, String> sections = Markdown.sections(CodeFacts.read(CONTRACT));
+        Map<String, List<String>> statusRows = Markdown.tableRows(
+                sections.getOrDefault("Status codes and close codes", ""));
+        Set<String> missing = new TreeSet<>();
+        for (CodeFacts.Fact status : found(CodeFacts.statuses(), "statuses")) {
+            if (!statusRows.containsKey(status.value())) {
+                missing.add("status " + where(status));
+            }
+        }
+        Set<String> closeRows = new TreeSet<>();
+        Markdown.tableRows(sections.getOrDefault("The WebSocket protocol", "")).keySet()
+                .forEach(first -> closeRows.addAll(List.of(first.split("\\s*,\\s*"))));
+        CodeFacts.closeCodes().forEach((code, codeName) -> {
+            if (!closeRows.contains(Integer.toString(code))) {
+                missing.add("close code " + code + " (" + codeName + ")");
+            }
+        });
+        assertEquals(Set.of(), missing, "docs/CONTRACT.md has no table row for these codes");
+    }
+
+    @Test
+    void theContractNamesEveryRedisKeyAndConnection() {
+        List<String> spans = Markdown.spans(Markdown.sections(CodeFacts.read(CONTRACT))
+                .getOrDefault("System 1 in Redis", ""));
+        List<CodeFacts.Fact> names = new ArrayList<>(found(CodeFacts.redisKeys(), "Redis keys"));
+        names.addAll(found(CodeFacts.redisConnectionNames(), "Redis connection names"));
+        Set<String> missing = new TreeSet<>();
+        for (CodeFacts.Fact redisName : names) {
+            if (spans.stream().noneMatch(span -> span.contains(redisName.value()))) {
+                missing.add(where(redisName));
+            }
+        }
+        assertEquals(Set.of(), missing, "docs/CONTRACT.md, ## System 1 in Redis, lacks these names");
     }
 }

@@ -3,47 +3,21 @@ package analytics.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.eclipsesource.json.Json;
+import analytics.testing.CapturedLog;
 import com.eclipsesource.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class LogTest {
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream previousSink;
-    private Log.Level previousLevel;
-
-    @BeforeEach
-    void capture() {
-        previousSink = Log.redirect(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        previousLevel = Log.threshold();
-        Log.setThreshold(Log.Level.INFO);
-    }
-
-    @AfterEach
-    void restore() {
-        Log.redirect(previousSink);
-        Log.setThreshold(previousLevel);
-    }
-
-    private List<JsonObject> lines() {
-        return Arrays.stream(captured.toString(StandardCharsets.UTF_8).split("\n"))
-                .filter(line -> !line.isEmpty())
-                .map(line -> Json.parse(line).asObject())
-                .toList();
-    }
+    @AutoClose
+    private final CapturedLog captured = CapturedLog.at(Log.Level.INFO);
 
     @Test
     void writesOneJsonObjectPerLineWithTypedFields() {
         Log.get("ingest").info("listening", "port", 4000, "ratio", 0.5, "ready", true, "host", "127.0.0.1");
-        JsonObject line = lines().get(0);
+        JsonObject line = captured.lines().get(0);
         assertEquals("info", line.get("level").asString());
         assertEquals("ingest", line.get("logger").asString());
         assertEquals("listening", line.get("message").asString());
@@ -57,8 +31,8 @@ class LogTest {
     @Test
     void quotesAndNewlinesInAMessageStayOnOneLine() {
         Log.get("x").warn("bad \"input\"\nsecond line", "value", "a\tb");
-        assertEquals(1, lines().size());
-        assertEquals("bad \"input\"\nsecond line", lines().get(0).get("message").asString());
+        assertEquals(1, captured.lines().size());
+        assertEquals("bad \"input\"\nsecond line", captured.lines().get(0).get("message").asString());
     }
 
     @Test
@@ -69,7 +43,7 @@ class LogTest {
         log.info("i");
         log.warn("w");
         log.error("e", new IllegalStateException("boom"));
-        List<JsonObject> lines = lines();
+        List<JsonObject> lines = captured.lines();
         assertEquals(2, lines.size());
         assertEquals("w", lines.get(0).get("message").asString());
         assertEquals("java.lang.IllegalStateException: boom", lines.get(1).get("error").asString());
@@ -85,7 +59,7 @@ class LogTest {
     @Test
     void systemLoggerGoesThroughOurFormat() {
         System.getLogger("jdk-part").log(System.Logger.Level.WARNING, "disk {0} full", "sda");
-        JsonObject line = lines().get(0);
+        JsonObject line = captured.lines().get(0);
         assertEquals("jdk-part", line.get("logger").asString());
         assertEquals("warn", line.get("level").asString());
         assertEquals("disk sda full", line.get("message").asString());
@@ -95,7 +69,7 @@ class LogTest {
     @Test
     void slf4jGoesThroughOurFormat() {
         org.slf4j.LoggerFactory.getLogger("redis.clients.test").warn("pool {} exhausted", "main");
-        JsonObject line = lines().stream()
+        JsonObject line = captured.lines().stream()
                 .filter(l -> l.get("logger").asString().equals("redis.clients.test"))
                 .findFirst().orElseThrow();
         assertEquals("warn", line.get("level").asString());

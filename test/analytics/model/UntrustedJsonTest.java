@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.model.UntrustedJson.BadJsonException;
 import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,10 +32,20 @@ class UntrustedJsonTest {
         assertEquals("nested deeper than 32 levels", reason("{\"a\":" + deep + "}", LIMIT));
     }
 
+    /** Objects nested {@code levels} deep: {"a":{"a":...{}}}. */
+    private static String nested(int levels) {
+        return "{\"a\":".repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+    }
+
     @Test
-    void nestingUpToTheLimitIsFine() throws BadJsonException {
-        String nested = "{\"a\":".repeat(UntrustedJson.MAX_DEPTH - 1) + "{}" + "}".repeat(UntrustedJson.MAX_DEPTH - 1);
-        UntrustedJson.parseObject(nested, LIMIT);
+    void nestingUpToTheLimitIsParsedWholeAndOneLevelMoreIsRefused() throws BadJsonException {
+        JsonObject outer = UntrustedJson.parseObject(nested(UntrustedJson.MAX_DEPTH), LIMIT);
+        int depth = 1;
+        for (JsonValue inner = outer.get("a"); inner != null; inner = inner.asObject().get("a")) {
+            depth++;
+        }
+        assertEquals(UntrustedJson.MAX_DEPTH, depth);
+        assertEquals("nested deeper than 32 levels", reason(nested(UntrustedJson.MAX_DEPTH + 1), LIMIT));
     }
 
     @Test

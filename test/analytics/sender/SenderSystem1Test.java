@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
-/** The senders over HTTP/1.1 and HTTP/2 into a real System 1: POST, stream, worker, Redis. */
+/** The senders over HTTP/1.1 into a real System 1: POST, stream, worker, Redis. */
 @ExtendWith(RedisExtension.class)
 class SenderSystem1Test {
 
@@ -50,11 +50,5 @@ class SenderSystem1Test {
     @Test
     void http1SendsEveryServerIntoRedis(RedisServer redis) throws Exception {
         sendsEveryServerIntoRedis(redis, "http");
-    }
-
-    /** No h2c server yet: java.net.http asks to upgrade, stays on HTTP/1.1, and still delivers. */
-    @Test
-    void h2FallsBackToHttp1AndStillDelivers(RedisServer redis) throws Exception {
-        sendsEveryServerIntoRedis(redis, "h2");
     }
 }

@@ -230,6 +230,28 @@ class System2WireTest {
         assertEquals(payload.size(), payload.stream().map(p -> p.getString("serverId", "")).distinct().count());
     }
 
+    /** Registering again replaces the registration: no old filter, no old tick schedule. */
+    @Test
+    void aDashboardThatRegistersAgainKeepsOnlyItsNewRegistration() throws InterruptedException {
+        JdkWebSocketClient client = dashboard(
+                "{\"type\":\"register\",\"role\":\"dashboard\",\"mode\":\"tick\",\"intervalMs\":50}");
+        client.send("{\"type\":\"register\",\"role\":\"dashboard\",\"serverId\":\"r-1\"}");
+        assertEquals("register.ack", client.next("register.ack").getString("type", ""));
+        JdkWebSocketClient producer = connect();
+        producer.send(metric("r-2", now, 20));
+        producer.send(metric("r-1", now, 10));
+        producer.next("metric.ack");
+        producer.next("metric.ack");
+        JsonObject update = client.next();
+        assertEquals("metric.update", update.getString("type", ""), "one message per metric, no tick");
+        assertEquals("r-1", update.get("payload").asObject().getString("serverId", ""));
+        client.send("{\"type\":\"register\",\"role\":\"producer\"}");
+        assertEquals("producer", client.next("register.ack").getString("role", ""));
+        producer.send(metric("r-1", now + 1, 11));
+        producer.next("metric.ack");
+        assertNull(client.poll(300), "a dashboard that became a producer receives nothing");
+    }
+
     @Test
     void aTickIntervalOutOfRangeIsRefused() {
         JdkWebSocketClient client = connect();

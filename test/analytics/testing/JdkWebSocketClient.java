@@ -2,10 +2,12 @@ package analytics.testing;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A test client on the JDK's own java.net.http.WebSocket: an independent implementation
  * of RFC 6455, so a test that passes with it proves interoperability, not self-agreement.
- * Received text messages queue up; tests take them in order with a deadline.
+ * Received messages (whole, however the JDK split them) and pongs queue up; tests take
+ * them in order with a deadline.
  *
  * Pattern: blocking test facade over an asynchronous client.
  * Lesson:  lessons/01-build-and-test.md
@@ -26,8 +29,14 @@ public final class JdkWebSocketClient implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** The server's close frame. */
+    public record Close(int code, String reason) {
+    }
+
     private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
     private JdkWebSocketClient(URI uri) {
@@ -43,21 +52,49 @@ public final class JdkWebSocketClient implements AutoCloseable {
     }
 
     public void send(String text) {
-        socket.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
+        sendFragment(text, true);
+    }
+
+    /** One frame of a text message; {@code last} false leaves the message open (§5.4). */
+    public void sendFragment(String text, boolean last) {
+        socket.sendText(text, last).orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     public void sendBinary(byte[] data) {
         socket.sendBinary(ByteBuffer.wrap(data), true).orTimeout(5, TimeUnit.SECONDS).join();
     }
 
+    public void ping(String payload) {
+        socket.sendPing(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
+                .orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
+    /** Starts the closing handshake from the client's side; the answer comes to awaitClose. */
+    public void sendClose(int code, String reason) {
+        socket.sendClose(code, reason).orTimeout(5, TimeUnit.SECONDS).join();
+    }
+
     /** The next text message; fails the test if none arrives within 5 s. */
     public String nextText() {
+        return take(texts, "text message");
+    }
+
+    public byte[] nextBinary() {
+        return take(binaries, "binary message");
+    }
+
+    /** The payload of the next pong, as text. */
+    public String nextPong() {
+        return take(pongs, "pong");
+    }
+
+    private static <T> T take(BlockingQueue<T> queue, String what) {
         try {
-            String text = texts.poll(5, TimeUnit.SECONDS);
-            if (text == null) {
-                throw new AssertionError("no message within 5 s");
+            T item = queue.poll(5, TimeUnit.SECONDS);
+            if (item == null) {
+                throw new AssertionError("no " + what + " within 5 s");
             }
-            return text;
+            return item;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted");
@@ -84,8 +121,8 @@ public final class JdkWebSocketClient implements AutoCloseable {
         return texts.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** The close code the server sent, waiting up to 5 s. */
-    public int awaitClose() {
+    /** The server's close frame, waiting up to 5 s. */
+    public Close awaitClose() {
         return closed.orTimeout(5, TimeUnit.SECONDS).join();
     }
 
@@ -97,24 +134,46 @@ public final class JdkWebSocketClient implements AutoCloseable {
         socket.abort();
     }
 
+    /** The JDK may hand a long message over in parts: they are joined here. */
     private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
+        private final StringBuilder partialText = new StringBuilder();
+        private final ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
+            partialText.append(data);
             if (last) {
-                texts.add(partial.toString());
-                partial.setLength(0);
+                texts.add(partialText.toString());
+                partialText.setLength(0);
             }
             webSocket.request(1);
             return null;
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            partialBinary.writeBytes(bytes);
+            if (last) {
+                binaries.add(partialBinary.toByteArray());
+                partialBinary.reset();
+            }
+            webSocket.request(1);
             return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            pongs.add(StandardCharsets.UTF_8.decode(message).toString());
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Close(statusCode, reason));
+            return null; // the JDK answers the close once this returns
         }
 
         @Override

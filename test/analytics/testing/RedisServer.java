@@ -115,6 +115,14 @@ public final class RedisServer implements AutoCloseable {
      * name, value pairs: {@code redis.config("SYSTEM1_WORKER_COUNT", "2")}.
      */
     public Config config(String... variables) {
+        return configAt(host, port, variables);
+    }
+
+    /**
+     * The same for any address, where no Redis need be listening: the tests of a Redis
+     * that is down point at a closed port.
+     */
+    public static Config configAt(String host, int port, String... variables) {
         Map<String, String> all = new HashMap<>();
         for (int i = 0; i + 1 < variables.length; i += 2) {
             all.put(variables[i], variables[i + 1]);

@@ -20,7 +20,7 @@ final class EchoHandler implements WebSocketHandler {
             int code = Integer.parseInt(parts[1]);
             for (CloseCode closeCode : CloseCode.values()) {
                 if (closeCode.code() == code) {
-                    connection.close(closeCode, parts.length > 2 ? parts[2] : "");
+                    connection.startClosingHandshake(closeCode, parts.length > 2 ? parts[2] : "");
                 }
             }
             return;

@@ -189,6 +189,22 @@ class FrameDecoderTest {
         assertRejectedWith(CloseCode.PROTOCOL_ERROR, header);
     }
 
+    /** §5.2: "the minimal number of bytes MUST be used to encode the length". */
+    @Test
+    void rejectsA16BitLengthThatFitsIn7Bits() throws Exception {
+        byte[] frame = concat(bytes(0x82, 0xFE, 0x00, 0x7D), RawWebSocketClient.MASK, new byte[125]);
+        assertRejectedWith(CloseCode.PROTOCOL_ERROR, frame);
+        assertRejectedWith(CloseCode.PROTOCOL_ERROR, bytes(0x82, 0xFE, 0x00, 0x00)); // length 0
+    }
+
+    /** 126 and 65,536, the smallest lengths of each extended form, pass decodesBoundaryPayloadLengths. */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 125, 126, 65535})
+    void rejectsA64BitLengthThatFitsIn16Bits(long length) throws Exception {
+        byte[] header = ByteBuffer.allocate(10).put((byte) 0x82).put((byte) 0xFF).putLong(length).array();
+        assertRejectedWith(CloseCode.PROTOCOL_ERROR, header);
+    }
+
     /** The verdict comes from the header alone: the payload is never held in memory. */
     @Test
     void rejectsFrameOverTheLimitAfterOnlyTheHeader() throws Exception {

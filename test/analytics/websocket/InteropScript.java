@@ -3,18 +3,23 @@ package analytics.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analytics.log.Log;
+import analytics.testing.ExternalTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs a client written in another language (test/interop/) against our server as a child
- * process, with a deadline, and hands back its exit code and output for the test to assert.
+ * Runs a client written in another language (test/interop/) against a fresh echo server as a
+ * child process, with a deadline, and asserts that it passed every check. The Node and Python
+ * tests differ only in their Client; the rest is here, once.
  *
  * Pattern: interoperability through independent implementations, not self-agreement.
  * Lesson:  lessons/01-build-and-test.md   Spec: RFC 6455 (the clients implement it, not we)
@@ -27,6 +32,17 @@ final class InteropScript {
     /** What every client script checks, in the "ok CHECK" lines it prints. */
     static final List<String> CHECKS = List.of("echo-text", "echo-large-text", "echo-fragmented-text",
             "echo-binary", "ping-pong", "close-code-round-trip", "server-initiated-close");
+    private static final Duration PROBE_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration CLIENT_DEADLINE = Duration.ofSeconds(30);
+
+    /**
+     * A client in another language: its script in test/interop/, the interpreters that may run
+     * it (the first that can load the library wins), the arguments that make one load it and
+     * exit, the environment it needs, and the library's name and install command for the skip.
+     */
+    record Client(String script, List<String> interpreters, List<String> probe,
+                  Map<String, String> environment, String library, String install) {
+    }
 
     /** How a child process ended; {@code exit} is -1 when it did not finish in time. */
     record Result(int exit, String output) {
@@ -38,19 +54,43 @@ final class InteropScript {
     private InteropScript() {
     }
 
-    /** The echo server every client script talks to, on a free loopback port. */
-    static WebSocketServer startEchoServer(String name) throws IOException {
+    /**
+     * Runs the client against an echo server on a free loopback port and asserts all CHECKS;
+     * aborts the test (skipped, with the install command) when no interpreter loads the library.
+     */
+    static void assertInteroperates(Client client) throws Exception {
+        String interpreter = interpreterThatLoadsTheLibrary(client);
+        Path script = ROOT.resolve("test/interop").resolve(client.script());
+        assertTrue(Files.exists(script), script + " is missing");
+        Log.setThreshold(Log.Level.ERROR);
+        try (WebSocketServer server = startEchoServer(client.script())) {
+            Result result = run(List.of(interpreter, script.toString(), "ws://127.0.0.1:" + server.port() + "/"),
+                    client.environment(), CLIENT_DEADLINE);
+            assertAllChecksPassed(result);
+        }
+    }
+
+    private static String interpreterThatLoadsTheLibrary(Client client) throws Exception {
+        for (String interpreter : client.interpreters()) {
+            List<String> probe = new ArrayList<>(List.of(interpreter));
+            probe.addAll(client.probe());
+            Result loaded = run(probe, client.environment(), PROBE_DEADLINE);
+            if (loaded != null && loaded.succeeded()) {
+                return interpreter;
+            }
+        }
+        return ExternalTool.missing(client.library(), client.install());
+    }
+
+    private static WebSocketServer startEchoServer(String name) throws IOException {
         WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
                 .withHandshakeTimeout(Duration.ofSeconds(2)).withCloseTimeout(Duration.ofSeconds(1));
         return new WebSocketServer(name, options, new EchoHandler(), null).start();
     }
 
-    static Path script(String name) {
-        return ROOT.resolve("test/interop").resolve(name);
-    }
-
     /** Runs {@code command}; null when it cannot be started at all (the tool is not installed). */
-    static Result run(List<String> command, Map<String, String> environment, Duration timeout) throws Exception {
+    private static Result run(List<String> command, Map<String, String> environment, Duration timeout)
+            throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process;
@@ -78,7 +118,7 @@ final class InteropScript {
     }
 
     /** The script's verdict: exit 0, one "ok CHECK" line per check, then PASS. */
-    static void assertAllChecksPassed(Result result) {
+    private static void assertAllChecksPassed(Result result) {
         assertEquals(0, result.exit(), "exit code (-1: timed out); output:\n" + result.output());
         for (String check : CHECKS) {
             assertTrue(result.output().contains("ok " + check + "\n"), "no 'ok " + check + "' in:\n" + result.output());

@@ -45,7 +45,8 @@ public final class Broadcaster implements AutoCloseable {
         BroadcasterStats stats = new BroadcasterStats();
         BroadcasterSnapshot snapshots = new BroadcasterSnapshot(
                 new RedisConnector(config.redis(), "system1-broadcaster-snapshot"));
-        BroadcasterHandler handler = new BroadcasterHandler(snapshots, stats,
+        BroadcasterSubscriptions subscriptions = new BroadcasterSubscriptions();
+        BroadcasterHandler handler = new BroadcasterHandler(subscriptions, snapshots, stats,
                 config.webSocket().maxMessageBytes());
         Config.WebSocket ws = config.webSocket();
         WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
@@ -56,8 +57,8 @@ public final class Broadcaster implements AutoCloseable {
                         stats::snapshot));
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
         ConfigException.bindOrFail("SYSTEM1_WS_PORT", settings.wsPort(), server::start);
-        BroadcasterFanout fanout = new BroadcasterFanout(server, stats.received(), stats.delivered(),
-                stats.unroutable());
+        BroadcasterFanout fanout = new BroadcasterFanout(server, subscriptions, stats.received(),
+                stats.delivered(), stats.unroutable());
         BroadcasterSubscriber subscriber = new BroadcasterSubscriber(
                 new RedisConnector(config.redis(), "system1-broadcaster"), settings.channel(),
                 fanout::publish);

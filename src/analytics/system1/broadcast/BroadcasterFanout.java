@@ -24,13 +24,15 @@ final class BroadcasterFanout {
     private static final String SERVER_ID_KEY = "\"serverId\":\"";
 
     private final WebSocketServer server;
+    private final BroadcasterSubscriptions subscriptions;
     private final RateCounter received;
     private final RateCounter delivered;
     private final RateCounter unroutable;
 
-    BroadcasterFanout(WebSocketServer server, RateCounter received, RateCounter delivered,
-                      RateCounter unroutable) {
+    BroadcasterFanout(WebSocketServer server, BroadcasterSubscriptions subscriptions,
+                      RateCounter received, RateCounter delivered, RateCounter unroutable) {
         this.server = server;
+        this.subscriptions = subscriptions;
         this.received = received;
         this.delivered = delivered;
         this.unroutable = unroutable;
@@ -49,7 +51,7 @@ final class BroadcasterFanout {
         }
         byte[] frame = FrameEncoder.text(message);
         server.broadcast(frame, dashboard -> {
-            boolean wanted = BroadcasterFilter.wants(dashboard.attachment(), serverId);
+            boolean wanted = subscriptions.wants(dashboard, serverId);
             if (wanted) {
                 delivered.increment();
             }

@@ -1,6 +1,6 @@
 package analytics.system1.broadcast;
 
-import analytics.model.UntrustedJson;
+import analytics.model.JsonMessage;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.websocket.WebSocketConnection;
 import analytics.websocket.WebSocketHandler;
@@ -14,8 +14,8 @@ import java.time.Duration;
  * broadcaster" table: subscribe (with a server filter, or null for all), snapshot.request,
  * and the two errors. Every connection is a dashboard; nothing is sent on connect.
  *
- * Pattern: message dispatch on a type field (an arrow switch); the filter is the
- *          connection's attachment, read by the fan-out on another thread.
+ * Pattern: message dispatch on a type field (an arrow switch); the filters live in
+ *          BroadcasterSubscriptions, read by the fan-out on another thread.
  * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: the contract's "System 1" section
  * Not here: the pushes (BroadcasterFanout), reading Redis (BroadcasterSnapshot).
  * Threads: called on each connection's reader thread; the snapshot reader is thread-safe.
@@ -25,11 +25,14 @@ final class BroadcasterHandler implements WebSocketHandler {
     /** Pushes to a busy dashboard leave in one write per 20 ms, as System 2's do. */
     static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
 
+    private final BroadcasterSubscriptions subscriptions;
     private final BroadcasterSnapshot snapshots;
     private final BroadcasterStats stats;
     private final int maxMessageChars;
 
-    BroadcasterHandler(BroadcasterSnapshot snapshots, BroadcasterStats stats, int maxMessageChars) {
+    BroadcasterHandler(BroadcasterSubscriptions subscriptions, BroadcasterSnapshot snapshots,
+                       BroadcasterStats stats, int maxMessageChars) {
+        this.subscriptions = subscriptions;
         this.snapshots = snapshots;
         this.stats = stats;
         this.maxMessageChars = maxMessageChars;
@@ -37,25 +40,28 @@ final class BroadcasterHandler implements WebSocketHandler {
 
     @Override
     public void onOpen(WebSocketConnection connection) {
-        // No attachment yet: a dashboard that never subscribes receives everything.
+        // No subscription yet: a dashboard that never subscribes receives everything.
         connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
     }
 
     @Override
     public void onText(WebSocketConnection connection, String text) {
-        JsonObject message;
-        try {
-            message = UntrustedJson.parseObject(text, maxMessageChars);
-        } catch (UntrustedJson.BadJsonException e) {
-            reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
-            return;
+        switch (JsonMessage.parse(text, maxMessageChars)) {
+            case JsonMessage.Malformed malformed ->
+                    reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
+            case JsonMessage.Typed(String type, JsonObject message) -> {
+                switch (type) {
+                    case "subscribe" -> subscribe(connection, message);
+                    case "snapshot.request" -> snapshot(connection);
+                    default -> reject(connection, BroadcasterMessages.error(BroadcasterMessages.UNKNOWN_TYPE));
+                }
+            }
         }
-        String type = UntrustedJson.stringOrNull(message, "type");
-        switch (type == null ? "" : type) {
-            case "subscribe" -> subscribe(connection, message);
-            case "snapshot.request" -> snapshot(connection);
-            default -> reject(connection, BroadcasterMessages.error(BroadcasterMessages.UNKNOWN_TYPE));
-        }
+    }
+
+    @Override
+    public void onClose(WebSocketConnection connection, int code, String reason) {
+        subscriptions.forget(connection);
     }
 
     /** Binary is not JSON text: the same answer as anything else we cannot parse. */
@@ -74,7 +80,7 @@ final class BroadcasterHandler implements WebSocketHandler {
         }
         String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
                 ? serverId.asString() : null;
-        connection.attach(filter == null ? BroadcasterFilter.ALL : new BroadcasterFilter(filter));
+        subscriptions.subscribe(connection, filter);
         connection.sendText(BroadcasterMessages.subscriptionAck(filter));
     }
 

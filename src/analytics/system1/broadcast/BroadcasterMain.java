@@ -1,6 +1,6 @@
 package analytics.system1.broadcast;
 
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 
 /**
  * System 1's broadcaster alone, until Ctrl-C:

@@ -1,7 +1,7 @@
 package analytics.system1.broadcast;
 
 import analytics.log.Log;
-import analytics.retry.Backoff;
+import analytics.retry.Outage;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import java.time.Duration;
@@ -16,7 +16,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The broadcaster's ear on Redis: one thread, one dedicated connection in SUBSCRIBE mode
  * on SYSTEM1_REDIS_CHANNEL, handing each message to a consumer. When the connection breaks
- * it logs one line, waits with exponential backoff and subscribes again.
+ * it subscribes again, with exponential backoff between failed attempts, and logs the
+ * outage once (Outage).
  *
  * Pattern: subscriber loop with reconnect; a keep-alive PING so a silent Redis is noticed.
  * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: Redis pub/sub (SUBSCRIBE, RESP push messages)
@@ -41,7 +42,7 @@ final class BroadcasterSubscriber implements AutoCloseable {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     /** JedisPubSub writes (PING, UNSUBSCRIBE) are not synchronised; these come from two threads. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    private volatile String downReason = "not connected yet";
+    private final Outage outage;
     private volatile long reconnects;
     private volatile boolean closed;
     private volatile Connection connection;
@@ -52,6 +53,8 @@ final class BroadcasterSubscriber implements AutoCloseable {
         this.channel = channel;
         this.onMessage = onMessage;
         this.thread = Thread.ofPlatform().name("system1-broadcast-subscriber").daemon().unstarted(this::run);
+        this.outage = Outage.startingDown(LOG, "Redis subscription lost; reconnecting with backoff",
+                "subscribed to the Redis channel", () -> closed);
     }
 
     /** Starts the thread and waits (at most {@code wait}) for the first subscribe attempt. */
@@ -62,7 +65,7 @@ final class BroadcasterSubscriber implements AutoCloseable {
 
     /** Null while subscribed; else why not (what GET /healthz says). */
     String downReason() {
-        return downReason;
+        return outage.reason();
     }
 
     /** Subscriptions made after a lost connection. */
@@ -71,23 +74,23 @@ final class BroadcasterSubscriber implements AutoCloseable {
     }
 
     private void run() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         boolean everSubscribed = false;
         while (!closed) {
             try {
                 connection = connector.connect();
             } catch (JedisException e) {
-                goDown("cannot reach Redis at " + connector.address() + ": "
+                outage.down("cannot reach Redis at " + connector.address() + ": "
                         + RedisUnavailableException.reasonOf(e));
                 firstAttempt.countDown();
-                pause(backoff.next());
+                if (!outage.pause()) {
+                    closed = true;
+                }
                 continue;
             }
             if (everSubscribed) {
                 reconnects++;
             }
             everSubscribed = true;
-            backoff.reset();
             listen(); // returns when the connection breaks or close() unsubscribes
         }
     }
@@ -99,10 +102,8 @@ final class BroadcasterSubscriber implements AutoCloseable {
         try {
             listener.proceed(connection, channel); // SUBSCRIBE, then the read loop
         } catch (JedisException e) {
-            if (!closed) {
-                goDown("lost the subscription at " + connector.address() + ": "
-                        + RedisUnavailableException.reasonOf(e));
-            }
+            outage.down("lost the subscription at " + connector.address() + ": "
+                    + RedisUnavailableException.reasonOf(e));
         } finally {
             pubSub = null;
             connection.close();
@@ -115,11 +116,7 @@ final class BroadcasterSubscriber implements AutoCloseable {
             // proceed() made reads wait forever; with the keep-alive PING a bounded wait
             // turns a Redis that went silent (no FIN, no RST) into an error we recover from.
             connection.setSoTimeout((int) SILENCE_LIMIT.toMillis());
-            if (downReason != null) {
-                LOG.info("subscribed to the Redis channel", "address", connector.address(),
-                        "channel", subscribed);
-            }
-            downReason = null;
+            outage.up("address", connector.address(), "channel", subscribed);
             firstAttempt.countDown();
         }
 
@@ -147,21 +144,6 @@ final class BroadcasterSubscriber implements AutoCloseable {
             LOG.debug("keep-alive ping failed", "error", e.getMessage());
         } finally {
             writeLock.unlock();
-        }
-    }
-
-    private void goDown(String reason) {
-        if (downReason == null) {
-            LOG.warn("Redis subscription lost; reconnecting with backoff", "reason", reason);
-        }
-        downReason = reason;
-    }
-
-    private void pause(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            closed = true;
         }
     }
 

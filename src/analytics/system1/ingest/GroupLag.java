@@ -1,12 +1,11 @@
 package analytics.system1.ingest;
 
 import analytics.log.Log;
-import analytics.retry.Backoff;
+import analytics.retry.Outage;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -54,6 +53,7 @@ final class GroupLag implements AutoCloseable {
     private final String group;
     private final long maxLag;
     private final Thread thread;
+    private final Outage outage;
     private volatile Reading latest; // null until the first measurement
     private volatile boolean closed;
     private Jedis jedis; // refresher thread only
@@ -65,6 +65,9 @@ final class GroupLag implements AutoCloseable {
         this.group = group;
         this.maxLag = maxLag;
         this.thread = Thread.ofVirtual().name("system1-group-lag").unstarted(this::run);
+        // DEBUG: the batcher already warns about the same Redis; its 503s say it too.
+        this.outage = Outage.startingUp(LOG, "cannot measure the group lag",
+                "measuring the group lag again", () -> closed).atDebug();
     }
 
     void start() {
@@ -98,26 +101,30 @@ final class GroupLag implements AutoCloseable {
     }
 
     private void run() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         while (!closed) {
-            Duration pause = REFRESH;
-            try {
-                if (jedis == null) {
-                    Connection connection = connector.connect();
-                    jedis = new Jedis(connection);
-                }
-                latest = measure(jedis);
-                backoff.reset();
-            } catch (JedisException e) {
-                // Redis away: the batcher answers 503 on its own; here, just try again later.
-                disconnect();
-                pause = backoff.next();
-                LOG.debug("cannot measure the group lag",
-                        "reason", RedisUnavailableException.reasonOf(e));
+            boolean measured = measureOnce();
+            if (!(measured ? outage.pauseFor(REFRESH) : outage.pause())) {
+                closed = true;
             }
-            sleep(pause);
         }
         disconnect();
+    }
+
+    /** One measurement, connecting first if need be; false when Redis is away. */
+    private boolean measureOnce() {
+        try {
+            if (jedis == null) {
+                jedis = new Jedis(connector.connect());
+            }
+            latest = measure(jedis);
+            outage.up();
+            return true;
+        } catch (JedisException e) {
+            // Redis away: the batcher answers 503 on its own; here, just try again later.
+            disconnect();
+            outage.down(RedisUnavailableException.reasonOf(e));
+            return false;
+        }
     }
 
     /** Two commands, one thread, every REFRESH: negligible next to the ingest traffic. */
@@ -159,14 +166,6 @@ final class GroupLag implements AutoCloseable {
         if (jedis != null) {
             jedis.close();
             jedis = null;
-        }
-    }
-
-    private void sleep(Duration pause) {
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            closed = true;
         }
     }
 

@@ -2,7 +2,7 @@ package analytics.system1.ingest;
 
 import analytics.log.Log;
 import analytics.model.Metric;
-import analytics.retry.Backoff;
+import analytics.retry.Outage;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import java.time.Duration;
@@ -58,8 +58,7 @@ public final class StreamBatcher implements AutoCloseable {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final LongAdder roundTrips = new LongAdder();
     private final LongAdder written = new LongAdder();
-    /** Why Redis cannot be used right now, or null while connected. */
-    private volatile String downReason = "not connected yet";
+    private final Outage outage;
     private volatile boolean closed;
     /** The jobs of the round trip under way (written by the batcher thread, read by the sweeper). */
     private volatile List<StreamJob> inFlight = List.of();
@@ -72,6 +71,9 @@ public final class StreamBatcher implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = Thread.ofPlatform().name("system1-stream-batcher").daemon().unstarted(this::run);
         this.sweeper = Thread.ofVirtual().name("system1-stream-deadlines").unstarted(this::sweep);
+        this.outage = Outage.startingDown(LOG,
+                "Redis unavailable; ingest answers 503 until it is back", "connected to Redis",
+                () -> closed);
     }
 
     /** Starts the batcher thread and waits (at most {@code wait}) for its first connect attempt. */
@@ -109,7 +111,7 @@ public final class StreamBatcher implements AutoCloseable {
 
     /** Null while connected; else why not (also what GET /healthz says). */
     public String downReason() {
-        return downReason;
+        return outage.reason();
     }
 
     /** Pipelines sent and answered: fewer than the requests served is the point. */
@@ -133,7 +135,7 @@ public final class StreamBatcher implements AutoCloseable {
      * bounded queue turns overload into refusals instead of memory growth and latency).
      */
     private void submit(StreamJob job) {
-        String reason = closed ? "shutting down" : downReason;
+        String reason = closed ? "shutting down" : outage.reason();
         if (reason != null) {
             job.fail(new RedisUnavailableException(reason));
         } else if (!queue.offer(job)) {
@@ -143,13 +145,13 @@ public final class StreamBatcher implements AutoCloseable {
     }
 
     private void run() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         while (!closed) {
             if (connection == null && !connect()) {
-                failArrivalsFor(backoff.next());
+                if (!outage.pause(this::failArrival)) {
+                    closed = true;
+                }
                 continue;
             }
-            backoff.reset();
             List<StreamJob> batch = nextBatch(IDLE_POLL);
             if (!batch.isEmpty()) {
                 commit(batch);
@@ -169,8 +171,7 @@ public final class StreamBatcher implements AutoCloseable {
     private boolean connect() {
         try {
             connection = connector.connect();
-            downReason = null;
-            LOG.info("connected to Redis", "address", connector.address());
+            outage.up("address", connector.address());
             return true;
         } catch (JedisException e) {
             goDown("cannot reach Redis at " + connector.address() + ": " + RedisUnavailableException.reasonOf(e));
@@ -262,10 +263,7 @@ public final class StreamBatcher implements AutoCloseable {
 
     /** Marks Redis down and fails everyone waiting: they learn now, not at their timeout. */
     private void goDown(String reason) {
-        if (downReason == null) {
-            LOG.warn("Redis unavailable; ingest answers 503 until it is back", "reason", reason);
-        }
-        downReason = reason;
+        outage.down(reason);
         failQueued(reason);
     }
 
@@ -276,20 +274,14 @@ public final class StreamBatcher implements AutoCloseable {
         waiting.forEach(job -> job.fail(error));
     }
 
-    /** Sleeps through a backoff, but fails any job that slipped into the queue meanwhile. */
-    private void failArrivalsFor(Duration wait) {
-        long end = System.nanoTime() + wait.toNanos();
-        long left;
-        while (!closed && (left = end - System.nanoTime()) > 0) {
-            try {
-                StreamJob late = queue.poll(left, TimeUnit.NANOSECONDS);
-                if (late != null) {
-                    late.fail(new RedisUnavailableException(downReason));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closed = true;
-            }
+    /**
+     * How the batcher spends a backoff pause: waiting for the queue, to fail any job that
+     * slipped in meanwhile (submit() checked the reason just before Redis went down).
+     */
+    private void failArrival(Duration atMost) throws InterruptedException {
+        StreamJob late = queue.poll(atMost.toNanos(), TimeUnit.NANOSECONDS);
+        if (late != null) {
+            late.fail(new RedisUnavailableException(outage.reason()));
         }
     }
 

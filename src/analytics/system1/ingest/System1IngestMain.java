@@ -1,6 +1,6 @@
 package analytics.system1.ingest;
 
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 
 /**
  * System 1's HTTP ingest alone, until Ctrl-C:

@@ -1,7 +1,7 @@
 package analytics.system1.worker;
 
 import analytics.log.Log;
-import analytics.retry.Backoff;
+import analytics.retry.Outage;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.system1.redis.StreamFields;
@@ -19,7 +19,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * One consumer of the group on a virtual thread with its own Redis connection: take a
  * batch from its source, process it (StreamWorkerScript: one script call per batch, which
  * acknowledges the entries in the same atomic step), repeat. A broken connection is
- * reopened with Backoff, and the source starts over from what the group still holds for
+ * reopened with backoff (Outage), and the source starts over from what the group still holds for
  * this consumer.
  *
  * Pattern: competing consumers with at-least-once delivery; reconnect-and-resume.
@@ -49,10 +49,9 @@ public final class StreamWorker implements AutoCloseable {
     private final LongAdder processed = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+    private final Outage outage;
     private volatile boolean closed;
     private volatile Thread thread;
-    private String downReason; // worker thread only; non-null while disconnected
     private Jedis jedis; // worker thread only
 
     StreamWorker(String consumer, RedisConnector connector, String streamKey, Source source,
@@ -62,6 +61,9 @@ public final class StreamWorker implements AutoCloseable {
         this.streamKey = streamKey;
         this.source = source;
         this.script = script;
+        // Starting up: a worker has no /healthz, so its first failure is worth a warning.
+        this.outage = Outage.startingUp(LOG, "worker lost Redis; reconnecting with backoff",
+                "worker reconnected to Redis", () -> closed);
     }
 
     /** Creates the group from the stream's first entry ("0"), and the stream if missing. */
@@ -104,7 +106,7 @@ public final class StreamWorker implements AutoCloseable {
     private void run() {
         while (!closed) {
             if (jedis == null && !connect()) {
-                pause(backoff.next());
+                pause();
                 continue;
             }
             try {
@@ -127,13 +129,13 @@ public final class StreamWorker implements AutoCloseable {
                     source.reset();
                 } else {
                     LOG.warn("Redis refused a command", "consumer", consumer, "reason", e.getMessage());
-                    pause(backoff.next());
+                    pause();
                 }
             } catch (RuntimeException e) {
                 // A bug: log it, start over on a fresh connection, keep the worker alive.
                 LOG.error("worker loop failed unexpectedly", e, "consumer", consumer);
                 disconnect("internal error");
-                pause(backoff.next());
+                pause();
             }
         }
         if (jedis != null) {
@@ -152,37 +154,25 @@ public final class StreamWorker implements AutoCloseable {
                     + RedisUnavailableException.reasonOf(e));
             return false;
         }
-        backoff.reset();
-        if (downReason != null) {
-            LOG.info("worker reconnected to Redis", "consumer", consumer, "address", connector.address());
-        }
-        downReason = null;
+        outage.up("consumer", consumer, "address", connector.address());
         return true;
     }
 
-    /** One warn line per outage, not one per retry. */
     private void disconnect(String reason) {
         if (jedis != null) {
             jedis.close();
             jedis = null;
         }
-        if (downReason == null && !closed) {
-            LOG.warn("worker lost Redis; reconnecting with backoff", "consumer", consumer, "reason", reason);
-        }
-        downReason = reason;
+        outage.down(reason, "consumer", consumer);
     }
 
-    private void pause(Duration wait) {
-        long end = System.nanoTime() + wait.toNanos();
-        long left;
-        // Small steps, so close() is not kept waiting by a long backoff.
-        while (!closed && (left = end - System.nanoTime()) > 0) {
-            try {
-                Thread.sleep(Duration.ofNanos(Math.min(left, 50_000_000L)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                closed = true;
-            }
+    /**
+     * The backoff wait. close() does not interrupt this thread (the batch in hand must
+     * finish); the pause notices the flag within Outage.STEP.
+     */
+    private void pause() {
+        if (!outage.pause()) {
+            closed = true;
         }
     }
 

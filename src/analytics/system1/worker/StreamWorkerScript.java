@@ -42,6 +42,17 @@ public final class StreamWorkerScript {
 
     static final String SCRIPT = resource("stream-batch.lua");
 
+    // The script's protocol, as laid out at the top of stream-batch.lua: a head, then a
+    // fixed number of KEYS and of ARGV per entry, in the order entryKeys/entryArgs add them.
+    /** KEYS[1] the stream, KEYS[2] the set of servers. */
+    static final int HEAD_KEYS = 2;
+    /** Entry i's latest hash, totals hash, minute bucket hash. */
+    static final int KEYS_PER_ENTRY = 3;
+    /** Group, consumer, channel, bucket TTL, lowest and highest entry id of the batch. */
+    static final int HEAD_ARGS = 6;
+    /** The script's FIELDS: id, serverId, timestamp, metrics JSON, message, five numbers. */
+    static final int ARGS_PER_ENTRY = 10;
+
     /**
      * What one batch came to: processed now; no longer pending for this consumer (done by
      * another, or claimed away); not valid metrics (acknowledged, dropped); or left pending
@@ -104,17 +115,40 @@ public final class StreamWorkerScript {
         }
     }
 
-    /** The script's KEYS and ARGV (layout at the top of stream-batch.lua), and the rejects. */
+    /** The script's KEYS and ARGV, and the rejects (acknowledged beside the script call). */
     private record Batch(List<String> keys, List<String> args, List<StreamEntryID> rejected) {
+        /** Only rejects: the script has nothing to do and is not called. */
+        boolean hasValidEntries() {
+            return keys.size() > HEAD_KEYS;
+        }
+    }
+
+    /**
+     * The script's reply, {applied, no longer pending, failed, first error or ""}: read
+     * here once, by name everywhere else.
+     */
+    record Reply(int applied, int noLongerPending, int failed, String firstError) {
+        static final int FIELDS = 4;
+
+        static Reply of(Object reply) {
+            if (!(reply instanceof List<?> fields) || fields.size() != FIELDS) {
+                throw new IllegalStateException("stream-batch.lua answered " + reply
+                        + ", not {applied, no longer pending, failed, first error}");
+            }
+            return new Reply(count(fields.get(0)), count(fields.get(1)), count(fields.get(2)),
+                    text(fields.get(3)));
+        }
+
+        private static int count(Object field) {
+            return ((Long) field).intValue();
+        }
     }
 
     private Batch prepare(String consumer, List<StreamEntry> entries) {
-        List<String> keys = new ArrayList<>(2 + 3 * entries.size());
+        List<String> keys = new ArrayList<>(HEAD_KEYS + KEYS_PER_ENTRY * entries.size());
         keys.add(streamKey);
         keys.add(MetricAggregates.SERVERS_KEY);
-        List<String> args = new ArrayList<>(6 + 10 * entries.size());
-        args.addAll(List.of(StreamFields.GROUP, consumer, channel, Long.toString(MetricAggregates.BUCKET_TTL_SECONDS)));
-        args.addAll(List.of("", "")); // the id range, filled in below
+        List<String> perEntry = new ArrayList<>(ARGS_PER_ENTRY * entries.size());
         List<StreamEntryID> rejected = new ArrayList<>();
         StreamEntryID lowest = null;
         StreamEntryID highest = null;
@@ -122,17 +156,8 @@ public final class StreamWorkerScript {
             StreamEntryID id = entry.getID();
             switch (StreamFields.toMetric(entry.getFields())) {
                 case MetricValidator.Valid(Metric metric) -> {
-                    String serverId = metric.serverId();
-                    keys.add(MetricAggregates.latestKey(serverId));
-                    keys.add(MetricAggregates.totalsKey(serverId));
-                    keys.add(MetricAggregates.bucketKey(serverId, metric.timestamp()));
-                    String entryId = id.toString();
-                    String metricsJson = metric.metricsJson().toString();
-                    args.addAll(List.of(entryId, serverId, Long.toString(metric.timestamp()),
-                            metricsJson, processedMessage(entryId, metric, metricsJson),
-                            Double.toString(metric.cpu()), Double.toString(metric.memory()),
-                            Double.toString(metric.disk()), Double.toString(metric.networkIn()),
-                            Double.toString(metric.networkOut())));
+                    keys.addAll(entryKeys(metric));
+                    perEntry.addAll(entryArgs(id, metric));
                     lowest = lowest == null || id.compareTo(lowest) < 0 ? id : lowest;
                     highest = highest == null || id.compareTo(highest) > 0 ? id : highest;
                 }
@@ -143,17 +168,38 @@ public final class StreamWorkerScript {
                 }
             }
         }
-        if (lowest != null) {
-            args.set(4, lowest.toString());
-            args.set(5, highest.toString());
-        }
+        List<String> args = new ArrayList<>(HEAD_ARGS + perEntry.size());
+        // No valid entry: the id range stays empty, and run() does not call the script.
+        args.addAll(List.of(StreamFields.GROUP, consumer, channel,
+                Long.toString(MetricAggregates.BUCKET_TTL_SECONDS),
+                lowest == null ? "" : lowest.toString(),
+                highest == null ? "" : highest.toString()));
+        args.addAll(perEntry);
         return new Batch(keys, args, rejected);
+    }
+
+    /** KEYS for one entry, KEYS_PER_ENTRY of them: the key names are MetricAggregates' business. */
+    private static List<String> entryKeys(Metric metric) {
+        String serverId = metric.serverId();
+        return List.of(MetricAggregates.latestKey(serverId), MetricAggregates.totalsKey(serverId),
+                MetricAggregates.bucketKey(serverId, metric.timestamp()));
+    }
+
+    /** ARGV for one entry, ARGS_PER_ENTRY of them, the numbers as text. */
+    private static List<String> entryArgs(StreamEntryID id, Metric metric) {
+        String entryId = id.toString();
+        String metricsJson = metric.metricsJson().toString();
+        return List.of(entryId, metric.serverId(), Long.toString(metric.timestamp()), metricsJson,
+                processedMessage(entryId, metric, metricsJson),
+                Double.toString(metric.cpu()), Double.toString(metric.memory()),
+                Double.toString(metric.disk()), Double.toString(metric.networkIn()),
+                Double.toString(metric.networkOut()));
     }
 
     /** The script and the rejects' XACK in one pipeline: one round trip per batch. */
     private Outcome run(Jedis jedis, Batch batch) {
         Pipeline pipeline = jedis.pipelined();
-        Response<Object> reply = batch.keys().size() > 2
+        Response<Object> reply = batch.hasValidEntries()
                 ? pipeline.evalsha(sha, batch.keys(), batch.args()) : null;
         if (!batch.rejected().isEmpty()) {
             pipeline.xack(streamKey, StreamFields.GROUP, batch.rejected().toArray(StreamEntryID[]::new));
@@ -162,14 +208,13 @@ public final class StreamWorkerScript {
         if (reply == null) {
             return new Outcome(0, 0, batch.rejected().size(), 0);
         }
-        List<?> counts = (List<?>) reply.get(); // throws the script's error, e.g. NOSCRIPT
-        int failed = ((Long) counts.get(2)).intValue();
-        if (failed > 0) {
-            LOG.warn("processing entries failed; they stay pending", "count", failed,
-                    "reason", text(counts.get(3)));
+        Reply answer = Reply.of(reply.get()); // get() throws the script's error, e.g. NOSCRIPT
+        if (answer.failed() > 0) {
+            LOG.warn("processing entries failed; they stay pending", "count", answer.failed(),
+                    "reason", answer.firstError());
         }
-        return new Outcome(((Long) counts.get(0)).intValue(), ((Long) counts.get(1)).intValue(),
-                batch.rejected().size(), failed);
+        return new Outcome(answer.applied(), answer.noLongerPending(), batch.rejected().size(),
+                answer.failed());
     }
 
     /** A Lua string in a script's reply: bytes, or already text, depending on the client. */

@@ -1,6 +1,6 @@
 package analytics.system1.worker;
 
-import analytics.config.Startup;
+import analytics.lifecycle.Startup;
 
 /**
  * System 1's workers alone, until Ctrl-C:

@@ -38,9 +38,9 @@ class BroadcasterFanoutTest {
 
     @Test
     void aDashboardThatNeverSubscribedWantsEverything() {
-        assertEquals(true, BroadcasterFilter.wants(null, "server-1"));
-        assertEquals(true, BroadcasterFilter.wants(BroadcasterFilter.ALL, "server-1"));
-        assertEquals(true, BroadcasterFilter.wants(new BroadcasterFilter("server-1"), "server-1"));
-        assertEquals(false, BroadcasterFilter.wants(new BroadcasterFilter("server-1"), "server-2"));
+        assertEquals(true, BroadcasterSubscriptions.matches(null, "server-1"), "never subscribed");
+        assertEquals(true, BroadcasterSubscriptions.matches("", "server-1"), "subscribed to all");
+        assertEquals(true, BroadcasterSubscriptions.matches("server-1", "server-1"));
+        assertEquals(false, BroadcasterSubscriptions.matches("server-1", "server-2"));
     }
 }

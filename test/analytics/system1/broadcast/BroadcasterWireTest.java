@@ -3,7 +3,6 @@ package analytics.system1.broadcast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.Await;
 import analytics.testing.Closer;
@@ -59,11 +58,8 @@ class BroadcasterWireTest {
     }
 
     private Broadcaster start(String redisHost, int redisPort) throws Exception {
-        Broadcaster started = Broadcaster.start(Config.from(Map.of(
-                "SYSTEM1_WS_PORT", "0",
-                "SYSTEM1_REDIS_HOST", redisHost,
-                "SYSTEM1_REDIS_PORT", Integer.toString(redisPort),
-                "SYSTEM1_REDIS_CHANNEL", channel)));
+        Broadcaster started = Broadcaster.start(RedisServer.configAt(redisHost, redisPort,
+                "SYSTEM1_WS_PORT", "0", "SYSTEM1_REDIS_CHANNEL", channel));
         closer.add(started);
         return started;
     }

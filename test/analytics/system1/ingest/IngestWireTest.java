@@ -3,14 +3,13 @@ package analytics.system1.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.Closer;
+import analytics.testing.FreePorts;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,11 +60,8 @@ class IngestWireTest {
     }
 
     private System1Ingest start(String redisHost, int redisPort) throws Exception {
-        System1Ingest started = System1Ingest.start(Config.from(Map.of(
-                "SYSTEM1_HTTP_PORT", "0",
-                "SYSTEM1_REDIS_HOST", redisHost,
-                "SYSTEM1_REDIS_PORT", Integer.toString(redisPort),
-                "SYSTEM1_REDIS_STREAM_KEY", streamKey)));
+        System1Ingest started = System1Ingest.start(RedisServer.configAt(redisHost, redisPort,
+                "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_REDIS_STREAM_KEY", streamKey));
         closer.add(started);
         return started;
     }
@@ -340,10 +336,7 @@ class IngestWireTest {
 
     @Test
     void startsWithoutRedisAndSaysWhy() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = FreePorts.any();
         System1Ingest target = start("127.0.0.1", closedPort);
         HttpResponse<String> response = post(target, "/metrics", JSON, metric("server-1"));
         assertEquals(503, response.statusCode());

@@ -3,7 +3,6 @@ package analytics.system1.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.Await;
 import analytics.testing.Closer;
@@ -77,13 +76,11 @@ class RedisRestartWireTest {
         RedisServer first = RedisServer.startPrivate();
         closer.add(first);
         int port = first.port();
-        System1Ingest ingest = System1Ingest.start(Config.from(Map.of(
+        System1Ingest ingest = System1Ingest.start(first.config(
                 "SYSTEM1_HTTP_PORT", "0",
-                "SYSTEM1_REDIS_HOST", "127.0.0.1",
-                "SYSTEM1_REDIS_PORT", Integer.toString(port),
                 "SYSTEM1_REDIS_STREAM_KEY", STREAM_KEY,
                 "SYSTEM1_MAX_LAG", "10000000",
-                "SYSTEM1_STREAM_MAXLEN", "20000000"))); // no trimming, no lag refusal here
+                "SYSTEM1_STREAM_MAXLEN", "20000000")); // no trimming, no lag refusal here
         closer.add(ingest);
 
         List<Thread> clients = new ArrayList<>();
@@ -105,7 +102,10 @@ class RedisRestartWireTest {
         first.close();
         long stoppedAt = System.nanoTime();
 
-        Thread.sleep(300);
+        // Down for a while, as a real restart is: the ingest has noticed and answers 503.
+        Await.until("the ingest answers 503 while Redis is down", Duration.ofSeconds(15),
+                () -> ingest.batcher().downReason() != null && answers.stream()
+                        .anyMatch(answer -> answer.status() == 503 && answer.at() - stoppedAt > 0));
         RedisServer second = RedisServer.startPrivateOn(port);
         closer.add(second);
         long restartedAt = System.nanoTime();

@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.config.Config;
 import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.testing.Await;
 import analytics.testing.Closer;
+import analytics.testing.FreePorts;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +47,8 @@ class StreamBatcherTest {
     }
 
     private StreamBatcher start(String host, int port) throws InterruptedException {
-        Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", host, "SYSTEM1_REDIS_PORT", Integer.toString(port)));
-        StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "batcher-test"),
+        StreamBatcher batcher = new StreamBatcher(
+                new RedisConnector(RedisServer.configAt(host, port).redis(), "batcher-test"),
                 streamKey, 1_000, StreamBatcher.DEFAULT_QUEUE_CAPACITY);
         closer.add(batcher);
         batcher.start(Duration.ofSeconds(5));
@@ -135,10 +134,7 @@ class StreamBatcherTest {
 
     @Test
     void failsFastWhileRedisCannotBeReached() throws Exception {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            closedPort = probe.getLocalPort();
-        }
+        int closedPort = FreePorts.any();
         StreamBatcher batcher = start("127.0.0.1", closedPort);
         assertNotNull(batcher.downReason());
         CompletableFuture<String> id = batcher.append(metric("x"));

@@ -1,6 +1,7 @@
 package analytics.system1.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
@@ -8,6 +9,7 @@ import analytics.model.Metric;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +148,29 @@ class StreamWorkerScriptTest {
             jedis.scriptFlush();
             assertEquals(new StreamWorkerScript.Outcome(1, 0, 0, 0), script.apply(jedis, "c", entries));
         }
+    }
+
+    @Test
+    void theNamedLayoutIsTheOneTheScriptReads() {
+        // The Java side names the protocol; the script has its own copy of two numbers.
+        String script = StreamWorkerScript.SCRIPT;
+        assertTrue(script.contains("local FIELDS = " + StreamWorkerScript.ARGS_PER_ENTRY + "\n"));
+        assertTrue(script.contains("(#ARGV - " + StreamWorkerScript.HEAD_ARGS + ") / FIELDS"));
+    }
+
+    @Test
+    void readsTheScriptsReplyByName() {
+        byte[] error = "WRONGTYPE".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new StreamWorkerScript.Reply(3, 1, 2, "WRONGTYPE"),
+                StreamWorkerScript.Reply.of(List.of(3L, 1L, 2L, error)));
+    }
+
+    @Test
+    void rejectsAReplyOfAnotherShapeSayingWhatCame() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> StreamWorkerScript.Reply.of(List.of(3L, 1L)));
+        assertEquals("stream-batch.lua answered [3, 1], "
+                + "not {applied, no longer pending, failed, first error}", e.getMessage());
     }
 
     @Test

@@ -50,12 +50,11 @@ class WorkerPoolTest {
         Log.setThreshold(Log.Level.ERROR);
     }
 
-    private WorkerPool start(int port, int workers, long claimIdleMillis) {
-        Config config = Config.from(Map.of("SYSTEM1_REDIS_HOST", "127.0.0.1",
-                "SYSTEM1_REDIS_PORT", Integer.toString(port),
+    private WorkerPool start(RedisServer redis, int workers, long claimIdleMillis) {
+        Config config = redis.config(
                 "SYSTEM1_REDIS_STREAM_KEY", streamKey, "SYSTEM1_REDIS_CHANNEL", channel,
                 "SYSTEM1_WORKER_COUNT", Integer.toString(workers),
-                "SYSTEM1_CLAIM_IDLE_MS", Long.toString(claimIdleMillis)));
+                "SYSTEM1_CLAIM_IDLE_MS", Long.toString(claimIdleMillis));
         WorkerPool pool = WorkerPool.start(config);
         closer.add(pool);
         return pool;
@@ -107,7 +106,7 @@ class WorkerPoolTest {
     @Test
     void everyEntryIsProcessedAcknowledgedStoredAndPublishedOnce(RedisServer redis) throws Exception {
         Queue<String> published = subscribe(redis);
-        WorkerPool pool = start(redis.port(), 3, 30_000);
+        WorkerPool pool = start(redis, 3, 30_000);
         String a = "pool-a-" + id;
         String b = "pool-b-" + id;
         Set<String> expected = new HashSet<>();
@@ -142,7 +141,7 @@ class WorkerPoolTest {
                     Map.of(streamKey, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             assertEquals(6, pending(jedis, streamKey));
 
-            WorkerPool pool = start(redis.port(), 2, 200);
+            WorkerPool pool = start(redis, 2, 200);
             Await.until("all 10 processed", Duration.ofSeconds(10), () -> pool.processed() == 10);
             assertEquals(6, pool.reclaimed());
             Await.until("nothing pending", Duration.ofSeconds(5), () -> pending(jedis, streamKey) == 0);
@@ -157,7 +156,7 @@ class WorkerPoolTest {
         String server = "pool-restart-" + id;
         WorkerPool pool;
         try {
-            pool = start(port, 2, 30_000);
+            pool = start(first, 2, 30_000);
             try (Jedis jedis = first.jedis()) {
                 for (int i = 0; i < 5; i++) {
                     add(jedis, metric(server, 1_000 + i));

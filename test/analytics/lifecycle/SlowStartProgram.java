@@ -1,4 +1,4 @@
-package analytics.config;
+package analytics.lifecycle;
 
 /**
  * A program whose start takes a while after it is already visible: it prints "listening",

@@ -1,8 +1,9 @@
-package analytics.config;
+package analytics.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analytics.config.ConfigMain;
 import analytics.testing.Await;
 import analytics.testing.FreePorts;
 import analytics.testing.JavaProcess;

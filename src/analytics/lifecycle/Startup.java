@@ -1,5 +1,8 @@
-package analytics.config;
+package analytics.lifecycle;
 
+import analytics.config.Config;
+import analytics.config.ConfigException;
+import analytics.config.ConfigMain;
 import analytics.log.Log;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeoutException;
  *
  * Pattern: one entry-point template, so every *Main is three lines and behaves alike.
  * Lesson:  lessons/02-configuration-and-logging.md
+ * Not here: what a setting means (Config); starting and stopping many programs (demo).
  * Threads: main starts the program, then waits; the JVM's shutdown hook thread stops it.
  */
 public final class Startup {
