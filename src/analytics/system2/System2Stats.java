@@ -1,5 +1,6 @@
 package analytics.system2;
 
+import analytics.stats.DeliveryFigures;
 import analytics.stats.JvmFigures;
 import analytics.stats.PrometheusText;
 import analytics.stats.RateCounter;
@@ -59,16 +60,13 @@ final class System2Stats {
         return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
                 accepted.perSecond(), accepted.total(), rejected.perSecond(), rejected.total(),
                 Math.max(0, connections - dashboardCount), dashboardCount, servers.getAsInt(),
-                delivered.perSecond(), delivered.total(),
-                server == null ? 0 : server.droppedMessages(),
-                server == null ? 0 : server.slowConsumersClosed(), JvmFigures.now());
+                DeliveryFigures.of(delivered, server), JvmFigures.now());
     }
 
     /** System 2's figures at one instant. */
     record Snapshot(long uptimeSeconds, long acceptedPerSecond, long acceptedTotal,
                     long rejectedPerSecond, long rejectedTotal, int producers, int dashboards,
-                    int servers, long deliveredPerSecond, long deliveredTotal, long dropped,
-                    long slowConsumersClosed, JvmFigures jvm) implements StatsSnapshot {
+                    int servers, DeliveryFigures updates, JvmFigures jvm) implements StatsSnapshot {
 
         @Override
         public JsonObject toJson() {
@@ -84,28 +82,19 @@ final class System2Stats {
                             .add("producers", producers)
                             .add("dashboards", dashboards))
                     .add("servers", servers)
-                    .add("updates", new JsonObject()
-                            .add("deliveredPerSecond", deliveredPerSecond)
-                            .add("deliveredTotal", deliveredTotal)
-                            .add("dropped", dropped)
-                            .add("slowConsumersClosed", slowConsumersClosed))
+                    .add("updates", updates.toJson())
                     .add("jvm", jvm.toJson());
         }
 
         @Override
         public String toPrometheus() {
-            return jvm.addTo(new PrometheusText("system2")
+            PrometheusText text = new PrometheusText("system2")
                     .counter("metrics_accepted_total", "Metrics aggregated.", acceptedTotal)
                     .counter("messages_rejected_total", "Messages answered with an error.", rejectedTotal)
                     .gauge("producers", "Connected producer connections.", producers)
                     .gauge("dashboards", "Connected dashboards.", dashboards)
-                    .gauge("servers", "Servers with aggregates in memory.", servers)
-                    .counter("updates_delivered_total", "Updates queued to dashboards.", deliveredTotal)
-                    .counter("updates_dropped_total", "Messages dropped by the slow-consumer policy.",
-                            dropped)
-                    .counter("slow_consumers_closed_total",
-                            "Connections closed with 1008 as slow consumers.", slowConsumersClosed))
-                    .toString();
+                    .gauge("servers", "Servers with aggregates in memory.", servers);
+            return jvm.addTo(updates.addTo(text, "Updates queued to dashboards.")).toString();
         }
     }
 }

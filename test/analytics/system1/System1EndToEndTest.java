@@ -37,16 +37,22 @@ class System1EndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A dashboard following one server, its subscription acknowledged. */
+    private static JdkWebSocketClient subscribedDashboard(System1 system, String serverId) throws Exception {
+        JdkWebSocketClient dashboard = JdkWebSocketClient.connect("ws://127.0.0.1:" + system.wsPort());
+        dashboard.send("{\"type\":\"subscribe\",\"serverId\":\"" + serverId + "\"}");
+        assertEquals("subscription.ack", dashboard.next().getString("type", ""));
+        return dashboard;
+    }
+
     @Test
     void aPostedMetricReachesASubscribedDashboardWithItsEntryId(RedisServer redis) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "e2e-" + System.nanoTime();
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "2");
+        String serverId = unique + "-server";
         try (System1 system = System1.start(config);
-             JdkWebSocketClient dashboard = JdkWebSocketClient.connect("ws://127.0.0.1:" + system.wsPort())) {
-            String serverId = unique + "-server";
-            dashboard.send("{\"type\":\"subscribe\",\"serverId\":\"" + serverId + "\"}");
-            assertEquals("subscription.ack", dashboard.next().getString("type", ""));
+             JdkWebSocketClient dashboard = subscribedDashboard(system, serverId)) {
 
             long now = System.currentTimeMillis();
             HttpResponse<String> accepted = post(system.httpPort(), "/metrics", metric(serverId, now, 42.5));
@@ -82,11 +88,9 @@ class System1EndToEndTest {
         String unique = "e2e-h2-" + System.nanoTime();
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "1");
         HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String serverId = unique + "-server";
         try (System1 system = System1.start(config);
-             JdkWebSocketClient dashboard = JdkWebSocketClient.connect("ws://127.0.0.1:" + system.wsPort())) {
-            String serverId = unique + "-server";
-            dashboard.send("{\"type\":\"subscribe\",\"serverId\":\"" + serverId + "\"}");
-            assertEquals("subscription.ack", dashboard.next().getString("type", ""));
+             JdkWebSocketClient dashboard = subscribedDashboard(system, serverId)) {
 
             long now = System.currentTimeMillis();
             HttpResponse<String> accepted = http2.send(HttpRequest.newBuilder(

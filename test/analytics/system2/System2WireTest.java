@@ -303,10 +303,14 @@ class System2WireTest {
                 "http://127.0.0.1:" + system.port() + "/stats")).build(), HttpResponse.BodyHandlers.ofString());
         JsonObject figures = Json.parse(stats.body()).asObject();
         assertEquals(1, figures.get("connections").asObject().get("producers").asInt());
+        // No dashboard connected: the fan-out's block is there, and nothing was delivered.
+        assertEquals(Json.parse("{\"deliveredPerSecond\":0,\"deliveredTotal\":0,\"dropped\":0,"
+                + "\"slowConsumersClosed\":0}"), figures.get("updates"));
 
         HttpResponse<String> prometheus = http.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + system.port() + "/metrics/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(prometheus.body().contains("# TYPE system2_metrics_accepted_total counter"), prometheus.body());
+        assertTrue(prometheus.body().contains("\nsystem2_updates_dropped_total 0\n"), prometheus.body());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package analytics.system1.broadcast;
 
+import analytics.stats.DeliveryFigures;
 import analytics.stats.JvmFigures;
 import analytics.stats.PrometheusText;
 import analytics.stats.RateCounter;
@@ -70,16 +71,13 @@ final class BroadcasterStats {
                 received.perSecond(), received.total(), unroutable.total(),
                 subscriber == null ? 0 : subscriber.reconnects(),
                 server == null ? 0 : server.connectionCount(),
-                delivered.perSecond(), delivered.total(),
-                server == null ? 0 : server.droppedMessages(),
-                server == null ? 0 : server.slowConsumersClosed(),
-                rejected.total(), redisDownReason(), JvmFigures.now());
+                DeliveryFigures.of(delivered, server), rejected.total(), redisDownReason(), JvmFigures.now());
     }
 
     /** The broadcaster's figures at one instant; {@code redisDown} is null while subscribed. */
     record Snapshot(long uptimeSeconds, long receivedPerSecond, long receivedTotal,
-                    long unroutableTotal, long reconnects, int dashboards, long deliveredPerSecond,
-                    long deliveredTotal, long dropped, long slowConsumersClosed, long rejectedTotal,
+                    long unroutableTotal, long reconnects, int dashboards, DeliveryFigures updates,
+                    long rejectedTotal,
                     String redisDown, JvmFigures jvm) implements StatsSnapshot {
 
         @Override
@@ -94,11 +92,7 @@ final class BroadcasterStats {
                             .add("reconnects", reconnects))
                     .add("connections", new JsonObject()
                             .add("dashboards", dashboards))
-                    .add("updates", new JsonObject()
-                            .add("deliveredPerSecond", deliveredPerSecond)
-                            .add("deliveredTotal", deliveredTotal)
-                            .add("dropped", dropped)
-                            .add("slowConsumersClosed", slowConsumersClosed))
+                    .add("updates", updates.toJson())
                     .add("rejectedTotal", rejectedTotal)
                     .add("redis", redisDown == null ? "ready" : redisDown)
                     .add("jvm", jvm.toJson());
@@ -106,15 +100,11 @@ final class BroadcasterStats {
 
         @Override
         public String toPrometheus() {
-            return jvm.addTo(new PrometheusText("system1_broadcaster")
+            PrometheusText text = new PrometheusText("system1_broadcaster")
                     .counter("messages_received_total", "Messages heard on the Redis channel.", receivedTotal)
                     .counter("messages_unroutable_total", "Channel messages without payload.serverId.",
-                            unroutableTotal)
-                    .counter("updates_delivered_total", "Pushes queued to dashboards.", deliveredTotal)
-                    .counter("updates_dropped_total", "Messages dropped by the slow-consumer policy.",
-                            dropped)
-                    .counter("slow_consumers_closed_total",
-                            "Connections closed with 1008 as slow consumers.", slowConsumersClosed)
+                            unroutableTotal);
+            return jvm.addTo(updates.addTo(text, "Pushes queued to dashboards.")
                     .counter("messages_rejected_total", "Client messages answered with an error.",
                             rejectedTotal)
                     .counter("redis_reconnects_total", "Subscriptions made again after a lost connection.",
