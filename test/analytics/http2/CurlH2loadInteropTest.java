@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import analytics.log.Log;
+import analytics.testing.ChildRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +30,6 @@ class CurlH2loadInteropTest {
     private final Http2EchoHandler handler = new Http2EchoHandler();
     private Http2Server server;
 
-    /** How a child process ended; {@code exit} is -1 when it did not finish in time. */
-    private record Result(int exit, String output) {
-    }
-
     @BeforeEach
     void start() throws IOException {
         Log.setThreshold(Log.Level.WARN);
@@ -49,33 +45,12 @@ class CurlH2loadInteropTest {
         return "http://127.0.0.1:" + server.port() + path;
     }
 
-    /** Runs a command; null when it cannot be started (the tool is not installed). */
-    private static Result run(String... command) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        process.getOutputStream().close();
-        AtomicReference<String> output = new AtomicReference<>("");
-        Thread drain = Thread.ofVirtual().start(() -> {
-            try {
-                output.set(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                output.set("(output lost: " + e.getMessage() + ")");
-            }
-        });
-        boolean finished = process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!finished) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        drain.join(Duration.ofSeconds(5));
-        return new Result(finished ? process.exitValue() : -1, output.get());
+    private static ChildRun run(String... command) throws Exception {
+        return ChildRun.run(List.of(command), Map.of(), TIMEOUT);
     }
 
     private static void assumeInstalled(String tool) throws Exception {
-        Result version = run(tool, "--version");
+        ChildRun version = run(tool, "--version");
         assumeTrue(version != null && version.exit() == 0,
                 tool + " is not installed (Debian: apt-get install curl nghttp2-client)");
     }
@@ -83,7 +58,7 @@ class CurlH2loadInteropTest {
     @Test
     void curlPostsWithPriorKnowledge() throws Exception {
         assumeInstalled("curl");
-        Result result = run("curl", "-sS", "--http2-prior-knowledge", "-H", "Content-Type: application/json",
+        ChildRun result = run("curl", "-sS", "--http2-prior-knowledge", "-H", "Content-Type: application/json",
                 "--data-binary", "{\"cpu\":42}", "-w", "\\n%{http_version} %{http_code}", url("/metrics"));
         assertEquals(0, result.exit(), result.output());
         assertEquals("POST /metrics 10 h2\n2 200", result.output());
@@ -92,7 +67,7 @@ class CurlH2loadInteropTest {
     @Test
     void curlGetsThroughTheH2cUpgrade() throws Exception {
         assumeInstalled("curl");
-        Result result = run("curl", "-sS", "--http2", "-w", "\\n%{http_version} %{http_code}", url("/healthz"));
+        ChildRun result = run("curl", "-sS", "--http2", "-w", "\\n%{http_version} %{http_code}", url("/healthz"));
         assertEquals(0, result.exit(), result.output());
         assertEquals("GET /healthz 0 h2c-upgrade\n2 200", result.output());
     }
@@ -100,7 +75,7 @@ class CurlH2loadInteropTest {
     @Test
     void curlHttp11IsAnsweredOnceThenClosed() throws Exception {
         assumeInstalled("curl");
-        Result result = run("curl", "-sS", "-i", "--http1.1", url("/plain"));
+        ChildRun result = run("curl", "-sS", "-i", "--http1.1", url("/plain"));
         assertEquals(0, result.exit(), result.output());
         assertTrue(result.output().startsWith("HTTP/1.1 200 OK"), result.output());
         assertTrue(result.output().contains("Connection: close"), result.output());
@@ -111,7 +86,7 @@ class CurlH2loadInteropTest {
     void h2loadCompletesEveryRequestOnManyStreamsAtOnce(@TempDir Path dir) throws Exception {
         assumeInstalled("h2load");
         Path body = Files.writeString(dir.resolve("body.json"), "{\"serverId\":\"s\",\"cpu\":1}");
-        Result result = run("h2load", "-n", "2000", "-c", "4", "-m", "10", "-d", body.toString(), url("/metrics"));
+        ChildRun result = run("h2load", "-n", "2000", "-c", "4", "-m", "10", "-d", body.toString(), url("/metrics"));
         assertEquals(0, result.exit(), result.output());
         assertTrue(result.output().contains("Application protocol: h2c"), result.output());
         assertTrue(result.output().contains("2000 succeeded, 0 failed, 0 errored, 0 timeout"), result.output());

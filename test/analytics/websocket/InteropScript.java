@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
+import analytics.testing.ChildRun;
 import analytics.testing.ExternalTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a client written in another language (test/interop/) against a fresh echo server as a
@@ -44,13 +42,6 @@ final class InteropScript {
                   Map<String, String> environment, String library, String install) {
     }
 
-    /** How a child process ended; {@code exit} is -1 when it did not finish in time. */
-    record Result(int exit, String output) {
-        boolean succeeded() {
-            return exit == 0;
-        }
-    }
-
     private InteropScript() {
     }
 
@@ -64,7 +55,7 @@ final class InteropScript {
         assertTrue(Files.exists(script), script + " is missing");
         Log.setThreshold(Log.Level.ERROR);
         try (WebSocketServer server = startEchoServer(client.script())) {
-            Result result = run(List.of(interpreter, script.toString(), "ws://127.0.0.1:" + server.port() + "/"),
+            ChildRun result = ChildRun.run(List.of(interpreter, script.toString(), "ws://127.0.0.1:" + server.port() + "/"),
                     client.environment(), CLIENT_DEADLINE);
             assertAllChecksPassed(result);
         }
@@ -74,7 +65,7 @@ final class InteropScript {
         for (String interpreter : client.interpreters()) {
             List<String> probe = new ArrayList<>(List.of(interpreter));
             probe.addAll(client.probe());
-            Result loaded = run(probe, client.environment(), PROBE_DEADLINE);
+            ChildRun loaded = ChildRun.run(probe, client.environment(), PROBE_DEADLINE);
             if (loaded != null && loaded.succeeded()) {
                 return interpreter;
             }
@@ -88,37 +79,8 @@ final class InteropScript {
         return new WebSocketServer(name, options, new EchoHandler(), null).start();
     }
 
-    /** Runs {@code command}; null when it cannot be started at all (the tool is not installed). */
-    private static Result run(List<String> command, Map<String, String> environment, Duration timeout)
-            throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException notInstalled) {
-            return null;
-        }
-        process.getOutputStream().close();
-        // Drained on another thread, so a child that writes a lot cannot block on a full pipe.
-        AtomicReference<String> output = new AtomicReference<>("");
-        Thread drain = Thread.ofVirtual().start(() -> {
-            try {
-                output.set(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                output.set("(output lost: " + e.getMessage() + ")\n");
-            }
-        });
-        boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!finished) {
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        drain.join(Duration.ofSeconds(5));
-        return new Result(finished ? process.exitValue() : -1, output.get());
-    }
-
     /** The script's verdict: exit 0, one "ok CHECK" line per check, then PASS. */
-    private static void assertAllChecksPassed(Result result) {
+    private static void assertAllChecksPassed(ChildRun result) {
         assertEquals(0, result.exit(), "exit code (-1: timed out); output:\n" + result.output());
         for (String check : CHECKS) {
             assertTrue(result.output().contains("ok " + check + "\n"), "no 'ok " + check + "' in:\n" + result.output());
