@@ -30,8 +30,8 @@ run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|w
 	@case "$(ROLE)" in \
 	    "")          ./build.sh run analytics.system1.System1Main ;; \
 	    ingest)      ./build.sh run analytics.system1.ingest.System1IngestMain ;; \
-	    worker)      ./build.sh run analytics.system1.worker.System1WorkerMain ;; \
-	    broadcaster) ./build.sh run analytics.system1.broadcast.BroadcasterMain ;; \
+	    worker)      ./build.sh run analytics.system1.worker.System1WorkersMain ;; \
+	    broadcaster) ./build.sh run analytics.system1.broadcast.System1BroadcasterMain ;; \
 	    *) echo "make run-system1: ROLE must be ingest, worker or broadcaster (or unset for all three)" >&2; exit 2 ;; \
 	esac
 
@@ -39,7 +39,7 @@ run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory 
 	@./build.sh run analytics.system2.System2Main
 
 senders: ## fake metric servers until Ctrl-C: MODE=http|h2|ws (default http), COUNT=N, SEED=S
-	@./build.sh run analytics.sender.SenderMain --mode $(or $(MODE),http) \
+	@./build.sh run analytics.sender.SendersMain --mode $(or $(MODE),http) \
 	    $(if $(COUNT),--count $(COUNT)) $(if $(SEED),--seed $(SEED))
 
 dashboard: ## the dashboard page on DASHBOARD_PORT (8080); it connects to System 1 or 2

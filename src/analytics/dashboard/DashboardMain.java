@@ -15,6 +15,6 @@ public final class DashboardMain {
     }
 
     public static void main(String[] args) {
-        Startup.run("dashboard", DashboardServer::start);
+        Startup.run("dashboard", Dashboard::start);
     }
 }

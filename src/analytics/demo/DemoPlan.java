@@ -49,13 +49,13 @@ final class DemoPlan {
                         java("dashboard", "analytics.dashboard.DashboardMain",
                                 Readiness.httpOk(http(config.dashboardPort(), "/")))),
                 List.of(
-                        java("senders-http", "analytics.sender.SenderMain", Readiness.started(),
+                        java("senders-http", "analytics.sender.SendersMain", Readiness.started(),
                                 "--mode", "http"),
                         // A fleet of its own (server-11..20 by default), so the dashboard
                         // shows both protocols side by side.
-                        java("senders-h2", "analytics.sender.SenderMain", Readiness.started(),
+                        java("senders-h2", "analytics.sender.SendersMain", Readiness.started(),
                                 "--mode", "h2", "--first", String.valueOf(config.fakeServers().count() + 1)),
-                        java("senders-ws", "analytics.sender.SenderMain", Readiness.started(),
+                        java("senders-ws", "analytics.sender.SendersMain", Readiness.started(),
                                 "--mode", "ws")));
     }
 

@@ -14,7 +14,7 @@ import java.util.Set;
  *
  * Pattern: parse, don't validate - the flags become a typed value once, at the edge.
  * Lesson:  lessons/14-fake-metric-servers.md
- * Not here: printing and exit codes (SenderMain).
+ * Not here: printing and exit codes (SendersMain).
  * Threads: immutable, so share it freely.
  *
  * @param first    the number of the first simulated server: server-{first}..server-{first+count-1}
@@ -28,7 +28,7 @@ public record SenderOptions(Mode mode, URI target, int count, int first, long se
     public static final long DEFAULT_SEED = 42;
 
     public static final String USAGE = """
-            usage: SenderMain [--mode http|h2|ws] [--target URI] [--count N] [--first N] \
+            usage: SendersMain [--mode http|h2|ws] [--target URI] [--count N] [--first N] \
             [--seed S] [--duration SECONDS] [--help]
               --mode      http: POST per metric over HTTP/1.1 (default); h2: the same over HTTP/2;
                           ws: WebSocket producer messages

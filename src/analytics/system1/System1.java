@@ -2,9 +2,9 @@ package analytics.system1;
 
 import analytics.config.Config;
 import analytics.log.Log;
-import analytics.system1.broadcast.Broadcaster;
+import analytics.system1.broadcast.System1Broadcaster;
 import analytics.system1.ingest.System1Ingest;
-import analytics.system1.worker.WorkerPool;
+import analytics.system1.worker.System1Workers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.List;
  *
  * Pattern: composition root over independent parts that meet only in a broker.
  * Lesson:  lessons/12-consumer-groups-and-at-least-once.md
- * Not here: the parts themselves (System1Ingest, WorkerPool, Broadcaster).
+ * Not here: the parts themselves (System1Ingest, System1Workers, System1Broadcaster).
  * Threads: start and close from one thread.
  */
 public final class System1 implements AutoCloseable {
@@ -24,10 +24,10 @@ public final class System1 implements AutoCloseable {
     private static final Log LOG = Log.get(System1.class);
 
     private final System1Ingest ingest;
-    private final Broadcaster broadcaster;
+    private final System1Broadcaster broadcaster;
     private final List<AutoCloseable> parts; // in start order; closed in reverse
 
-    private System1(System1Ingest ingest, Broadcaster broadcaster, List<AutoCloseable> parts) {
+    private System1(System1Ingest ingest, System1Broadcaster broadcaster, List<AutoCloseable> parts) {
         this.ingest = ingest;
         this.broadcaster = broadcaster;
         this.parts = parts;
@@ -40,8 +40,8 @@ public final class System1 implements AutoCloseable {
     public static System1 start(Config config) throws IOException, InterruptedException {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            started.add(WorkerPool.start(config));
-            Broadcaster broadcaster = Broadcaster.start(config);
+            started.add(System1Workers.start(config));
+            System1Broadcaster broadcaster = System1Broadcaster.start(config);
             started.add(broadcaster);
             System1Ingest ingest = System1Ingest.start(config);
             started.add(ingest);

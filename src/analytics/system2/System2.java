@@ -35,7 +35,7 @@ public final class System2 implements AutoCloseable {
                 Thread.ofPlatform().name("system2-timers").daemon().factory());
         System2Stats stats = new System2Stats();
         Aggregator aggregator = new Aggregator(settings);
-        DashboardFanout fanout = new DashboardFanout(timers, stats.delivered());
+        System2Fanout fanout = new System2Fanout(timers, stats.delivered());
         System2Handler handler = new System2Handler(aggregator, fanout, stats,
                 config.webSocket().maxMessageBytes());
         Config.WebSocket ws = config.webSocket();

@@ -37,12 +37,12 @@ final class System2Handler implements WebSocketHandler {
     static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
 
     private final Aggregator aggregator;
-    private final DashboardFanout fanout;
+    private final System2Fanout fanout;
     private final System2Stats stats;
     private final MetricValidator validator = new MetricValidator(System2Messages.METRIC_ENVELOPE_FIELDS);
     private final int maxMessageChars;
 
-    System2Handler(Aggregator aggregator, DashboardFanout fanout, System2Stats stats, int maxMessageChars) {
+    System2Handler(Aggregator aggregator, System2Fanout fanout, System2Stats stats, int maxMessageChars) {
         this.aggregator = aggregator;
         this.fanout = fanout;
         this.stats = stats;
@@ -135,7 +135,7 @@ final class System2Handler implements WebSocketHandler {
                 ? serverId.asString() : null;
         if (role == Role.DASHBOARD) {
             connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
-            fanout.addDashboard(connection, new Dashboard(filter, tickIntervalMs));
+            fanout.addDashboard(connection, new System2Dashboard(filter, tickIntervalMs));
         } else {
             connection.coalesceWrites(Duration.ZERO);
             fanout.remove(connection);

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *          a state machine in RFC 6455 §7's terms (see State).
  * Lesson:  lessons/06-websocket-messages-and-close.md   Spec: RFC 6455 §5.5, §7
  * Not here: what the application knows of a peer; a handler keeps that in its own map,
- *          keyed by connection (DashboardFanout, BroadcasterSubscriptions).
+ *          keyed by connection (System2Fanout, BroadcasterSubscriptions).
  * Threads: the reader, the writer, the server's timer (heartbeat, close timeout) and any
  *          sender move the state. Every move is one compare-and-set on one reference: of
  *          threads racing to close, exactly one queues its close frame, and the socket is

@@ -11,7 +11,7 @@ import analytics.testing.Await;
 import analytics.testing.HeadlessChromium;
 import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
 import java.net.URI;
@@ -53,7 +53,7 @@ class DashboardBrowserTest {
     void thePageFollowsSystem2() throws Exception {
         Log.setThreshold(Log.Level.WARN);
         try (System2 system2 = System2.start(Config.from(Map.of("SYSTEM2_WS_PORT", "0")));
-             DashboardServer dashboard = DashboardServer.start(Config.from(Map.of("DASHBOARD_PORT", "0",
+             Dashboard dashboard = Dashboard.start(Config.from(Map.of("DASHBOARD_PORT", "0",
                      "SYSTEM2_WS_PORT", String.valueOf(system2.port()))), ROOT);
              JdkWebSocketClient producer = JdkWebSocketClient.connect("ws://127.0.0.1:" + system2.port());
              HeadlessChromium browser = HeadlessChromium.launch()) {
@@ -67,12 +67,12 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void thePageFollowsSystem1(RedisServer redis) throws Exception {
+    void thePageFollowsSystem1(RedisProcess redis) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "dashboard-" + System.nanoTime(); // the Redis is shared with other tests
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "1");
         try (System1 system1 = System1.start(config);
-             DashboardServer dashboard = DashboardServer.start(Config.from(Map.of("DASHBOARD_PORT", "0",
+             Dashboard dashboard = Dashboard.start(Config.from(Map.of("DASHBOARD_PORT", "0",
                      "SYSTEM1_HTTP_PORT", String.valueOf(system1.httpPort()),
                      "SYSTEM1_WS_PORT", String.valueOf(system1.wsPort()))), ROOT);
              HeadlessChromium browser = HeadlessChromium.launch()) {

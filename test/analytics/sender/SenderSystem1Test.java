@@ -9,7 +9,7 @@ import analytics.system1.worker.MetricAggregates;
 import analytics.system1.System1;
 import analytics.testing.Await;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.net.URI;
@@ -26,14 +26,14 @@ import redis.clients.jedis.Jedis;
 class SenderSystem1Test {
 
     /** Sends 50 servers through a real System 1; returns its /stats requestsByProtocol after. */
-    private static JsonObject sendsEveryServerIntoRedis(RedisServer redis, String mode) throws Exception {
+    private static JsonObject sendsEveryServerIntoRedis(RedisProcess redis, String mode) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "sender-" + mode + "-" + System.nanoTime();
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "2",
                 "FAKE_SERVER_INTERVAL_MS", "100", "FAKE_JITTER_MS", "20");
         long start = System.currentTimeMillis();
         try (System1 system = System1.start(config);
-             Sender sender = Sender.start(SenderOptions.parse(new String[] {"--mode", mode, "--count", "50",
+             Senders sender = Senders.start(SenderOptions.parse(new String[] {"--mode", mode, "--count", "50",
                      "--target", "http://127.0.0.1:" + (mode.equals("h2") ? system.http2Port() : system.httpPort())
                              + "/metrics"}, config.fakeServers()));
              Jedis jedis = redis.jedis()) {
@@ -61,7 +61,7 @@ class SenderSystem1Test {
     }
 
     @Test
-    void http1SendsEveryServerIntoRedis(RedisServer redis) throws Exception {
+    void http1SendsEveryServerIntoRedis(RedisProcess redis) throws Exception {
         JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "http");
         assertEquals(0, byProtocol.getLong("h2c-upgrade", -1));
     }
@@ -73,7 +73,7 @@ class SenderSystem1Test {
      * but the /stats GET that asks.
      */
     @Test
-    void h2SendsEveryServerIntoRedisOverOneHttp2Connection(RedisServer redis) throws Exception {
+    void h2SendsEveryServerIntoRedisOverOneHttp2Connection(RedisProcess redis) throws Exception {
         JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "h2");
         assertEquals(1, byProtocol.getLong("http/1.1", -1), byProtocol.toString());
         assertTrue(byProtocol.getLong("h2c-upgrade", -1) >= 50, byProtocol.toString());

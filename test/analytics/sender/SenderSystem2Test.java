@@ -36,7 +36,7 @@ class SenderSystem2Test {
     void everySimulatedServerEndsUpInSystem2sSnapshot() throws Exception {
         Log.setThreshold(Log.Level.WARN);
         try (System2 system = System2.start(system2On(0));
-             Sender sender = Sender.start(wsOptions(system.port()))) {
+             Senders sender = Senders.start(wsOptions(system.port()))) {
             // 50 servers at 10 a second: 1,000 acks is about two seconds of sending.
             Await.until("1,000 acks", Duration.ofSeconds(8), () -> sender.stats().ackedTotal() >= 1_000);
             assertEquals(1, sender.stats().connectionsUp(), "50 servers share one WebSocket");
@@ -69,7 +69,7 @@ class SenderSystem2Test {
         Log.setThreshold(Log.Level.ERROR);
         System2 first = System2.start(system2On(0));
         int port = first.port();
-        try (Sender sender = Sender.start(wsOptions(port))) {
+        try (Senders sender = Senders.start(wsOptions(port))) {
             Await.until("first acks", Duration.ofSeconds(5), () -> sender.stats().ackedTotal() >= 100);
             first.close();
             Await.until("the connection is seen down", Duration.ofSeconds(5),

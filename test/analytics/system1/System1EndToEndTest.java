@@ -7,7 +7,7 @@ import analytics.config.Config;
 import analytics.log.Log;
 import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.net.URI;
@@ -46,7 +46,7 @@ class System1EndToEndTest {
     }
 
     @Test
-    void aPostedMetricReachesASubscribedDashboardWithItsEntryId(RedisServer redis) throws Exception {
+    void aPostedMetricReachesASubscribedDashboardWithItsEntryId(RedisProcess redis) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "e2e-" + System.nanoTime();
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "2");
@@ -83,7 +83,7 @@ class System1EndToEndTest {
 
     /** The same path over HTTP/2: java.net.http upgrades (h2c), the handler cannot tell. */
     @Test
-    void aMetricPostedOverHttp2ReachesTheDashboardAndIsCountedAsH2cUpgrade(RedisServer redis) throws Exception {
+    void aMetricPostedOverHttp2ReachesTheDashboardAndIsCountedAsH2cUpgrade(RedisProcess redis) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "e2e-h2-" + System.nanoTime();
         Config config = redis.system1Config(unique, "SYSTEM1_WORKER_COUNT", "1");

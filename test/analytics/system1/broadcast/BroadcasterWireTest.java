@@ -8,7 +8,7 @@ import analytics.testing.Await;
 import analytics.testing.Closer;
 import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
@@ -47,24 +47,24 @@ class BroadcasterWireTest {
     private final String channel = "test:broadcast:" + System.nanoTime();
     @AutoClose
     private final Closer closer = new Closer();
-    private RedisServer redis;
-    private Broadcaster broadcaster;
+    private RedisProcess redis;
+    private System1Broadcaster broadcaster;
 
     @BeforeEach
-    void start(RedisServer shared) throws Exception {
+    void start(RedisProcess shared) throws Exception {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
         broadcaster = start(shared.host(), shared.port());
     }
 
-    private Broadcaster start(String redisHost, int redisPort) throws Exception {
-        Broadcaster started = Broadcaster.start(RedisServer.configAt(redisHost, redisPort,
+    private System1Broadcaster start(String redisHost, int redisPort) throws Exception {
+        System1Broadcaster started = System1Broadcaster.start(RedisProcess.configAt(redisHost, redisPort,
                 "SYSTEM1_WS_PORT", "0", "SYSTEM1_REDIS_CHANNEL", channel));
         closer.add(started);
         return started;
     }
 
-    private JdkWebSocketClient dashboard(Broadcaster target) {
+    private JdkWebSocketClient dashboard(System1Broadcaster target) {
         JdkWebSocketClient client = JdkWebSocketClient.connect("ws://127.0.0.1:" + target.port());
         closer.add(client);
         return client;
@@ -101,7 +101,7 @@ class BroadcasterWireTest {
         });
     }
 
-    private static HttpResponse<String> get(Broadcaster target, String path) throws Exception {
+    private static HttpResponse<String> get(System1Broadcaster target, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -177,9 +177,9 @@ class BroadcasterWireTest {
     @Test
     void aSnapshotIsWhatTheHashesHold() throws Exception {
         // metrics:servers is a fixed key the workers' tests write too: use a Redis of our own.
-        RedisServer own = RedisServer.startPrivate();
+        RedisProcess own = RedisProcess.startPrivate();
         closer.add(own);
-        Broadcaster target = start(own.host(), own.port());
+        System1Broadcaster target = start(own.host(), own.port());
         JdkWebSocketClient client = dashboard(target);
 
         client.send("{\"type\":\"snapshot.request\"}");
@@ -225,10 +225,10 @@ class BroadcasterWireTest {
 
     @Test
     void theSubscriberResumesAfterRedisRestartsOnTheSamePort() throws Exception {
-        RedisServer own = RedisServer.startPrivate(); // stopped below: not the shared server
+        RedisProcess own = RedisProcess.startPrivate(); // stopped below: not the shared server
         closer.add(own);
         int port = own.port();
-        Broadcaster target = start(own.host(), port);
+        System1Broadcaster target = start(own.host(), port);
         JdkWebSocketClient client = dashboard(target);
         awaitSubscriber(own::jedis, channel);
         assertEquals(200, get(target, "/healthz").statusCode());
@@ -243,7 +243,7 @@ class BroadcasterWireTest {
         assertEquals("error", refused.getString("type", ""));
         assertEquals("Snapshot unavailable", refused.getString("message", ""));
 
-        try (RedisServer again = RedisServer.startPrivateOn(port)) {
+        try (RedisProcess again = RedisProcess.startPrivateOn(port)) {
             Await.until("healthz reports Redis ready", DEADLINE, () -> target.redisDownReason() == null);
             awaitSubscriber(again::jedis, channel);
             publish(again::jedis, channel, processed("9-0", "server-1"));

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
 import analytics.log.Log;
-import analytics.system1.worker.WorkerPool;
+import analytics.system1.worker.System1Workers;
 import analytics.testing.Await;
 import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.net.URI;
@@ -41,11 +41,11 @@ class BackpressureWireTest {
     private final String streamKey = "test:backpressure:" + id;
     @AutoClose
     private final Closer closer = new Closer();
-    private RedisServer redis;
+    private RedisProcess redis;
     private System1Ingest ingest;
 
     @BeforeEach
-    void start(RedisServer shared) throws Exception {
+    void start(RedisProcess shared) throws Exception {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
         ingest = System1Ingest.start(config());
@@ -126,7 +126,7 @@ class BackpressureWireTest {
         assertTrue(prometheus.contains("system1_group_lag 5"), prometheus);
         assertTrue(prometheus.contains("system1_stream_length 5"), prometheus);
 
-        WorkerPool pool = WorkerPool.start(config());
+        System1Workers pool = System1Workers.start(config());
         closer.add(pool);
         Await.until("the workers drain the group", Duration.ofSeconds(10), () -> statsGroupLag() == 0);
         HttpResponse<String> accepted = post("/metrics", IngestWireTest.metric("lag-" + id));

@@ -6,7 +6,7 @@ import analytics.config.Config;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ class GroupLagTest {
     private GroupLag lag;
 
     @BeforeEach
-    void connect(RedisServer redis) {
+    void connect(RedisProcess redis) {
         jedis = redis.jedis();
         Config config = redis.config();
         lag = new GroupLag(new RedisConnector(config.redis(), "test-group-lag"), streamKey, GROUP, MAX_LAG);

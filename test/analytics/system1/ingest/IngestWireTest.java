@@ -7,7 +7,7 @@ import analytics.log.Log;
 import analytics.testing.Closer;
 import analytics.testing.FreePorts;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import java.net.URI;
@@ -49,18 +49,18 @@ class IngestWireTest {
     private final String streamKey = "test:ingest:" + System.nanoTime();
     @AutoClose
     private final Closer closer = new Closer();
-    private RedisServer redis;
+    private RedisProcess redis;
     private System1Ingest ingest;
 
     @BeforeEach
-    void start(RedisServer shared) throws Exception {
+    void start(RedisProcess shared) throws Exception {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
         ingest = start(shared.host(), shared.port());
     }
 
     private System1Ingest start(String redisHost, int redisPort) throws Exception {
-        System1Ingest started = System1Ingest.start(RedisServer.configAt(redisHost, redisPort,
+        System1Ingest started = System1Ingest.start(RedisProcess.configAt(redisHost, redisPort,
                 "SYSTEM1_HTTP_PORT", "0", "SYSTEM1_HTTP2_PORT", "0", "SYSTEM1_REDIS_STREAM_KEY", streamKey));
         closer.add(started);
         return started;
@@ -310,7 +310,7 @@ class IngestWireTest {
 
     @Test
     void redisStoppingMeans503WithRetryAfterAndAnUnhealthyHealthz() throws Exception {
-        RedisServer own = RedisServer.startPrivate();
+        RedisProcess own = RedisProcess.startPrivate();
         closer.add(own);
         System1Ingest target = start(own.host(), own.port());
         assertEquals(202, post(target, "/metrics", JSON, metric("server-1")).statusCode());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import analytics.log.Log;
 import analytics.testing.Await;
 import analytics.testing.Closer;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +73,7 @@ class RedisRestartWireTest {
 
     @Test
     void everyRequestGets202Or503AndEvery202IsInTheStream() throws Exception {
-        RedisServer first = RedisServer.startPrivate();
+        RedisProcess first = RedisProcess.startPrivate();
         closer.add(first);
         int port = first.port();
         System1Ingest ingest = System1Ingest.start(first.config(
@@ -106,7 +106,7 @@ class RedisRestartWireTest {
         Await.until("the ingest answers 503 while Redis is down", Duration.ofSeconds(15),
                 () -> ingest.batcher().downReason() != null && answers.stream()
                         .anyMatch(answer -> answer.status() == 503 && answer.at() - stoppedAt > 0));
-        RedisServer second = RedisServer.startPrivateOn(port);
+        RedisProcess second = RedisProcess.startPrivateOn(port);
         closer.add(second);
         long restartedAt = System.nanoTime();
         long deadline = restartedAt + Duration.ofSeconds(15).toNanos();

@@ -16,7 +16,7 @@ import analytics.testing.Await;
 import analytics.testing.Closer;
 import analytics.testing.FreePorts;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ class StreamBatcherTest {
 
     private StreamBatcher start(String host, int port) throws InterruptedException {
         StreamBatcher batcher = new StreamBatcher(
-                new RedisConnector(RedisServer.configAt(host, port).redis(), "batcher-test"),
+                new RedisConnector(RedisProcess.configAt(host, port).redis(), "batcher-test"),
                 streamKey, 1_000, StreamBatcher.DEFAULT_QUEUE_CAPACITY);
         closer.add(batcher);
         batcher.start(Duration.ofSeconds(5));
@@ -64,7 +64,7 @@ class StreamBatcherTest {
     }
 
     @Test
-    void writesTheContractsFieldsAndAnswersWithTheEntryId(RedisServer redis) throws Exception {
+    void writesTheContractsFieldsAndAnswersWithTheEntryId(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         String id = get(batcher.append(metric("server-1")));
         try (Jedis jedis = redis.jedis()) {
@@ -77,7 +77,7 @@ class StreamBatcherTest {
     }
 
     @Test
-    void callersWaitingTogetherShareOneRoundTrip(RedisServer redis) throws Exception {
+    void callersWaitingTogetherShareOneRoundTrip(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         List<CompletableFuture<String>> ids = new ArrayList<>();
         long before = batcher.roundTrips();
@@ -101,7 +101,7 @@ class StreamBatcherTest {
     }
 
     @Test
-    void aBatchGoesInAsOneTransactionInOrder(RedisServer redis) throws Exception {
+    void aBatchGoesInAsOneTransactionInOrder(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         List<String> ids = get(batcher.appendAll(List.of(metric("a"), metric("b"), metric("c"))));
         try (Jedis jedis = redis.jedis()) {
@@ -112,7 +112,7 @@ class StreamBatcherTest {
     }
 
     @Test
-    void aWriteRedisRefusesFailsOnlyItsOwnCaller(RedisServer redis) throws Exception {
+    void aWriteRedisRefusesFailsOnlyItsOwnCaller(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         try (Jedis jedis = redis.jedis()) {
             jedis.set(streamKey, "not a stream"); // every XADD to it now fails with WRONGTYPE
@@ -148,7 +148,7 @@ class StreamBatcherTest {
 
     @Test
     void aLostConnectionFailsEveryWaitingCallerThenReconnects() throws Exception {
-        RedisServer redis = RedisServer.startPrivate(); // CLIENT KILL must not touch the shared server
+        RedisProcess redis = RedisProcess.startPrivate(); // CLIENT KILL must not touch the shared server
         closer.add(redis);
         StreamBatcher batcher = start(redis.host(), redis.port());
         List<CompletableFuture<String>> ids = new ArrayList<>();

@@ -8,7 +8,7 @@ import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,7 @@ class StreamWorkerScriptTest {
     }
 
     @Test
-    void anEntryDeliveredTwiceIsCountedOnce(RedisServer redis) {
+    void anEntryDeliveredTwiceIsCountedOnce(RedisProcess redis) {
         try (Jedis jedis = redis.jedis()) {
             List<StreamEntry> entries = addAndRead(jedis, List.of(
                     StreamFields.of(metric(serverId, 1_000, 10)),
@@ -77,7 +77,7 @@ class StreamWorkerScriptTest {
     }
 
     @Test
-    void anEntryClaimedByAnotherConsumerIsLeftToItsNewOwner(RedisServer redis) {
+    void anEntryClaimedByAnotherConsumerIsLeftToItsNewOwner(RedisProcess redis) {
         try (Jedis jedis = redis.jedis()) {
             List<StreamEntry> entries = addAndRead(jedis, List.of(
                     StreamFields.of(metric(serverId, 1_000, 10)), StreamFields.of(metric(serverId, 2_000, 20))));
@@ -95,7 +95,7 @@ class StreamWorkerScriptTest {
     }
 
     @Test
-    void aServerWhoseKeyIsBrokenKeepsItsEntriesPendingAndTheOthersGoOn(RedisServer redis) {
+    void aServerWhoseKeyIsBrokenKeepsItsEntriesPendingAndTheOthersGoOn(RedisProcess redis) {
         String broken = "broken-" + id;
         try (Jedis jedis = redis.jedis()) {
             jedis.set(MetricAggregates.totalsKey(broken), "not a hash"); // HINCRBY answers WRONGTYPE
@@ -113,7 +113,7 @@ class StreamWorkerScriptTest {
     }
 
     @Test
-    void theLatestSampleIsTheNewestByTimestampNotByArrival(RedisServer redis) {
+    void theLatestSampleIsTheNewestByTimestampNotByArrival(RedisProcess redis) {
         try (Jedis jedis = redis.jedis()) {
             Metric newer = metric(serverId, 5_000, 55);
             List<StreamEntry> entries = addAndRead(jedis, List.of(
@@ -127,7 +127,7 @@ class StreamWorkerScriptTest {
     }
 
     @Test
-    void anEntryThatIsNotAMetricIsAcknowledgedAndSkipped(RedisServer redis) {
+    void anEntryThatIsNotAMetricIsAcknowledgedAndSkipped(RedisProcess redis) {
         try (Jedis jedis = redis.jedis()) {
             List<StreamEntry> entries = addAndRead(jedis, List.of(
                     Map.of("serverId", serverId, "timestamp", "soon", "metrics", "{\"cpu\":1}"),
@@ -141,7 +141,7 @@ class StreamWorkerScriptTest {
     }
 
     @Test
-    void aFlushedScriptCacheIsLoadedAgain(RedisServer redis) {
+    void aFlushedScriptCacheIsLoadedAgain(RedisProcess redis) {
         try (Jedis jedis = redis.jedis()) {
             List<StreamEntry> entries = addAndRead(jedis, List.of(StreamFields.of(metric(serverId, 1_000, 10))));
             // Never loaded on this server (or flushed): the first EVALSHA answers NOSCRIPT.

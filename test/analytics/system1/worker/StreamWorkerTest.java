@@ -10,7 +10,7 @@ import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.Await;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,7 @@ class StreamWorkerTest {
     }
 
     @Test
-    void aRestartedConsumerFirstProcessesWhatItWasGivenBefore(RedisServer redis) throws Exception {
+    void aRestartedConsumerFirstProcessesWhatItWasGivenBefore(RedisProcess redis) throws Exception {
         try (Jedis jedis = redis.jedis()) {
             for (int i = 0; i < 3; i++) {
                 jedis.xadd(streamKey, XAddParams.xAddParams(),
@@ -65,7 +65,7 @@ class StreamWorkerTest {
 
     @Test
     void aWorkerWhoseConnectionIsKilledReconnectsAndGoesOn() throws Exception {
-        try (RedisServer redis = RedisServer.startPrivate()) { // CLIENT KILL must not hit the shared one
+        try (RedisProcess redis = RedisProcess.startPrivate()) { // CLIENT KILL must not hit the shared one
             Config config = redis.config();
             try (StreamWorker worker = new StreamWorker("w", new RedisConnector(config.redis(), "worker-test"),
                     streamKey, new GroupReader(streamKey, "w"), new StreamWorkerScript(streamKey, "test:ch:" + id));

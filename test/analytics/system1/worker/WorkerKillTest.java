@@ -8,7 +8,7 @@ import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.Await;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class WorkerKillTest {
     @Test
     void aWorkerProcessKilledMidBatchLosesNothingAndCountsNothingTwice() throws Exception {
         Path directory = Files.createTempDirectory("worker-kill-");
-        try (RedisServer redis = RedisServer.startPrivate(); Jedis jedis = redis.jedis()) {
+        try (RedisProcess redis = RedisProcess.startPrivate(); Jedis jedis = redis.jedis()) {
             Pipeline fill = jedis.pipelined();
             for (int i = 0; i < METRICS; i++) {
                 fill.xadd(streamKey, XAddParams.xAddParams(), StreamFields.of(metric(i)));
@@ -93,7 +93,7 @@ class WorkerKillTest {
             Config config = redis.config("SYSTEM1_REDIS_STREAM_KEY", streamKey,
                     "SYSTEM1_REDIS_CHANNEL", "test:kill-channel:" + id, "SYSTEM1_WORKER_COUNT", "2",
                     "SYSTEM1_CLAIM_IDLE_MS", "200");
-            try (WorkerPool pool = WorkerPool.start(config)) {
+            try (System1Workers pool = System1Workers.start(config)) {
                 // Only the reclaimer can reach a dead consumer's entries. (At least: on a slow
                 // machine it may also take over a batch of this pool's own workers idle for
                 // 200 ms. Its counter moves just after the XACK, so it is awaited too.)
@@ -111,11 +111,11 @@ class WorkerKillTest {
         }
     }
 
-    /** System1WorkerMain in its own JVM, with this test's java and classpath. */
-    private Process startWorkerProcess(RedisServer redis, Path directory) throws Exception {
+    /** System1WorkersMain in its own JVM, with this test's java and classpath. */
+    private Process startWorkerProcess(RedisProcess redis, Path directory) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                System1WorkerMain.class.getName())
+                System1WorkersMain.class.getName())
                 .directory(directory.toFile()) // no .env there
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("worker.log").toFile());

@@ -4,19 +4,19 @@ import analytics.lifecycle.Startup;
 
 /**
  * System 1's workers alone, until Ctrl-C:
- * {@code ./build.sh run analytics.system1.worker.System1WorkerMain}. Start it in three terminals
+ * {@code ./build.sh run analytics.system1.worker.System1WorkersMain}. Start it in three terminals
  * and watch the group share the stream: {@code redis-cli XINFO CONSUMERS metrics:stream
  * metrics-workers}.
  *
  * Pattern: a three-line entry point; Startup does the rest.
  * Lesson:  lessons/12-consumer-groups-and-at-least-once.md
  */
-public final class System1WorkerMain {
+public final class System1WorkersMain {
 
-    private System1WorkerMain() {
+    private System1WorkersMain() {
     }
 
     public static void main(String[] args) {
-        Startup.run("system1-worker", WorkerPool::start);
+        Startup.run("system1-worker", System1Workers::start);
     }
 }

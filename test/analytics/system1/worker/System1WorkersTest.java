@@ -10,7 +10,7 @@ import analytics.system1.redis.StreamFields;
 import analytics.testing.Await;
 import analytics.testing.Closer;
 import analytics.testing.RedisExtension;
-import analytics.testing.RedisServer;
+import analytics.testing.RedisProcess;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +37,7 @@ import redis.clients.jedis.params.XReadGroupParams;
  * and the workers ride out a Redis restart.
  */
 @ExtendWith(RedisExtension.class)
-class WorkerPoolTest {
+class System1WorkersTest {
 
     private final String id = Long.toString(System.nanoTime());
     private final String streamKey = "test:pool:" + id;
@@ -50,12 +50,12 @@ class WorkerPoolTest {
         Log.setThreshold(Log.Level.ERROR);
     }
 
-    private WorkerPool start(RedisServer redis, int workers, long claimIdleMillis) {
+    private System1Workers start(RedisProcess redis, int workers, long claimIdleMillis) {
         Config config = redis.config(
                 "SYSTEM1_REDIS_STREAM_KEY", streamKey, "SYSTEM1_REDIS_CHANNEL", channel,
                 "SYSTEM1_WORKER_COUNT", Integer.toString(workers),
                 "SYSTEM1_CLAIM_IDLE_MS", Long.toString(claimIdleMillis));
-        WorkerPool pool = WorkerPool.start(config);
+        System1Workers pool = System1Workers.start(config);
         closer.add(pool);
         return pool;
     }
@@ -73,7 +73,7 @@ class WorkerPoolTest {
     }
 
     /** A real subscriber on its own connection, subscribed before this returns. */
-    private Queue<String> subscribe(RedisServer redis) throws InterruptedException {
+    private Queue<String> subscribe(RedisProcess redis) throws InterruptedException {
         Queue<String> received = new ConcurrentLinkedQueue<>();
         CountDownLatch subscribed = new CountDownLatch(1);
         JedisPubSub listener = new JedisPubSub() {
@@ -104,9 +104,9 @@ class WorkerPoolTest {
     }
 
     @Test
-    void everyEntryIsProcessedAcknowledgedStoredAndPublishedOnce(RedisServer redis) throws Exception {
+    void everyEntryIsProcessedAcknowledgedStoredAndPublishedOnce(RedisProcess redis) throws Exception {
         Queue<String> published = subscribe(redis);
-        WorkerPool pool = start(redis, 3, 30_000);
+        System1Workers pool = start(redis, 3, 30_000);
         String a = "pool-a-" + id;
         String b = "pool-b-" + id;
         Set<String> expected = new HashSet<>();
@@ -129,7 +129,7 @@ class WorkerPoolTest {
     }
 
     @Test
-    void entriesADeadConsumerLeftPendingAreReclaimedAndCountedOnce(RedisServer redis) throws Exception {
+    void entriesADeadConsumerLeftPendingAreReclaimedAndCountedOnce(RedisProcess redis) throws Exception {
         String server = "pool-dead-" + id;
         try (Jedis jedis = redis.jedis()) {
             for (int i = 0; i < 10; i++) {
@@ -141,7 +141,7 @@ class WorkerPoolTest {
                     Map.of(streamKey, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             assertEquals(6, pending(jedis, streamKey));
 
-            WorkerPool pool = start(redis, 2, 200);
+            System1Workers pool = start(redis, 2, 200);
             Await.until("all 10 processed", Duration.ofSeconds(10), () -> pool.processed() == 10);
             assertEquals(6, pool.reclaimed());
             Await.until("nothing pending", Duration.ofSeconds(5), () -> pending(jedis, streamKey) == 0);
@@ -151,10 +151,10 @@ class WorkerPoolTest {
 
     @Test
     void workersResumeAfterRedisRestartsOnTheSamePort() throws Exception {
-        RedisServer first = RedisServer.startPrivate();
+        RedisProcess first = RedisProcess.startPrivate();
         int port = first.port();
         String server = "pool-restart-" + id;
-        WorkerPool pool;
+        System1Workers pool;
         try {
             pool = start(first, 2, 30_000);
             try (Jedis jedis = first.jedis()) {
@@ -168,7 +168,7 @@ class WorkerPoolTest {
         }
         // The second server starts empty on the same port (no persistence): the workers
         // must create the stream and the group again.
-        try (RedisServer second = RedisServer.startPrivateOn(port); Jedis jedis = second.jedis()) {
+        try (RedisProcess second = RedisProcess.startPrivateOn(port); Jedis jedis = second.jedis()) {
             for (int i = 0; i < 5; i++) {
                 add(jedis, metric(server, 2_000 + i));
             }

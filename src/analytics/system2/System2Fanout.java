@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
  * Threads: publish from any producer's thread; ticks run on the scheduler; dashboards
  *          join and leave on their own reader threads. The map is concurrent.
  */
-final class DashboardFanout {
+final class System2Fanout {
 
-    private final Map<WebSocketConnection, Dashboard> dashboards = new ConcurrentHashMap<>();
+    private final Map<WebSocketConnection, System2Dashboard> dashboards = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final RateCounter delivered;
 
-    DashboardFanout(ScheduledExecutorService scheduler, RateCounter delivered) {
+    System2Fanout(ScheduledExecutorService scheduler, RateCounter delivered) {
         this.scheduler = scheduler;
         this.delivered = delivered;
     }
@@ -40,13 +40,13 @@ final class DashboardFanout {
      * Registers a dashboard, or replaces what the connection registered before; a tick
      * dashboard gets its own schedule, started before it can receive anything.
      */
-    void addDashboard(WebSocketConnection connection, Dashboard dashboard) {
+    void addDashboard(WebSocketConnection connection, System2Dashboard dashboard) {
         if (dashboard.ticks()) {
             long interval = dashboard.tickIntervalMs();
             dashboard.startTicks(scheduler.scheduleAtFixedRate(() -> flushTick(connection, dashboard),
                     interval, interval, TimeUnit.MILLISECONDS));
         }
-        Dashboard previous = dashboards.put(connection, dashboard);
+        System2Dashboard previous = dashboards.put(connection, dashboard);
         if (previous != null) {
             previous.stopTicks();
         }
@@ -54,7 +54,7 @@ final class DashboardFanout {
 
     /** The connection is no dashboard (any more): it closed, or registered as a producer. */
     void remove(WebSocketConnection connection) {
-        Dashboard previous = dashboards.remove(connection);
+        System2Dashboard previous = dashboards.remove(connection);
         if (previous != null) {
             previous.stopTicks();
         }
@@ -64,8 +64,8 @@ final class DashboardFanout {
     void publish(AggregateSnapshot aggregate) {
         String serverId = aggregate.serverId();
         byte[] frame = null; // serialised on first use: no dashboard, no JSON
-        for (Map.Entry<WebSocketConnection, Dashboard> entry : dashboards.entrySet()) {
-            Dashboard dashboard = entry.getValue();
+        for (Map.Entry<WebSocketConnection, System2Dashboard> entry : dashboards.entrySet()) {
+            System2Dashboard dashboard = entry.getValue();
             if (!dashboard.wants(serverId)) {
                 continue;
             }
@@ -81,7 +81,7 @@ final class DashboardFanout {
         }
     }
 
-    private void flushTick(WebSocketConnection connection, Dashboard dashboard) {
+    private void flushTick(WebSocketConnection connection, System2Dashboard dashboard) {
         List<AggregateSnapshot> held = dashboard.takeHeld();
         if (held.isEmpty()) {
             return;

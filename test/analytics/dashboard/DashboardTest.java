@@ -29,27 +29,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The dashboard's file server over real HTTP: java.net.http, and raw bytes where it normalises. */
-class DashboardServerTest {
+class DashboardTest {
 
     private static final Path ROOT = Path.of(System.getProperty("project.root", "."));
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private DashboardServer server;
+    private Dashboard dashboard;
 
     @BeforeEach
     void start() throws Exception {
         Log.setThreshold(Log.Level.WARN);
-        server = DashboardServer.start(Config.from(Map.of("DASHBOARD_PORT", "0",
+        dashboard = Dashboard.start(Config.from(Map.of("DASHBOARD_PORT", "0",
                 "SYSTEM1_HTTP_PORT", "5000", "SYSTEM1_WS_PORT", "5002", "SYSTEM2_WS_PORT", "5100")), ROOT);
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        dashboard.close();
     }
 
     private HttpResponse<byte[]> send(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboard.port() + path))
                         .method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -60,7 +60,7 @@ class DashboardServerTest {
 
     /** One request written byte for byte, so no client library tidies the path or the Host. */
     private String raw(String target, String host) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), dashboard.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));

@@ -9,29 +9,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Serves the dashboard page on DASHBOARD_PORT: the files of dashboard/, Chart.js from
- * lib/, and /config.json built from the same configuration the systems read.
+ * The dashboard program assembled: on DASHBOARD_PORT, the files of dashboard/, Chart.js
+ * from lib/, and /config.json built from the same configuration the systems read.
  *
  * Pattern: composition root - the JDK HTTP server adapter, reused, around a static handler.
  * Lesson:  lessons/15-the-dashboard-page.md
- * Not here: anything the page does; this server never talks to the systems itself.
+ * Not here: the accept loop (Http1Server's); anything the page does - this program never
+ *           talks to the systems itself.
  * Threads: start and close from one thread; requests run on virtual threads.
  */
-public final class DashboardServer implements AutoCloseable {
+public final class Dashboard implements AutoCloseable {
 
     /** The page sends no bodies: a request that has one is refused unread (405 or 400). */
     private static final int MAX_BODY_BYTES = 0;
 
-    private static final Log LOG = Log.get(DashboardServer.class);
+    private static final Log LOG = Log.get(Dashboard.class);
 
     private final Http1Server http;
 
-    private DashboardServer(Http1Server http) {
+    private Dashboard(Http1Server http) {
         this.http = http;
     }
 
     /** Serves from the project root in the working directory, as {@code make dashboard} runs it. */
-    public static DashboardServer start(Config config) throws IOException {
+    public static Dashboard start(Config config) throws IOException {
         return start(config, Path.of(""));
     }
 
@@ -39,7 +40,7 @@ public final class DashboardServer implements AutoCloseable {
      * @param projectRoot the folder holding dashboard/ and lib/ (tests pass the checkout's)
      * @throws analytics.config.ConfigException when DASHBOARD_PORT is already in use
      */
-    public static DashboardServer start(Config config, Path projectRoot) throws IOException {
+    public static Dashboard start(Config config, Path projectRoot) throws IOException {
         Path pages = projectRoot.resolve("dashboard");
         Path chartJs = projectRoot.resolve("lib").resolve(DashboardHandler.CHART_JS_FILE);
         if (!Files.isDirectory(pages)) {
@@ -49,7 +50,7 @@ public final class DashboardServer implements AutoCloseable {
         Http1Server http = ConfigException.bindOrFail("DASHBOARD_PORT", config.dashboardPort(),
                 () -> Http1Server.start(config.bindHost(), config.dashboardPort(), MAX_BODY_BYTES, handler));
         LOG.info("dashboard ready", "url", "http://" + config.bindHost() + ":" + http.port() + "/");
-        return new DashboardServer(http);
+        return new Dashboard(http);
     }
 
     public int port() {

@@ -22,16 +22,16 @@ import java.util.concurrent.TimeUnit;
  * Not here: ingest and the workers; they only meet the broadcaster through Redis.
  * Threads: start and close from one thread.
  */
-public final class Broadcaster implements AutoCloseable {
+public final class System1Broadcaster implements AutoCloseable {
 
-    private static final Log LOG = Log.get(Broadcaster.class);
+    private static final Log LOG = Log.get(System1Broadcaster.class);
 
     private final WebSocketServer server;
     private final BroadcasterSubscriber subscriber;
     private final BroadcasterSnapshot snapshots;
     private final ScheduledExecutorService timers;
 
-    private Broadcaster(WebSocketServer server, BroadcasterSubscriber subscriber,
+    private System1Broadcaster(WebSocketServer server, BroadcasterSubscriber subscriber,
                         BroadcasterSnapshot snapshots, ScheduledExecutorService timers) {
         this.server = server;
         this.subscriber = subscriber;
@@ -40,7 +40,7 @@ public final class Broadcaster implements AutoCloseable {
     }
 
     /** @throws ConfigException when SYSTEM1_WS_PORT is taken */
-    public static Broadcaster start(Config config) throws IOException, InterruptedException {
+    public static System1Broadcaster start(Config config) throws IOException, InterruptedException {
         Config.System1 settings = config.system1();
         BroadcasterStats stats = new BroadcasterStats();
         BroadcasterSnapshot snapshots = new BroadcasterSnapshot(
@@ -78,7 +78,7 @@ public final class Broadcaster implements AutoCloseable {
         String redis = subscriber.downReason();
         LOG.info("System 1 broadcaster listening", "port", server.port(), "channel", settings.channel(),
                 "redis", redis == null ? "ready" : redis);
-        return new Broadcaster(server, subscriber, snapshots, timers);
+        return new System1Broadcaster(server, subscriber, snapshots, timers);
     }
 
     public int port() {

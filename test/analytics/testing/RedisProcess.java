@@ -16,14 +16,15 @@ import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real redis-server for tests: private (started on a free loopback port, no
- * persistence, its own temp dir) or, when REDIS_URL is set, an existing one.
+ * A real redis-server for tests: a process of our own (started on a free loopback port, no
+ * persistence, its own temp dir) or, when REDIS_URL is set, an existing one. Named a
+ * Process, not a Server: it starts and stops redis-server and owns no accept loop.
  *
  * Pattern: test fixture around a real dependency - never a mock of Redis.
  * Lesson:  lessons/01-build-and-test.md
  * Threads: start/stop from one thread; jedis() hands each caller its own connection.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
 
     private static final long START_TIMEOUT_MS = 10_000;
 
@@ -32,7 +33,7 @@ public final class RedisServer implements AutoCloseable {
     private final Process process; // null for a server we did not start
     private final Path directory;
 
-    private RedisServer(String host, int port, Process process, Path directory) {
+    private RedisProcess(String host, int port, Process process, Path directory) {
         this.host = host;
         this.port = port;
         this.process = process;
@@ -40,17 +41,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** REDIS_URL when set, else a private server. */
-    public static RedisServer fromEnvironmentOrStart() {
+    public static RedisProcess fromEnvironmentOrStart() {
         String url = System.getenv("REDIS_URL");
         if (url != null && !url.isBlank()) {
             URI uri = URI.create(url);
-            return new RedisServer(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), null, null);
+            return new RedisProcess(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), null, null);
         }
         return startPrivate();
     }
 
     /** A fresh redis-server of our own; tests that stop and restart Redis use this one. */
-    public static RedisServer startPrivate() {
+    public static RedisProcess startPrivate() {
         Path executable = findExecutable();
         Path directory;
         try {
@@ -61,9 +62,9 @@ public final class RedisServer implements AutoCloseable {
         // A free port can be taken between our probe and redis's bind: try a few.
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = FreePorts.any();
-            RedisServer server = launch(executable, port, directory);
-            if (server != null) {
-                return server;
+            RedisProcess redis = launch(executable, port, directory);
+            if (redis != null) {
+                return redis;
             }
         }
         throw new IllegalStateException("redis-server did not start; see " + directory.resolve("redis.log"));
@@ -74,22 +75,22 @@ public final class RedisServer implements AutoCloseable {
      * "Redis restarts" needs it back where the code under test was told to look. It starts
      * empty, as a real restart without persistence does.
      */
-    public static RedisServer startPrivateOn(int port) {
+    public static RedisProcess startPrivateOn(int port) {
         Path directory;
         try {
             directory = Files.createTempDirectory("redis-test-");
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temp dir for redis-server", e);
         }
-        RedisServer server = launch(findExecutable(), port, directory);
-        if (server == null) {
+        RedisProcess redis = launch(findExecutable(), port, directory);
+        if (redis == null) {
             throw new IllegalStateException("redis-server did not start on port " + port
                     + "; see " + directory.resolve("redis.log"));
         }
-        return server;
+        return redis;
     }
 
-    private static RedisServer launch(Path executable, int port, Path directory) {
+    private static RedisProcess launch(Path executable, int port, Path directory) {
         Process process;
         try {
             process = new ProcessBuilder(PrivateRedis.command(executable, port, directory))
@@ -102,7 +103,7 @@ public final class RedisServer implements AutoCloseable {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (process.isAlive() && System.currentTimeMillis() < deadline) {
             if (PrivateRedis.answersPing("127.0.0.1", port)) {
-                return new RedisServer("127.0.0.1", port, process, directory);
+                return new RedisProcess("127.0.0.1", port, process, directory);
             }
             sleep(20);
         }

@@ -16,12 +16,12 @@ import java.util.Arrays;
  * Lesson:  lessons/14-fake-metric-servers.md
  * Threads: main waits in Startup; --duration ends the run from a virtual thread.
  */
-public final class SenderMain {
+public final class SendersMain {
 
     /** Exit status for a command line the program refuses (sysexits.h: EX_USAGE). */
     public static final int EXIT_USAGE = 64;
 
-    private SenderMain() {
+    private SendersMain() {
     }
 
     public static void main(String[] args) {
@@ -53,6 +53,6 @@ public final class SenderMain {
                 }
             });
         }
-        Startup.run("sender", config -> Sender.start(options));
+        Startup.run("sender", config -> Senders.start(options));
     }
 }

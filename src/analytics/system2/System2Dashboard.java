@@ -9,17 +9,17 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * One registered System 2 dashboard: the server it follows and, in tick mode, the latest
- * aggregate per server held for the next tick. DashboardFanout keeps one per connection in
+ * aggregate per server held for the next tick. System2Fanout keeps one per connection in
  * its own map, so nobody reads it back from the connection and casts.
  *
  * Pattern: per-connection state in the application's own typed map; what never changes
  *          is final, what does is said to.
  * Lesson:  lessons/09-system2-fan-out.md
- * Threads: the filter and the interval are final (registering again makes a new Dashboard);
+ * Threads: the filter and the interval are final (registering again makes a new System2Dashboard);
  *          producers' threads hold updates while the timer takes them, through a concurrent
  *          map; the tick schedule is set once, before the dashboard joins the fan-out.
  */
-final class Dashboard {
+final class System2Dashboard {
 
     private final String serverFilter;
     private final long tickIntervalMs;
@@ -30,7 +30,7 @@ final class Dashboard {
      * @param serverFilter   the only server whose updates it wants; null for all
      * @param tickIntervalMs 0 for one message per update; else the conflation interval
      */
-    Dashboard(String serverFilter, long tickIntervalMs) {
+    System2Dashboard(String serverFilter, long tickIntervalMs) {
         this.serverFilter = serverFilter;
         this.tickIntervalMs = tickIntervalMs;
     }

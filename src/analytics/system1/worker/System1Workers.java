@@ -21,22 +21,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Not here: the broadcaster (it only listens to what the workers PUBLISH).
  * Threads: start and close from one thread; the counters from any.
  */
-public final class WorkerPool implements AutoCloseable {
+public final class System1Workers implements AutoCloseable {
 
-    private static final Log LOG = Log.get(WorkerPool.class);
+    private static final Log LOG = Log.get(System1Workers.class);
     /** Makes consumer names unique across the pools of one process (tests start several). */
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final List<StreamWorker> workers;
     private final StreamWorker reclaimer;
 
-    private WorkerPool(List<StreamWorker> workers, StreamWorker reclaimer) {
+    private System1Workers(List<StreamWorker> workers, StreamWorker reclaimer) {
         this.workers = workers;
         this.reclaimer = reclaimer;
     }
 
     /** Starts even when Redis is down: every worker retries with backoff until it is back. */
-    public static WorkerPool start(Config config) {
+    public static System1Workers start(Config config) {
         Config.System1 settings = config.system1();
         StreamWorkerScript script = new StreamWorkerScript(settings.streamKey(), settings.channel());
         String prefix = consumerPrefix();
@@ -56,7 +56,7 @@ public final class WorkerPool implements AutoCloseable {
                 "group", StreamFields.GROUP,
                 "stream", settings.streamKey(), "consumers", prefix + "-1.." + settings.workerCount(),
                 "claimIdleMs", settings.claimIdle().toMillis());
-        return new WorkerPool(List.copyOf(workers), reclaimer);
+        return new System1Workers(List.copyOf(workers), reclaimer);
     }
 
     /**

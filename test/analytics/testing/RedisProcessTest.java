@@ -16,10 +16,10 @@ import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 @ExtendWith(RedisExtension.class)
-class RedisServerTest {
+class RedisProcessTest {
 
     @Test
-    void sharedServerSpeaksStreamsForReal(RedisServer redis) {
+    void sharedServerSpeaksStreamsForReal(RedisProcess redis) {
         String key = "test:" + getClass().getSimpleName() + ":" + System.nanoTime();
         try (Jedis jedis = redis.jedis()) {
             StreamEntryID id = jedis.xadd(key, XAddParams.xAddParams(), Map.of("serverId", "server-1"));
@@ -33,7 +33,7 @@ class RedisServerTest {
 
     @Test
     void privateServerStopsWhenClosed() {
-        RedisServer redis = RedisServer.startPrivate();
+        RedisProcess redis = RedisProcess.startPrivate();
         try (Jedis jedis = redis.jedis()) {
             assertEquals("PONG", jedis.ping());
             assertTrue(redis.isRunning());

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  *
  * Pattern: composition root - the one place that knows all the parts of the senders.
  * Lesson:  lessons/14-fake-metric-servers.md
- * Not here: flags and exit codes (SenderMain), the wire (the transports).
+ * Not here: flags and exit codes (SendersMain), the wire (the transports).
  * Threads: start and close from one thread; everything else runs on the timer thread.
  */
-public final class Sender implements AutoCloseable {
+public final class Senders implements AutoCloseable {
 
     private static final Log LOG = Log.get("sender");
 
@@ -24,13 +24,13 @@ public final class Sender implements AutoCloseable {
     private final MetricTransport transport;
     private final ScheduledExecutorService timer;
 
-    private Sender(SenderStats stats, MetricTransport transport, ScheduledExecutorService timer) {
+    private Senders(SenderStats stats, MetricTransport transport, ScheduledExecutorService timer) {
         this.stats = stats;
         this.transport = transport;
         this.timer = timer;
     }
 
-    public static Sender start(SenderOptions options) throws InterruptedException {
+    public static Senders start(SenderOptions options) throws InterruptedException {
         SenderStats stats = new SenderStats();
         MetricTransport transport = switch (options.mode()) {
             case HTTP -> new HttpTransport(options.target(), HttpClient.Version.HTTP_1_1, stats);
@@ -53,7 +53,7 @@ public final class Sender implements AutoCloseable {
         LOG.info("started", "mode", options.mode().flag(), "target", options.target().toString(),
                 "servers", options.count(), "intervalMs", options.interval().toMillis(),
                 "jitterMs", options.jitter().toMillis(), "seed", options.seed());
-        return new Sender(stats, transport, timer);
+        return new Senders(stats, transport, timer);
     }
 
     public SenderStats stats() {
