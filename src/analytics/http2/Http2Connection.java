@@ -358,14 +358,16 @@ final class Http2Connection {
         }
         Stream stream = new Stream(streamId, liveStreams);
         streams.put(stream);
-        if (!accept(streamId)) {
-            stream.refuse(); // §6.8: above our GOAWAY's last stream id; the client will retry elsewhere
-            return;
-        }
+        // The limit before accept(): a refused stream is one we never act on, so it must not
+        // become the last stream id of a GOAWAY - not even the one its refusal may trip (§6.8).
         if (liveStreams.get() >= limits.maxConcurrentStreams()) {
             stream.refuse(); // §5.1.2: REFUSED_STREAM tells the client nothing was processed
             countReset();
             sendControl(new RstStreamFrame(streamId, ErrorCode.REFUSED_STREAM));
+            return;
+        }
+        if (!accept(streamId)) {
+            stream.refuse(); // §6.8: above our GOAWAY's last stream id; the client will retry elsewhere
             return;
         }
         stream.open(endStream);

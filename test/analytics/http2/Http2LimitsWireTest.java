@@ -133,6 +133,26 @@ class Http2LimitsWireTest {
                 "reset streams count while their handlers run, so only the first " + MAX_STREAMS + " ran");
     }
 
+    /**
+     * §6.8: the GOAWAY's last stream id is the highest the server might have acted on. The
+     * reset that trips the limit here is the server's own refusal of a stream (REFUSED_STREAM
+     * promises nothing was processed), so the GOAWAY must name the last stream taken, not it.
+     */
+    @Test
+    void rapidResetGoAwayNamesTheLastStreamTakenNotTheOneBeingRefused() throws IOException {
+        int lastTaken = 2 * MAX_STREAMS - 1; // streams 1 and 3 run their (sleeping) handlers
+        try (RawHttp2Client client = connect()) {
+            int streamId = 1;
+            for (int i = 0; i <= Http2Connection.MIN_RESETS_PER_WINDOW; i++, streamId += 2) {
+                client.request(streamId, "GET", "/sleep/2000", true);
+                client.rstStream(streamId, 0x8);
+            }
+            RawHttp2Client.RawFrame goAway = client.expectGoAway();
+            assertEquals(ENHANCE_YOUR_CALM, goAway.errorCode(), goAway.debugText());
+            assertEquals(lastTaken, goAway.lastStreamId(), "streams above it were refused, never processed");
+        }
+    }
+
     @Test
     void dropsAnIdleConnectionWithGoAwayNoError() throws IOException {
         try (RawHttp2Client client = connect()) {
