@@ -299,11 +299,20 @@ final class FrameWriter {
             while (writeBatch()) {
                 // one batch per turn: take what is queued, write it with one flush
             }
-            socket.shutdownOutput(); // FIN after our last frame: the peer reads it all, then EOF
+            if (!isStopped()) {
+                socket.shutdownOutput(); // FIN after our last frame: the peer reads it all, then EOF
+            } // else the connection has closed the socket, or is closing it: no FIN to send
+            LOG.debug("writer stopped", "connection", connectionId);
         } catch (IOException gone) {
-            LOG.debug("writer stopped: the socket failed", "connection", connectionId,
-                    "error", gone.getMessage());
-            closeQuietly();
+            if (socket.isClosed()) {
+                // The connection closed it under a write (the client left, or a deadline
+                // passed): the usual end, not a failure.
+                LOG.debug("writer stopped", "connection", connectionId);
+            } else {
+                LOG.debug("writer stopped: the socket failed", "connection", connectionId,
+                        "error", gone.getMessage());
+                closeQuietly();
+            }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } finally {
@@ -314,6 +323,15 @@ final class FrameWriter {
                 lock.unlock();
             }
             stopped.countDown();
+        }
+    }
+
+    private boolean isStopped() {
+        lock.lock();
+        try {
+            return state == State.STOPPED;
+        } finally {
+            lock.unlock();
         }
     }
 

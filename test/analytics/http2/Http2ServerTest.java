@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.testing.Await;
+import analytics.testing.CapturedLog;
+import com.eclipsesource.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The server's life: graceful shutdown with streams in flight, a taken port, the frame log. */
@@ -87,5 +90,33 @@ class Http2ServerTest {
         assertTrue(log.contains("\"message\":\"frame in\"") && log.contains("HEADERS stream=1"), log);
         assertTrue(log.contains("\"message\":\"frame out\"") && log.contains("DATA stream=1"), log);
         assertTrue(log.contains(":path: /watched"), "the decoded header block is logged too: " + log);
+    }
+
+    /**
+     * A client that closes after its answer is the normal end of a connection: the reader
+     * sees EOF and closes the socket, and the writer must not then report the socket it
+     * finds closed as a failure. Several connections, as the two threads race differently.
+     */
+    @Test
+    void logsTheWritersEndAfterAClientsCloseAsNormalNotAsASocketFailure() throws Exception {
+        int connections = 10;
+        try (CapturedLog log = CapturedLog.at(Log.Level.DEBUG);
+             Http2Server server = Http2Server.start("127.0.0.1", 0, limits(), handler)) {
+            for (int i = 0; i < connections; i++) {
+                try (RawHttp2Client client = RawHttp2Client.connect(server.port())) {
+                    client.request(1, "GET", "/bye", true);
+                    assertEquals(200, client.readResponse(1).status());
+                }
+            }
+            Await.until("every writer logged its end", Duration.ofSeconds(5),
+                    () -> messages(log, "writer stopped").size() == connections);
+            assertEquals(List.of(), messages(log, "writer stopped: the socket failed"));
+        }
+    }
+
+    private static List<JsonObject> messages(CapturedLog log, String message) {
+        return log.lines().stream()
+                .filter(line -> message.equals(line.getString("message", null)))
+                .toList();
     }
 }
