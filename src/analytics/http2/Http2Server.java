@@ -330,7 +330,10 @@ public final class Http2Server implements AutoCloseable {
     private static void answerAndClose(Socket socket, InputStream in, Response response,
                                        boolean headRequest) {
         try {
-            socket.getOutputStream().write(Http1ResponseEncoder.encode(response, headRequest, true));
+            // RFC 9110 §6.6.1, as on the HTTP/2 side (ResponseFields) and the HTTP/1.1 port.
+            Response dated = response.headers().first("Date") != null ? response
+                    : response.withHeader("Date", ResponseFields.date().value());
+            socket.getOutputStream().write(Http1ResponseEncoder.encode(dated, headRequest, true));
             drainAndClose(socket, in);
         } catch (IOException gone) {
             closeQuietly(socket); // the client left; nothing more to tell it

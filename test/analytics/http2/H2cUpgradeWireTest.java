@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,9 @@ class H2cUpgradeWireTest {
 
     /** RFC 7540 §3.2.1: SETTINGS_MAX_CONCURRENT_STREAMS = 100, base64url, no padding. */
     private static final String SETTINGS_100_STREAMS = "AAMAAABk";
+    /** RFC 9110 §5.6.7: "Date: Sun, 06 Nov 1994 08:49:37 GMT" as one whole field line. */
+    private static final Pattern IMF_FIXDATE_FIELD = Pattern.compile(
+            "\r\nDate: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
 
     private final Http2EchoHandler handler = new Http2EchoHandler();
     private Http2Server server;
@@ -102,6 +106,8 @@ class H2cUpgradeWireTest {
         String answer = exchange("GET /plain HTTP/1.1\r\nHost: test\r\n\r\n");
         assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
         assertTrue(answer.contains("Connection: close\r\n"), answer);
+        // RFC 9110 §6.6.1 and §5.6.7: dated like the HTTP/2 answers, as an IMF-fixdate.
+        assertTrue(IMF_FIXDATE_FIELD.matcher(answer).find(), answer);
         assertTrue(answer.endsWith("\r\n\r\nGET /plain 0 http/1.1"), answer);
     }
 

@@ -29,6 +29,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,6 +89,20 @@ class Http2WireTest {
             assertEquals("GET /some/path 0 h2", response.text());
             assertEquals("text/plain", response.headers().get("content-type"));
             assertEquals(String.valueOf(response.body().length), response.headers().get("content-length"));
+        }
+    }
+
+    /** RFC 9110 §6.6.1: an origin server with a clock sends Date, as an IMF-fixdate. */
+    @Test
+    void datesEveryResponseWithTheCurrentSecond() throws IOException {
+        try (RawHttp2Client client = connect()) {
+            for (int streamId = 1; streamId <= 3; streamId += 2) {
+                client.request(streamId, "GET", "/dated", true);
+                String date = client.readResponse(streamId).headers().get("date");
+                assertTrue(date != null, "no date field on stream " + streamId);
+                Instant sent = ResponseFields.IMF_FIXDATE.parse(date, Instant::from);
+                assertTrue(Duration.between(sent, Instant.now()).abs().toSeconds() <= 2, date);
+            }
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * The policy is simple and predictable: a field in the static or dynamic table goes out
  * as an index; a few response fields whose values repeat from one response to the next
- * (:status, content-type, server, ...) are added to the dynamic table; credentials are
+ * (:status, date, content-type, server, ...) are added to the dynamic table; credentials are
  * sent never-indexed (§7.1.3); everything else is a literal without indexing, naming a
  * static entry when one has the name. Strings are Huffman-coded when that is shorter.
  *
@@ -124,8 +124,9 @@ public final class HpackEncoder {
 
     private Representation representationOf(HeaderField field) {
         return switch (field.name()) {
-            // Values that repeat response after response: worth a table entry each.
-            case ":status", "content-type", "server", "cache-control", "vary", "allow",
+            // Values that repeat response after response: worth a table entry each. A date
+            // repeats for a second - thousands of responses under load - then takes a new entry.
+            case ":status", "date", "content-type", "server", "cache-control", "vary", "allow",
                     "access-control-allow-origin", "x-content-type-options" ->
                     field.size() <= table.maxSize()
                             ? Representation.LITERAL_WITH_INCREMENTAL_INDEXING

@@ -61,6 +61,15 @@ class HpackEncoderTest {
     }
 
     @Test
+    void aDateIsIndexedSoTheRestOfItsSecondCostsOneOctet() {
+        HpackEncoder encoder = new HpackEncoder();
+        List<HeaderField> dated = List.of(field("date", "Sun, 06 Nov 1994 08:49:37 GMT"));
+        // 01 100001: incremental indexing, name = static 33 ("date"), then the value.
+        assertEquals("61", encode(encoder, dated).substring(0, 2));
+        assertEquals("be", encode(encoder, dated), "the second response of the second: entry 62");
+    }
+
+    @Test
     void credentialsAreNeverIndexed() {
         HpackEncoder encoder = new HpackEncoder();
         // 0001 1111, 23 - 15 = 8: never indexed, name "authorization" (static index 23).
