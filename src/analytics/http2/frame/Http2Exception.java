@@ -6,7 +6,9 @@ package analytics.http2.frame;
  * other stream id means only that stream (answered with RST_STREAM; the connection lives).
  *
  * Pattern: one exception per protocol, carrying its wire error code; built by two small
- *          factories named after §5.4's two kinds of error; caught only at the connection.
+ *          factories named after §5.4's two kinds of error; caught only where the peer's
+ *          bytes meet a boundary that answers them: the connection's reader (RST_STREAM or
+ *          GOAWAY) and H2cUpgrade (the upgrade's HTTP2-Settings, refused with a 400).
  * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 9113 §5.4.1, §5.4.2
  * Threads: immutable.
  */
