@@ -195,13 +195,42 @@ final class CodeFacts {
         }
     }
 
-    /** Simple class name to its file, for src/ and test/. */
-    static Map<String, Path> classFiles() {
-        Map<String, Path> classes = new TreeMap<>();
+    /**
+     * Simple class name to its files, for src/ and test/: usually one, but two packages may
+     * each have a class of the same name (FrameDecoder is WebSocket's and HTTP/2's).
+     */
+    static Map<String, List<Path>> classFiles() {
+        Map<String, List<Path>> classes = new TreeMap<>();
         for (Path file : javaFiles()) {
-            classes.put(file.getFileName().toString().replace(".java", ""), file);
+            classes.computeIfAbsent(file.getFileName().toString().replace(".java", ""),
+                    name -> new ArrayList<>()).add(file);
         }
         return classes;
+    }
+
+    private static final Pattern LESSON = Pattern.compile("Lesson:\\s+(lessons/[a-z0-9-]+\\.md)");
+
+    /** The lesson a class's header comment names ("Lesson: lessons/17-x.md"); null if none. */
+    static String lessonOf(Path file) {
+        Matcher m = LESSON.matcher(read(file));
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The files a doc can mean by a simple class name. One class of that name: its file. Two
+     * or more: the one whose header names this doc as its lesson - lesson 17's FrameDecoder
+     * is HTTP/2's, lesson 05's WebSocket's; a doc that is no candidate's lesson (a README,
+     * another lesson) may mean any of them. Empty when the name is not a class of ours.
+     *
+     * @param doc the doc's path from the project root, as a "Lesson:" line spells it
+     */
+    static List<Path> classFilesFor(Map<String, List<Path>> classes, String name, String doc) {
+        List<Path> files = classes.getOrDefault(name, List.of());
+        if (files.size() < 2) {
+            return files;
+        }
+        List<Path> ofThisLesson = files.stream().filter(file -> doc.equals(lessonOf(file))).toList();
+        return ofThisLesson.isEmpty() ? files : ofThisLesson;
     }
 
     private static List<Fact> matches(Pattern pattern, List<Path> files) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,6 @@ class DocsTest {
     private static final Pattern PATH = Pattern.compile("^(src|test|scripts|lessons|docs|dashboard|\\.ci)/"
             + "[A-Za-z0-9_./$-]+$|^[A-Za-z.]+\\.(md|sh|yml)$|^Makefile$");
     private static final Pattern TABLE_CLASS = Pattern.compile("^\\|[^|]*\\|\\s*`([A-Z][A-Za-z0-9]+)`");
-    private static final Pattern LESSON_REFERENCE = Pattern.compile("Lesson:\\s+(lessons/[a-z0-9-]+\\.md)");
 
     /**
      * A log of experiments names code that was tried and then removed, on purpose; the
@@ -226,22 +226,22 @@ class DocsTest {
     @Test
     void everyLessonAClassPointsToExistsAndNamesTheClass() {
         List<String> problems = new ArrayList<>();
-        CodeFacts.classFiles().forEach((className, file) -> {
-            Matcher m = LESSON_REFERENCE.matcher(CodeFacts.read(file));
+        CodeFacts.classFiles().forEach((className, files) -> files.forEach(file -> {
+            String lessonName = CodeFacts.lessonOf(file);
             boolean isTest = className.endsWith("Test");
-            if (!m.find()) {
+            if (lessonName == null) {
                 if (!isTest) {
-                    problems.add(className + " has no 'Lesson:' line in its header");
+                    problems.add(name(file) + " has no 'Lesson:' line in its header");
                 }
                 return;
             }
-            Path lesson = ROOT.resolve(m.group(1));
+            Path lesson = ROOT.resolve(lessonName);
             if (!Files.exists(lesson)) {
-                problems.add(className + " points to missing " + m.group(1));
+                problems.add(name(file) + " points to missing " + lessonName);
             } else if (!isTest && !CodeFacts.read(lesson).contains(className)) {
-                problems.add(m.group(1) + " does not name " + className);
+                problems.add(lessonName + " does not name " + className + " (" + name(file) + ")");
             }
-        });
+        }));
         assertEquals(List.of(), problems);
     }
 
@@ -252,27 +252,56 @@ class DocsTest {
 
     /**
      * "Class.member" when the member (of the class, or of "Other" in "Other.member") is not
-     * in the code; null when it is, or when the name is not ours to check.
+     * in the class the doc means (CodeFacts.classFilesFor: a lesson means the class whose
+     * header names it); null when it is, or when the name is not ours to check.
      */
-    private static String missingMember(Map<String, Path> classes, String className, String member) {
+    private static String missingMember(Map<String, List<Path>> classes, String className, String member,
+                                        Path doc) {
         String[] parts = member.split("\\.");
         if (parts.length > 1 && classes.containsKey(parts[0])) {
             className = parts[0];
         }
-        Path file = classes.get(className);
+        List<Path> files = CodeFacts.classFilesFor(classes, className, name(doc));
         String last = parts[parts.length - 1];
-        if (file == null || FILE_SUFFIXES.contains(last) || CodeFacts.mentions(file, last)
-                || ENUM_MEMBERS.contains(last)
-                        && CodeFacts.typeDeclaration(file, className).endsWith("enum")) {
+        if (files.isEmpty() || FILE_SUFFIXES.contains(last)) {
             return null;
         }
-        return className + "." + last;
+        for (Path file : files) {
+            if (CodeFacts.mentions(file, last) || ENUM_MEMBERS.contains(last)
+                    && CodeFacts.typeDeclaration(file, className).endsWith("enum")) {
+                return null;
+            }
+        }
+        return className + "." + last + " (" + String.join(", ", files.stream().map(DocsTest::name).toList())
+                + ")";
+    }
+
+    /**
+     * Two classes share a name (FrameEncoder: WebSocket's and HTTP/2's): a lesson means the
+     * one whose header names it, and is held to that one's members; a doc about neither may
+     * mean either.
+     */
+    @Test
+    void aLessonMeansTheClassItIsAboutWhenTwoShareAName() {
+        Map<String, List<Path>> classes = CodeFacts.classFiles();
+        Path http2 = ROOT.resolve("src/analytics/http2/frame/FrameEncoder.java");
+        Path websocket = ROOT.resolve("src/analytics/websocket/FrameEncoder.java");
+        Path lesson05 = ROOT.resolve("lessons/05-websocket-frames.md");
+        Path lesson17 = ROOT.resolve("lessons/17-http2-on-the-wire.md");
+        assertEquals(List.of(http2), CodeFacts.classFilesFor(classes, "FrameEncoder", name(lesson17)));
+        assertEquals(List.of(websocket), CodeFacts.classFilesFor(classes, "FrameEncoder", name(lesson05)));
+        assertEquals(Set.of(http2, websocket), Set.copyOf(CodeFacts.classFilesFor(classes, "FrameEncoder",
+                "README.md")));
+        assertEquals(null, missingMember(classes, "FrameEncoder", "writeHeader", lesson17));
+        assertEquals("FrameEncoder.writeHeader (" + name(websocket) + ")",
+                missingMember(classes, "FrameEncoder", "writeHeader", lesson05),
+                "lesson 05 cannot borrow a member of HTTP/2's FrameEncoder");
     }
 
     /** A walk-through row (`Class` | `method`, `other` | why) names members the class has. */
     @Test
     void everyMethodAWalkThroughNamesExists() {
-        Map<String, Path> classes = CodeFacts.classFiles();
+        Map<String, List<Path>> classes = CodeFacts.classFiles();
         List<String> missing = new ArrayList<>();
         for (Path doc : currentDocs()) {
             for (List<String> cells : Markdown.tableLines(CodeFacts.read(doc))) {
@@ -283,7 +312,7 @@ class DocsTest {
                 for (String span : Markdown.spans(cells.get(1))) {
                     String bare = span.replaceFirst("\\(.*\\)$", "").strip(); // append(m) -> append
                     String gone = IDENTIFIER_PATH.matcher(bare).matches()
-                            ? missingMember(classes, className, bare) : null;
+                            ? missingMember(classes, className, bare, doc) : null;
                     if (gone != null) {
                         missing.add(name(doc) + ": " + gone);
                     }
@@ -296,13 +325,13 @@ class DocsTest {
     /** `Class.member` and `Class#member` anywhere in prose: the member exists. */
     @Test
     void everyClassMemberTheDocsQuoteExists() {
-        Map<String, Path> classes = CodeFacts.classFiles();
+        Map<String, List<Path>> classes = CodeFacts.classFiles();
         Pattern member = Pattern.compile("([A-Z]\\w*)[.#]([A-Za-z_]\\w*)(?:\\(.*\\))?");
         Set<String> missing = new TreeSet<>();
         for (Path doc : currentDocs()) {
             for (String span : Markdown.spans(Markdown.prose(CodeFacts.read(doc)))) {
                 Matcher m = member.matcher(span);
-                String gone = m.matches() ? missingMember(classes, m.group(1), m.group(2)) : null;
+                String gone = m.matches() ? missingMember(classes, m.group(1), m.group(2), doc) : null;
                 if (gone != null) {
                     missing.add(name(doc) + ": " + gone);
                 }
@@ -318,7 +347,7 @@ class DocsTest {
      */
     @Test
     void everyCallALessonQuotesCompilesWhereItSays() {
-        Map<String, Path> classes = CodeFacts.classFiles();
+        Map<String, List<Path>> classes = CodeFacts.classFiles();
         Pattern construct = Pattern.compile("\\bnew ([A-Z]\\w*)\\(");
         Pattern call = Pattern.compile("\\b([A-Z]\\w*)\\.([a-z]\\w*)\\(");
         Set<String> problems = new TreeSet<>();
@@ -327,19 +356,19 @@ class DocsTest {
                 for (String span : Markdown.spans(paragraph)) {
                     Matcher m = construct.matcher(span);
                     while (m.find()) {
-                        Path file = classes.get(m.group(1));
-                        if (file != null && !CodeFacts.constructorIsPublic(file, m.group(1))) {
-                            requirePackageNamed(problems, doc, paragraph, file,
-                                    "new " + m.group(1) + "(...)");
-                        }
+                        String type = m.group(1);
+                        requireCompiles(problems, doc, paragraph,
+                                CodeFacts.classFilesFor(classes, type, name(doc)),
+                                file -> CodeFacts.constructorIsPublic(file, type), "new " + type + "(...)");
                     }
                     m = call.matcher(span);
                     while (m.find()) {
-                        Path file = classes.get(m.group(1));
-                        if (file != null && !CodeFacts.methodIsPublic(file, m.group(1), m.group(2))) {
-                            requirePackageNamed(problems, doc, paragraph, file,
-                                    m.group(1) + "." + m.group(2) + "(...)");
-                        }
+                        String type = m.group(1);
+                        String method = m.group(2);
+                        requireCompiles(problems, doc, paragraph,
+                                CodeFacts.classFilesFor(classes, type, name(doc)),
+                                file -> CodeFacts.methodIsPublic(file, type, method),
+                                type + "." + method + "(...)");
                     }
                 }
             }
@@ -347,12 +376,19 @@ class DocsTest {
         assertEquals(Set.of(), problems);
     }
 
-    private static void requirePackageNamed(Set<String> problems, Path doc, String paragraph, Path file,
-                                            String call) {
-        String pkg = CodeFacts.declaredPackage(file);
-        if (!paragraph.contains("`" + pkg + "`")) {
+    /**
+     * The call compiles in some class the doc may mean: it is public there, or the paragraph
+     * names that class's package. Nothing to check for a class that is not ours.
+     */
+    private static void requireCompiles(Set<String> problems, Path doc, String paragraph, List<Path> files,
+                                        Predicate<Path> isPublic, String call) {
+        if (files.isEmpty() || files.stream().anyMatch(isPublic)) {
+            return;
+        }
+        List<String> packages = files.stream().map(CodeFacts::declaredPackage).toList();
+        if (packages.stream().noneMatch(pkg -> paragraph.contains("`" + pkg + "`"))) {
             problems.add(name(doc) + ": " + call + " is not public; the paragraph must say the code goes"
-                    + " in package `" + pkg + "`");
+                    + " in package `" + String.join("` or `", packages) + "`");
         }
     }
 
