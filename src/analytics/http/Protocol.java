@@ -5,7 +5,9 @@ package analytics.http;
  * begun with the HTTP/1.1 "Upgrade: h2c" request. The handler rarely cares; the ingest's
  * /stats counts requests by it, so a class can see which way its clients came in.
  *
- * Pattern: enum carrying its wire label (the ALPN-style protocol id, RFC 9113 §3.1).
+ * Pattern: enum carrying its wire label. RFC 9113 §3.1 names "h2" for HTTP/2 over TLS and
+ *          "h2c" for cleartext; every HTTP/2 here is cleartext, so the labels say which way
+ *          in instead: "h2" for prior knowledge, "h2c-upgrade" for the HTTP/1.1 Upgrade.
  * Lesson:  lessons/10-stateless-http-ingest.md   Spec: RFC 9113 §3.1 ("h2", "h2c"); RFC 7540 §3.2
  * Threads: immutable.
  */

@@ -9,8 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends each metric as {@code POST /metrics} with a JSON body, expecting 202, on one shared
@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first request (it has no other way to start h2c) and would quietly stay on HTTP/1.1 when
  * the server does not switch. So in h2 mode one request goes first, alone: it opens the one
  * connection every later stream shares - many requests sent at once before it would each
- * open a connection of their own - and an answer over HTTP/1.1 is a failure, logged once,
- * never a silent fallback.
+ * open a connection of their own. After a transport error (the connection may be gone) one
+ * request goes alone again. An answer over HTTP/1.1 is a failure, logged once, never a
+ * silent fallback.
  */
 final class HttpTransport implements MetricTransport {
 
@@ -54,8 +55,9 @@ final class HttpTransport implements MetricTransport {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client;
     private final HttpClient.Version version;
-    /** HTTP/2 starts with one permit: the first request, which opens the connection. */
-    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** HTTP/2: an answer came over HTTP/2 and no transport error since - streams may share it. */
     private final AtomicBoolean upgraded = new AtomicBoolean();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private final AtomicBoolean wrongVersionLogged = new AtomicBoolean();
@@ -65,7 +67,7 @@ final class HttpTransport implements MetricTransport {
         this.target = target;
         this.stats = stats;
         this.version = version;
-        this.inFlight = new Semaphore(version == HttpClient.Version.HTTP_2 ? 1 : MAX_IN_FLIGHT);
+        this.maxInFlight = version == HttpClient.Version.HTTP_2 ? MAX_STREAMS_IN_FLIGHT : MAX_IN_FLIGHT;
         this.client = HttpClient.newBuilder()
                 .version(version)
                 .connectTimeout(Duration.ofSeconds(2))
@@ -75,7 +77,10 @@ final class HttpTransport implements MetricTransport {
 
     @Override
     public void send(Metric metric) {
-        if (!inFlight.tryAcquire()) {
+        // Until the connection is known to speak HTTP/2, one request at a time opens it.
+        int limit = version == HttpClient.Version.HTTP_2 && !upgraded.get() ? 1 : maxInFlight;
+        if (inFlight.incrementAndGet() > limit) {
+            inFlight.decrementAndGet();
             stats.failed();
             return;
         }
@@ -87,7 +92,12 @@ final class HttpTransport implements MetricTransport {
         stats.sent();
         client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .whenComplete((response, error) -> {
-                    inFlight.release();
+                    if (version == HttpClient.Version.HTTP_2) {
+                        // Any answer over HTTP/2 - a 503 too - proves the connection switched;
+                        // a transport error may have lost it, so the next one goes alone.
+                        upgraded.set(error == null && response.version() == HttpClient.Version.HTTP_2);
+                    }
+                    inFlight.decrementAndGet();
                     answered(response, error);
                 });
     }
@@ -104,10 +114,6 @@ final class HttpTransport implements MetricTransport {
                         "target", target.toString());
             }
         } else if (error == null && response.statusCode() == 202) {
-            if (version == HttpClient.Version.HTTP_2 && upgraded.compareAndSet(false, true)) {
-                // The connection is HTTP/2 now: let the other streams share it.
-                inFlight.release(MAX_STREAMS_IN_FLIGHT - 1);
-            }
             stats.acked();
         } else {
             stats.failed();

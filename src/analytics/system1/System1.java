@@ -60,6 +60,10 @@ public final class System1 implements AutoCloseable {
         return ingest.http2Port();
     }
 
+    public int http2Connections() {
+        return ingest.http2Connections();
+    }
+
     public int wsPort() {
         return broadcaster.port();
     }

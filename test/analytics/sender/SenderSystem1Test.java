@@ -52,6 +52,9 @@ class SenderSystem1Test {
             // bound fail by design (counted, not queued).
             Await.until("50 acks", Duration.ofSeconds(3), () -> sender.stats().ackedTotal() >= 50);
             assertEquals(1, sender.stats().connectionsUp());
+            if (mode.equals("h2")) {
+                assertEquals(1, system.http2Connections(), "every stream on one HTTP/2 connection");
+            }
             HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String stats = http1.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + system.httpPort() + "/stats")).build(),
@@ -63,6 +66,7 @@ class SenderSystem1Test {
     @Test
     void http1SendsEveryServerIntoRedis(RedisProcess redis) throws Exception {
         JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "http");
+        assertTrue(byProtocol.getLong("http/1.1", -1) >= 51, byProtocol.toString()); // 50 metrics + this GET
         assertEquals(0, byProtocol.getLong("h2c-upgrade", -1));
     }
 

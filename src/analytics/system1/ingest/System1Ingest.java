@@ -94,6 +94,11 @@ public final class System1Ingest implements AutoCloseable {
         return http2.port();
     }
 
+    /** HTTP/2 connections open now: what a test asks to see that many streams shared one. */
+    public int http2Connections() {
+        return http2.connectionCount();
+    }
+
     /**
      * The HTTP/2 server's limits from the settings: the same body limit as the HTTP/1.1 port,
      * the two SYSTEM1_HTTP2_* settings, and SHUTDOWN_TIMEOUT_MS for streams in flight.
@@ -114,11 +119,31 @@ public final class System1Ingest implements AutoCloseable {
     /** Stops taking requests, lets those in flight finish, then closes the Redis connection. */
     @Override
     public void close() {
-        // Both doors close before Redis: the streams and exchanges in flight still get their 202.
-        server.close();
-        http2.close();
-        batcher.close();
-        lag.close();
-        timers.shutdownNow();
+        // Both doors close at once, and before Redis: neither port keeps taking requests while
+        // the other drains, and the streams and exchanges in flight still get their 202.
+        Thread http2Closing = Thread.ofVirtual().name("system1-http2-close").start(http2::close);
+        try {
+            server.close();
+        } finally {
+            joinUninterruptibly(http2Closing);
+            batcher.close();
+            lag.close();
+            timers.shutdownNow();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // finish the shutdown first, then pass the interrupt on
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
