@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a Response into HTTP/1.1 bytes - status line, header fields, Content-Length, body -
+ * Turns a Response into HTTP/1.1 bytes - status line, Date, header fields, Content-Length, body -
  * for the servers that write HTTP/1.1 by hand: the plain-HTTP path of the WebSocket ports
  * and the HTTP/1.1 side of the h2c port. (The HTTP/1.1 ingest port has the JDK server
  * write its answers.)
@@ -29,6 +29,9 @@ public final class Http1ResponseEncoder {
         StringBuilder head = new StringBuilder(128)
                 .append("HTTP/1.1 ").append(response.status()).append(' ')
                 .append(Response.reasonPhrase(response.status())).append("\r\n");
+        if (response.headers().first("Date") == null) { // RFC 9110 §6.6.1; a handler's own stands
+            head.append("Date: ").append(HttpDate.now()).append("\r\n");
+        }
         for (Map.Entry<String, List<String>> field : response.headers().asMap().entrySet()) {
             for (String value : field.getValue()) {
                 head.append(field.getKey()).append(": ").append(value).append("\r\n");

@@ -86,6 +86,22 @@ class HandshakeWireTest {
         assertTrue(response.endsWith("{\"error\":\"Not Found\"}"), response);
     }
 
+    /**
+     * A body the server never reads must not cost the client its answer: closing with unread
+     * bytes sends a TCP reset, which can destroy the answer before it is read. The server
+     * reads the body away first (RFC 9112 §9.6). Every plain answer is dated (RFC 9110 §6.6.1).
+     */
+    @Test
+    void answersARequestWithAnUnreadBodyWithoutLosingTheAnswer() throws IOException {
+        for (int round = 0; round < 20; round++) {
+            String body = "x".repeat(200_000);
+            String response = plainRequest("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n" + body);
+            assertTrue(response.startsWith("HTTP/1.1 404 Not Found\r\n"), "round " + round + ": " + response);
+            assertTrue(response.contains("\r\nDate: "), response);
+        }
+    }
+
     @Test
     void answers400ToAGarbageRequestLine() throws IOException {
         String response = plainRequest("HELLO\r\n\r\n");
