@@ -26,7 +26,7 @@ run: ## the whole demo: private Redis, both systems, fake senders, dashboard; Ct
 	@scripts/ensure-tools.sh redis
 	@./build.sh run analytics.demo.DemoMain
 
-run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|worker|broadcaster runs one part
+run-system1: ## System 1: ingest (HTTP/1.1 :4000, HTTP/2 :4001), workers, broadcaster in one JVM; ROLE=ingest|worker|broadcaster runs one part
 	@case "$(ROLE)" in \
 	    "")          ./build.sh run analytics.system1.System1Main ;; \
 	    ingest)      ./build.sh run analytics.system1.ingest.System1IngestMain ;; \
@@ -38,9 +38,9 @@ run-system1: ## System 1: ingest, workers, broadcaster in one JVM; ROLE=ingest|w
 run-system2: ## System 2 on SYSTEM2_WS_PORT (4100): WebSocket ingest, in-memory aggregation
 	@./build.sh run analytics.system2.System2Main
 
-senders: ## fake metric servers until Ctrl-C: MODE=http|h2|ws (default http), COUNT=N, SEED=S
+senders: ## fake metric servers until Ctrl-C: MODE=http|h2|ws (default http), COUNT=N, FIRST=N, SEED=S
 	@./build.sh run analytics.sender.SendersMain --mode $(or $(MODE),http) \
-	    $(if $(COUNT),--count $(COUNT)) $(if $(SEED),--seed $(SEED))
+	    $(if $(COUNT),--count $(COUNT)) $(if $(FIRST),--first $(FIRST)) $(if $(SEED),--seed $(SEED))
 
 dashboard: ## the dashboard page on DASHBOARD_PORT (8080); it connects to System 1 or 2
 	@./build.sh run analytics.dashboard.DashboardMain
