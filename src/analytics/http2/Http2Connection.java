@@ -151,6 +151,15 @@ final class Http2Connection {
         this.resets = new RateLimit(maxResets, FLOOD_WINDOW);
         this.emptyFrames = new RateLimit(MAX_EMPTY_FRAMES_PER_WINDOW, FLOOD_WINDOW);
         this.sweepThreshold = 2 * limits.maxConcurrentStreams() + 16;
+        if (upgrade != null) {
+            // RFC 7540 §3.2: the upgrade request is stream 1, taken and live from the start,
+            // so a shutdown racing the hand-off names it in its GOAWAY and waits for it.
+            Stream stream = new Stream(1, liveStreams);
+            streams.put(stream);
+            highestStreamId = 1;
+            accept(1);
+            stream.open(true);
+        }
     }
 
     long id() {
@@ -541,14 +550,10 @@ final class Http2Connection {
         }
     }
 
-    /** RFC 7540 §3.2: the upgrade request is stream 1, already half-closed (remote). */
+    /** RFC 7540 §3.2: stream 1, opened half-closed (remote) by the constructor, gets its handler. */
     private void startUpgradedStream() throws Http2Exception {
         writer.applySettings(new SettingsFrame(false, upgrade.clientSettings()), streams, false);
-        Stream stream = new Stream(1, liveStreams);
-        streams.put(stream);
-        highestStreamId = 1;
-        accept(1);
-        stream.open(true);
+        Stream stream = streams.get(1);
         writer.register(stream);
         stream.dispatched = true;
         startHandler(stream, upgrade.request());
