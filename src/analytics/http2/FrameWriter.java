@@ -98,6 +98,12 @@ final class FrameWriter {
     private Settings peer = Settings.INITIAL;
     /** A new SETTINGS_HEADER_TABLE_SIZE for the encoder, applied before the next block; -1: none. */
     private int pendingHeaderTableSize = -1;
+    /**
+     * The smallest SETTINGS_HEADER_TABLE_SIZE since the last batch: RFC 7541 §4.2 wants it
+     * signalled before the final one (0 then 4096 must evict, then grow), so both reach
+     * the encoder, which announces both in its next block.
+     */
+    private int smallestHeaderTableSize = -1;
     private boolean windowOpened;
     private State state = State.RUNNING;
 
@@ -221,6 +227,8 @@ final class FrameWriter {
             }
             if (next.headerTableSize() != peer.headerTableSize()) {
                 pendingHeaderTableSize = next.headerTableSize();
+                smallestHeaderTableSize = smallestHeaderTableSize < 0 ? pendingHeaderTableSize
+                        : Math.min(smallestHeaderTableSize, pendingHeaderTableSize);
             }
             peer = next;
             windowOpened();
@@ -353,8 +361,10 @@ final class FrameWriter {
             batchHeaders.addAll(newResponses);
             newResponses.clear();
             if (pendingHeaderTableSize >= 0) {
+                hpack.setMaxTableSize(smallestHeaderTableSize);
                 hpack.setMaxTableSize(pendingHeaderTableSize);
                 pendingHeaderTableSize = -1;
+                smallestHeaderTableSize = -1;
             }
             // A frame never outgrows our buffer, even if the peer allows 16 MiB frames.
             frameLimit = Math.min(peer.maxFrameSize(), WRITE_BUFFER_BYTES - FrameDecoder.HEADER_LENGTH);
