@@ -323,6 +323,11 @@ final class FrameWriter {
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException bug) {
+            // Our own bug; the HPACK table may be out of step. A connection whose writer is
+            // gone would take streams and never answer them: close it, the reader follows.
+            LOG.error("bug: writer failed; closing the connection", bug, "connection", connectionId);
+            closeQuietly();
         } finally {
             lock.lock();
             try {
@@ -444,7 +449,21 @@ final class FrameWriter {
             return; // reset before we answered; never encoded, so the HPACK tables stay in step
         }
         block.reset();
-        hpack.encode(stream.responseFields, block);
+        try {
+            hpack.encode(stream.responseFields, block);
+        } catch (IllegalArgumentException unencodable) {
+            // A handler's header that HPACK cannot carry (a char above U+00FF). The encoder
+            // wrote nothing and left its table alone, so only this stream is lost.
+            LOG.error("bug: response headers cannot be encoded", unencodable,
+                    "connection", connectionId, "stream", stream.id);
+            RstStreamFrame reset = new RstStreamFrame(stream.id, ErrorCode.INTERNAL_ERROR);
+            ensureRoom(FrameEncoder.encodedLength(reset));
+            FrameEncoder.write(buffer, reset);
+            logOut(reset);
+            stream.resetByUs();
+            forget(stream);
+            return;
+        }
         byte[] bytes = block.array();
         int length = block.size();
         boolean endStream = stream.responseBody.length == 0;

@@ -140,6 +140,21 @@ class Http2WireTest {
         }
     }
 
+    /** A header HPACK cannot carry loses its own stream, not the connection's writer. */
+    @Test
+    void resetsAStreamWhoseResponseHeadersCannotBeEncodedAndGoesOn() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream previous = Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try (RawHttp2Client client = connect()) {
+            client.request(1, "GET", "/euro", true);
+            assertReset(client, 1, RawHttp2Client.INTERNAL_ERROR);
+            assertAlive(client, 3);
+        } finally {
+            Log.redirect(previous);
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("response headers cannot be encoded"));
+    }
+
     @Test
     void refusesABrokenPrefaceWithGoAwayProtocolError() throws IOException {
         try (RawHttp2Client client = RawHttp2Client.open(server.port())) {
