@@ -539,15 +539,21 @@ final class Http2Connection {
 
     /** On the handler's own virtual thread: it may block as long as it likes. */
     private void serve(Stream stream, Request request) {
+        List<HeaderField> fields;
+        byte[] body;
         try {
             Response response = server.handle(request);
             boolean noBody = request.method().equals("HEAD") || !ResponseFields.hasBody(response.status());
-            writer.respond(stream, ResponseFields.of(response), noBody ? NO_BODY : response.body());
+            fields = ResponseFields.of(response);
+            body = noBody ? NO_BODY : response.body();
         } finally {
+            // Before respond(): once the writer sends END_STREAM the client may open the next
+            // stream, and a handler still counted then would refuse it at exactly the limit.
             handlersRunning.decrementAndGet();
             lastProgressNanos = System.nanoTime();
             stream.handlerFinished();
         }
+        writer.respond(stream, fields, body);
     }
 
     /** RFC 7540 §3.2: stream 1, opened half-closed (remote) by the constructor, gets its handler. */
