@@ -98,6 +98,12 @@ final class FrameWriter {
     private Settings peer = Settings.INITIAL;
     /** A new SETTINGS_HEADER_TABLE_SIZE for the encoder, applied before the next block; -1: none. */
     private int pendingHeaderTableSize = -1;
+    /**
+     * The smallest SETTINGS_HEADER_TABLE_SIZE since the last batch: RFC 7541 §4.2 wants it
+     * signalled before the final one (0 then 4096 must evict, then grow), so both reach
+     * the encoder, which announces both in its next block.
+     */
+    private int smallestHeaderTableSize = -1;
     private boolean windowOpened;
     private State state = State.RUNNING;
 
@@ -221,6 +227,8 @@ final class FrameWriter {
             }
             if (next.headerTableSize() != peer.headerTableSize()) {
                 pendingHeaderTableSize = next.headerTableSize();
+                smallestHeaderTableSize = smallestHeaderTableSize < 0 ? pendingHeaderTableSize
+                        : Math.min(smallestHeaderTableSize, pendingHeaderTableSize);
             }
             peer = next;
             windowOpened();
@@ -315,6 +323,11 @@ final class FrameWriter {
             }
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException bug) {
+            // Our own bug; the HPACK table may be out of step. A connection whose writer is
+            // gone would take streams and never answer them: close it, the reader follows.
+            LOG.error("bug: writer failed; closing the connection", bug, "connection", connectionId);
+            closeQuietly();
         } finally {
             lock.lock();
             try {
@@ -353,8 +366,10 @@ final class FrameWriter {
             batchHeaders.addAll(newResponses);
             newResponses.clear();
             if (pendingHeaderTableSize >= 0) {
+                hpack.setMaxTableSize(smallestHeaderTableSize);
                 hpack.setMaxTableSize(pendingHeaderTableSize);
                 pendingHeaderTableSize = -1;
+                smallestHeaderTableSize = -1;
             }
             // A frame never outgrows our buffer, even if the peer allows 16 MiB frames.
             frameLimit = Math.min(peer.maxFrameSize(), WRITE_BUFFER_BYTES - FrameDecoder.HEADER_LENGTH);
@@ -434,7 +449,21 @@ final class FrameWriter {
             return; // reset before we answered; never encoded, so the HPACK tables stay in step
         }
         block.reset();
-        hpack.encode(stream.responseFields, block);
+        try {
+            hpack.encode(stream.responseFields, block);
+        } catch (IllegalArgumentException unencodable) {
+            // A handler's header that HPACK cannot carry (a char above U+00FF). The encoder
+            // wrote nothing and left its table alone, so only this stream is lost.
+            LOG.error("bug: response headers cannot be encoded", unencodable,
+                    "connection", connectionId, "stream", stream.id);
+            RstStreamFrame reset = new RstStreamFrame(stream.id, ErrorCode.INTERNAL_ERROR);
+            ensureRoom(FrameEncoder.encodedLength(reset));
+            FrameEncoder.write(buffer, reset);
+            logOut(reset);
+            stream.resetByUs();
+            forget(stream);
+            return;
+        }
         byte[] bytes = block.array();
         int length = block.size();
         boolean endStream = stream.responseBody.length == 0;

@@ -151,6 +151,15 @@ final class Http2Connection {
         this.resets = new RateLimit(maxResets, FLOOD_WINDOW);
         this.emptyFrames = new RateLimit(MAX_EMPTY_FRAMES_PER_WINDOW, FLOOD_WINDOW);
         this.sweepThreshold = 2 * limits.maxConcurrentStreams() + 16;
+        if (upgrade != null) {
+            // RFC 7540 §3.2: the upgrade request is stream 1, taken and live from the start,
+            // so a shutdown racing the hand-off names it in its GOAWAY and waits for it.
+            Stream stream = new Stream(1, liveStreams);
+            streams.put(stream);
+            highestStreamId = 1;
+            accept(1);
+            stream.open(true);
+        }
     }
 
     long id() {
@@ -180,6 +189,12 @@ final class Http2Connection {
             linger();
         } catch (IOException e) {
             LOG.debug("connection ended", "connection", id, "error", String.valueOf(e));
+        } catch (RuntimeException bug) {
+            // A broken rule of our own, not the peer's: still tell the peer, so that it
+            // retries its other streams instead of finding the socket simply closed.
+            LOG.error("bug: connection failed", bug, "connection", id);
+            sendFinalGoAway(ErrorCode.INTERNAL_ERROR, "internal error");
+            linger();
         } finally {
             terminate();
             readerEnded.countDown();
@@ -397,10 +412,11 @@ final class Http2Connection {
     /** A second header block on a stream: trailers (§8.1), or an error of its state (§5.1). */
     private void continueStream(Stream stream, boolean endStream, List<HeaderField> fields)
             throws Http2Exception {
-        if (stream.wasResetByUs()) {
+        Stream.Arrival arrival = stream.arrival();
+        if (arrival.resetByUs()) {
             return; // §5.1 closed: frames in flight after our RST_STREAM are ignored
         }
-        switch (stream.state()) {
+        switch (arrival.state()) {
             case OPEN, HALF_CLOSED_LOCAL -> {
                 if (!endStream) {
                     throw Http2Exception.streamError(ErrorCode.PROTOCOL_ERROR, stream.id,
@@ -415,14 +431,14 @@ final class Http2Connection {
             case HALF_CLOSED_REMOTE -> throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, stream.id,
                     "HEADERS on half-closed (remote) " + stream);
             case CLOSED -> {
-                if (stream.wasResetByPeer()) {
+                if (arrival.resetByPeer()) {
                     throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, stream.id,
                             "HEADERS after RST_STREAM on " + stream);
                 }
                 throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, "HEADERS on closed " + stream);
             }
             case IDLE, RESERVED_LOCAL, RESERVED_REMOTE -> throw new IllegalStateException(
-                    stream + " is in the table but " + stream.state());
+                    stream + " is in the table but " + arrival.state());
         }
     }
 
@@ -453,12 +469,13 @@ final class Http2Connection {
             throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, streamId,
                     "DATA on closed stream " + streamId);
         }
-        if (stream.wasResetByUs()) {
+        Stream.Arrival arrival = stream.arrival();
+        if (arrival.resetByUs()) {
             return; // §5.1 closed: in flight when we reset it; counted above, otherwise ignored
         }
-        if (!stream.state().isReceiving()) {
+        if (!arrival.state().isReceiving()) {
             throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, streamId,
-                    "DATA on " + stream.state() + " " + stream + " (§6.1)");
+                    "DATA on " + arrival.state() + " " + stream + " (§6.1)");
         }
         if (length > stream.receiveWindow) {
             throw Http2Exception.streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId,
@@ -491,7 +508,9 @@ final class Http2Connection {
     }
 
     private void onEndStream(Stream stream) throws Http2Exception {
-        stream.receiveEndStream();
+        if (!stream.receiveEndStream()) {
+            return; // the writer reset it since we looked: answered early, and done
+        }
         if (!stream.dispatched) {
             stream.body.complete();
             dispatch(stream);
@@ -520,25 +539,27 @@ final class Http2Connection {
 
     /** On the handler's own virtual thread: it may block as long as it likes. */
     private void serve(Stream stream, Request request) {
+        List<HeaderField> fields;
+        byte[] body;
         try {
             Response response = server.handle(request);
             boolean noBody = request.method().equals("HEAD") || !ResponseFields.hasBody(response.status());
-            writer.respond(stream, ResponseFields.of(response), noBody ? NO_BODY : response.body());
+            fields = ResponseFields.of(response);
+            body = noBody ? NO_BODY : response.body();
         } finally {
+            // Before respond(): once the writer sends END_STREAM the client may open the next
+            // stream, and a handler still counted then would refuse it at exactly the limit.
             handlersRunning.decrementAndGet();
             lastProgressNanos = System.nanoTime();
             stream.handlerFinished();
         }
+        writer.respond(stream, fields, body);
     }
 
-    /** RFC 7540 §3.2: the upgrade request is stream 1, already half-closed (remote). */
+    /** RFC 7540 §3.2: stream 1, opened half-closed (remote) by the constructor, gets its handler. */
     private void startUpgradedStream() throws Http2Exception {
         writer.applySettings(new SettingsFrame(false, upgrade.clientSettings()), streams, false);
-        Stream stream = new Stream(1, liveStreams);
-        streams.put(stream);
-        highestStreamId = 1;
-        accept(1);
-        stream.open(true);
+        Stream stream = streams.get(1);
         writer.register(stream);
         stream.dispatched = true;
         startHandler(stream, upgrade.request());

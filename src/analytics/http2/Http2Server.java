@@ -123,6 +123,13 @@ public final class Http2Server implements AutoCloseable {
     private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
     /** Sockets still being sniffed or read as HTTP/1.1: close() cuts them too. */
     private final Set<Socket> starting = ConcurrentHashMap.newKeySet();
+    /**
+     * HTTP/1.1 requests read in full and being answered (or upgraded): close() lets them
+     * finish within the shutdown budget. A socket joins the next set before it leaves the
+     * last - starting, exchanges, then its connection in connections - so close() always
+     * sees it in one of them.
+     */
+    private final Set<Socket> exchanges = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     private Http2Server(ServerSocket serverSocket, Limits limits, Handler handler) {
@@ -213,16 +220,19 @@ public final class Http2Server implements AutoCloseable {
                     case INVALID -> refuseInvalidPreface(socket, in);
                     case EMPTY -> null;
                 };
+                if (connection != null) {
+                    connections.add(connection); // before it leaves the other sets: see exchanges
+                }
             } finally {
                 deadline.cancel(false);
                 starting.remove(socket);
+                exchanges.remove(socket);
             }
             if (connection == null) {
                 closeQuietly(socket);
                 return;
             }
             socket.setSoTimeout(0); // from here on the connection's own deadlines apply
-            connections.add(connection);
             // Checked after joining the set: close() sets the flag, then shuts down every
             // connection in the set, so each new one is seen by one side or the other.
             if (stopping) {
@@ -278,7 +288,8 @@ public final class Http2Server implements AutoCloseable {
             return null; // closed in the middle of the body: nobody to answer
         }
         deadline.cancel(false); // the request is in; the handler may take its time
-        starting.remove(socket); // and a shutdown lets it finish, as the HTTP/1.1 port does
+        exchanges.add(socket); // and a shutdown lets it finish, as the HTTP/1.1 port does
+        starting.remove(socket);
         return switch (H2cUpgrade.evaluate(head)) {
             case H2cUpgrade.NotRequested notRequested -> {
                 answerAndClose(socket, in, handle(head.toRequest(Protocol.HTTP_1_1, body)), headRequest);
@@ -419,13 +430,17 @@ public final class Http2Server implements AutoCloseable {
             connection.shutdown();
         }
         long deadline = System.nanoTime() + limits.shutdownTimeout().toNanos();
-        while (System.nanoTime() < deadline && !connections.stream().allMatch(Http2Connection::isQuiet)) {
+        while (System.nanoTime() < deadline && !(exchanges.isEmpty()
+                && connections.stream().allMatch(Http2Connection::isQuiet))) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        for (Socket socket : exchanges) {
+            closeQuietly(socket); // over the budget; an upgrade not yet running dies with it
         }
         try (var closing = Executors.newVirtualThreadPerTaskExecutor()) { // each may wait a moment
             connections.forEach(connection -> closing.submit(connection::close));

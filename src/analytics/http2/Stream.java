@@ -67,9 +67,19 @@ final class Stream {
         resetByUs = true;
     }
 
-    synchronized void receiveEndStream() {
+    /**
+     * The client's END_STREAM; false when it is to be ignored because we reset the stream
+     * meanwhile. The writer may do that between the reader's look at the state and this call
+     * (an early 413 or 431: END_STREAM out, then RST_STREAM NO_ERROR), so the check and the
+     * arrow are one synchronized step, as in sendEndStream.
+     */
+    synchronized boolean receiveEndStream() {
+        if (resetByUs) {
+            return false; // §5.1 closed: frames in flight after our RST_STREAM are ignored
+        }
         state = state.onReceiveEndStream();
         retireIfDone();
+        return true;
     }
 
     /** Our END_STREAM went into the write buffer; returns the state it left the stream in. */
@@ -103,6 +113,18 @@ final class Stream {
         retireIfDone();
     }
 
+    /**
+     * What a frame from the client meets, read in one look: reading the state and the reset
+     * flags in two calls would let the writer close the stream in between.
+     */
+    synchronized Arrival arrival() {
+        return new Arrival(state, resetByUs, resetByPeer);
+    }
+
+    /** The stream as a frame from the client finds it; see arrival(). */
+    record Arrival(StreamState state, boolean resetByUs, boolean resetByPeer) {
+    }
+
     synchronized StreamState state() {
         return state;
     }
@@ -113,10 +135,6 @@ final class Stream {
 
     synchronized boolean wasResetByUs() {
         return resetByUs;
-    }
-
-    synchronized boolean wasResetByPeer() {
-        return resetByPeer;
     }
 
     private void retireIfDone() {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>any path: 200 "METHOD /path body-length protocol", or 413 for a body over the limit;</li>
  *   <li>{@code /sleep/MS}: the same (413 included), after sleeping MS milliseconds;</li>
  *   <li>{@code /bytes/N}: N bytes of body (a response larger than a window or a frame);</li>
- *   <li>{@code /bug}: throws, as a handler with a bug would.</li>
+ *   <li>{@code /bug}: throws, as a handler with a bug would;</li>
+ *   <li>{@code /euro}: a header value HPACK cannot carry (a char above U+00FF).</li>
  * </ul>
  *
  * Pattern: a test double that is a real implementation of the port, not a mock.
@@ -42,6 +43,9 @@ final class Http2EchoHandler implements Handler {
             }
             if (path.equals("/bug")) {
                 throw new IllegalStateException("a bug in the handler");
+            }
+            if (path.equals("/euro")) {
+                return new Response(200, Headers.of("X-Price", "5 \u20ac"), new byte[0]);
             }
             if (path.startsWith("/bytes/")) {
                 byte[] body = new byte[Integer.parseInt(path.substring("/bytes/".length()))];

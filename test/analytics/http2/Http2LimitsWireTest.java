@@ -85,6 +85,24 @@ class Http2LimitsWireTest {
         }
     }
 
+    /**
+     * The 431 goes out with END_STREAM and RST_STREAM NO_ERROR while the client's own
+     * END_STREAM is on its way: whichever thread wins, the stream ends quietly and the
+     * connection goes on. (The window is narrow; StreamStateTest pins the losing order.)
+     */
+    @Test
+    void keepsTheConnectionWhenTheClientEndsAStreamWeJustAnswered431() throws IOException {
+        try (RawHttp2Client client = connect()) {
+            for (int streamId = 1; streamId < 200; streamId += 2) {
+                client.request(streamId, "POST", "/", false, "x-big", "y".repeat(MAX_HEADER_LIST));
+                client.data(streamId, true, new byte[0]);
+                assertEquals(431, client.readResponse(streamId).status(), "stream " + streamId);
+            }
+            client.request(201, "GET", "/next", true);
+            assertEquals("GET /next 0 h2", client.readResponse(201).text());
+        }
+    }
+
     @Test
     void endsAContinuationFloodWithGoAwayEnhanceYourCalm() throws IOException {
         try (RawHttp2Client client = connect()) {

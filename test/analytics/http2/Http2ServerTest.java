@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,24 @@ class Http2ServerTest {
             client.expectClosed();
             closing.join(Duration.ofSeconds(5));
             assertTrue(!closing.isAlive(), "close() returned once the streams were done");
+        }
+    }
+
+    /** A plain HTTP/1.1 request on this port is answered in full before close() returns. */
+    @Test
+    void closeWaitsForAPlainHttp1ExchangeInFlight() throws Exception {
+        Log.setThreshold(Log.Level.WARN);
+        Http2Server server = Http2Server.start("127.0.0.1", 0, limits(), handler);
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(
+                    "GET /sleep/500 HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Await.until("the request reached the handler", Duration.ofSeconds(5), () -> handler.started.get() == 1);
+            server.close();
+            assertEquals(1, handler.handled.get(), "close() returned before the handler did");
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(answer.endsWith("GET /sleep/500 0 http/1.1"), answer);
         }
     }
 

@@ -121,6 +121,40 @@ class Http2WireTest {
         }
     }
 
+    /**
+     * RFC 7541 §4.2: a table size lowered then raised between two blocks is announced as
+     * the smallest size, then the final one - the peer must see its table emptied.
+     */
+    @Test
+    void announcesATableSizeLoweredThenRaisedAsTheSmallestThenTheFinalSize() throws IOException {
+        try (RawHttp2Client client = connect()) {
+            ByteArrayOutputStream burst = new ByteArrayOutputStream();
+            burst.writeBytes(RawHttp2Client.frame(SETTINGS, 0, 0, new byte[] {0, 1, 0, 0, 0, 0}));
+            burst.writeBytes(RawHttp2Client.frame(SETTINGS, 0, 0, new byte[] {0, 1, 0, 0, 0x10, 0}));
+            burst.writeBytes(RawHttp2Client.frame(HEADERS, END_HEADERS | END_STREAM, 1,
+                    RawHttp2Client.requestBlock("GET", "/sizes")));
+            client.write(burst.toByteArray()); // one write: both SETTINGS land before the answer
+            byte[] block = client.readUntil(HEADERS, 1).payload();
+            // §6.3: 001 + size, 5-bit prefix. 0 is 0x20; 4096 is 0x3f then 4065 in 7-bit groups.
+            assertEquals("[32, 63, -31, 31]", Arrays.toString(Arrays.copyOf(block, 4)));
+        }
+    }
+
+    /** A header HPACK cannot carry loses its own stream, not the connection's writer. */
+    @Test
+    void resetsAStreamWhoseResponseHeadersCannotBeEncodedAndGoesOn() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream previous = Log.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try (RawHttp2Client client = connect()) {
+            client.request(1, "GET", "/euro", true);
+            assertReset(client, 1, RawHttp2Client.INTERNAL_ERROR);
+            assertAlive(client, 3);
+        } finally {
+            Log.redirect(previous);
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("response headers cannot be encoded"));
+    }
+
     @Test
     void refusesABrokenPrefaceWithGoAwayProtocolError() throws IOException {
         try (RawHttp2Client client = RawHttp2Client.open(server.port())) {

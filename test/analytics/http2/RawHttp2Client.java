@@ -61,6 +61,7 @@ final class RawHttp2Client implements AutoCloseable {
     // §7: the error codes the tests expect.
     static final int NO_ERROR = 0x0;
     static final int PROTOCOL_ERROR = 0x1;
+    static final int INTERNAL_ERROR = 0x2;
     static final int FLOW_CONTROL_ERROR = 0x3;
     static final int STREAM_CLOSED = 0x5;
     static final int FRAME_SIZE_ERROR = 0x6;

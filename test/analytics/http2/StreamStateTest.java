@@ -51,6 +51,28 @@ class StreamStateTest {
         assertFalse(StreamState.CLOSED.isActive());
     }
 
+    /** An early 431 or 413: the writer ended and reset the stream before the client's END_STREAM. */
+    @Test
+    void ignoresTheClientsEndStreamAfterTheWriterAnsweredAndResetTheStream() {
+        AtomicInteger live = new AtomicInteger();
+        Stream stream = new Stream(1, live);
+        stream.open(false);
+        assertTrue(stream.arrival().state().isReceiving(), "the reader's look: DATA may come");
+        assertEquals(StreamState.HALF_CLOSED_LOCAL, stream.sendEndStream()); // the writer, meanwhile
+        stream.resetByUs();
+        assertFalse(stream.receiveEndStream(), "ignored, not an arrow from closed");
+        assertEquals(StreamState.CLOSED, stream.state());
+        assertEquals(0, live.get());
+    }
+
+    @Test
+    void takesTheClientsEndStreamOnAnOpenStream() {
+        Stream stream = new Stream(1, new AtomicInteger());
+        stream.open(false);
+        assertTrue(stream.receiveEndStream());
+        assertEquals(StreamState.HALF_CLOSED_REMOTE, stream.state());
+    }
+
     @Test
     void aResetStreamStaysLiveUntilItsHandlerReturns() {
         AtomicInteger live = new AtomicInteger();
