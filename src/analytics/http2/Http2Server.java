@@ -341,10 +341,8 @@ public final class Http2Server implements AutoCloseable {
     private static void answerAndClose(Socket socket, InputStream in, Response response,
                                        boolean headRequest) {
         try {
-            // RFC 9110 §6.6.1, as on the HTTP/2 side (ResponseFields) and the HTTP/1.1 port.
-            Response dated = response.headers().first("Date") != null ? response
-                    : response.withHeader("Date", ResponseFields.date().value());
-            socket.getOutputStream().write(Http1ResponseEncoder.encode(dated, headRequest, true));
+            // The encoder adds this second's Date (RFC 9110 §6.6.1), as ResponseFields does for HTTP/2.
+            socket.getOutputStream().write(Http1ResponseEncoder.encode(response, headRequest, true));
             drainAndClose(socket, in);
         } catch (IOException gone) {
             closeQuietly(socket); // the client left; nothing more to tell it

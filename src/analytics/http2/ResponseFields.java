@@ -1,10 +1,8 @@
 package analytics.http2;
 
+import analytics.http.HttpDate;
 import analytics.http.Response;
 import analytics.http2.hpack.HeaderField;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +19,7 @@ import java.util.Set;
  * Spec:    RFC 9113 §8.3.2, §8.2.2, §8.2; RFC 9110 §8.6, §6.6.1 and §5.6.7 (Date)
  * Not here: HPACK (FrameWriter encodes the list), 1xx interim responses (never sent).
  * Threads: any handler thread; the one shared state, the date of the current second, is
- *          safe without a lock (DateCache).
+ *          safe without a lock (date()).
  */
 final class ResponseFields {
 
@@ -38,12 +36,8 @@ final class ResponseFields {
         }
     }
 
-    /** RFC 9110 §5.6.7: IMF-fixdate, always in GMT and in English - "Sun, 06 Nov 1994 08:49:37 GMT". */
-    static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
-
-    /** The date field the responses of this second share. */
-    private static final DateCache DATE = new DateCache();
+    /** The date field of the current second, shared by the responses of that second. */
+    private static volatile HeaderField dateField = new HeaderField("date", "");
 
     private ResponseFields() {
     }
@@ -75,34 +69,19 @@ final class ResponseFields {
         return fields;
     }
 
-    /** The date field of the current second. */
-    static HeaderField date() {
-        return DATE.at(System.currentTimeMillis());
-    }
-
     /**
-     * Date has a resolution of one second, so formatting it per response would redo the
-     * same work thousands of times a second on the handlers' threads: it is made once per
-     * second and shared. Two threads that cross into a new second together may both
-     * format it; the same text either way, so no lock.
+     * The date field of the current second. HttpDate makes the text once a second and hands
+     * out the same String all that second, so a field is made only when that String changes
+     * (the identity check is deliberate: it is the cheap "same second?" test).
      */
-    static final class DateCache {
-
-        private record Dated(long epochSecond, HeaderField field) {
+    static HeaderField date() {
+        String now = HttpDate.now();
+        HeaderField field = dateField;
+        if (field.value() != now) {
+            field = new HeaderField("date", now);
+            dateField = field;
         }
-
-        private volatile Dated current = new Dated(Long.MIN_VALUE, null);
-
-        HeaderField at(long epochMillis) {
-            long second = Math.floorDiv(epochMillis, 1000);
-            Dated dated = current;
-            if (dated.epochSecond != second) {
-                dated = new Dated(second,
-                        new HeaderField("date", IMF_FIXDATE.format(Instant.ofEpochSecond(second))));
-                current = dated;
-            }
-            return dated.field;
-        }
+        return field;
     }
 
     /** RFC 9110 §6.4.1: 1xx, 204 and 304 answers never have content. */

@@ -73,13 +73,6 @@ enum StreamState {
         };
     }
 
-    /** §5.1.2: open and half-closed streams count toward SETTINGS_MAX_CONCURRENT_STREAMS. */
-    boolean isActive() {
-        return switch (this) {
-            case OPEN, HALF_CLOSED_LOCAL, HALF_CLOSED_REMOTE -> true;
-            case IDLE, RESERVED_LOCAL, RESERVED_REMOTE, CLOSED -> false;
-        };
-    }
 
     /** Whether the client may still send DATA and trailers on the stream. */
     boolean isReceiving() {

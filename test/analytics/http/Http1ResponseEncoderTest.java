@@ -1,6 +1,7 @@
 package analytics.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -66,5 +67,9 @@ class Http1ResponseEncoderTest {
     void formatsTheRfcExampleDate() {
         assertEquals(DATE, HttpDate.at(784_111_777_000L));
         assertEquals(DATE, HttpDate.at(784_111_777_999L), "one value for the whole second");
+        assertSame(HttpDate.at(784_111_777_000L), HttpDate.at(784_111_777_500L), "made once per second");
+        // 2024-03-05T07:08:09Z: a one-digit day and hour, which RFC 1123's JDK formatter
+        // would print as "5 Mar" - not IMF-fixdate.
+        assertEquals("Tue, 05 Mar 2024 07:08:09 GMT", HttpDate.at(1_709_622_489_000L));
     }
 }

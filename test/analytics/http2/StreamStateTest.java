@@ -42,15 +42,6 @@ class StreamStateTest {
         assertThrows(IllegalStateException.class, () -> StreamState.IDLE.onReset());
     }
 
-    @Test
-    void countsOpenAndHalfClosedStreamsAsActive() {
-        assertTrue(StreamState.OPEN.isActive());
-        assertTrue(StreamState.HALF_CLOSED_LOCAL.isActive());
-        assertTrue(StreamState.HALF_CLOSED_REMOTE.isActive());
-        assertFalse(StreamState.IDLE.isActive());
-        assertFalse(StreamState.CLOSED.isActive());
-    }
-
     /** An early 431 or 413: the writer ended and reset the stream before the client's END_STREAM. */
     @Test
     void ignoresTheClientsEndStreamAfterTheWriterAnsweredAndResetTheStream() {

@@ -18,8 +18,9 @@ import java.util.List;
  * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 7541 §2.3, §4, §6, §7.1.3
  * Not here: frames; splitting a block into HEADERS + CONTINUATION (the HTTP/2 connection).
  * Threads: one instance per connection, not thread-safe. The peer decodes blocks in the
- *          order they arrive, so the caller must encode and write each block under one
- *          lock: two blocks encoded in one order and sent in the other break the peer.
+ *          order they arrive, so blocks must leave in the order they were encoded: the
+ *          connection's one writer thread does both (two blocks encoded in one order and
+ *          sent in the other break the peer).
  */
 public final class HpackEncoder {
 
