@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import analytics.log.Log;
 import analytics.testing.ChildRun;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,19 +24,8 @@ class CurlH2loadInteropTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final Http2EchoHandler handler = new Http2EchoHandler();
-    private Http2Server server;
-
-    @BeforeEach
-    void start() throws IOException {
-        Log.setThreshold(Log.Level.WARN);
-        server = Http2Server.start("127.0.0.1", 0, Http2Server.Limits.defaults(), handler);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final Http2Server server = Http2EchoHandler.serve();
 
     private String url(String path) {
         return "http://127.0.0.1:" + server.port() + path;

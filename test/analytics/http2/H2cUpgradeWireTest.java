@@ -4,14 +4,12 @@ import static analytics.http2.RawHttp2Client.SETTINGS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP/1.1 side of the h2c port, byte by byte: the upgrade, its refusals, plain requests. */
@@ -23,19 +21,8 @@ class H2cUpgradeWireTest {
     private static final Pattern IMF_FIXDATE_FIELD = Pattern.compile(
             "\r\nDate: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
 
-    private final Http2EchoHandler handler = new Http2EchoHandler();
-    private Http2Server server;
-
-    @BeforeEach
-    void start() throws IOException {
-        Log.setThreshold(Log.Level.WARN);
-        server = Http2Server.start("127.0.0.1", 0, Http2Server.Limits.defaults(), handler);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final Http2Server server = Http2EchoHandler.serve();
 
     /** The response head, up to the blank line, as text. */
     private static String readHead(InputStream in) throws IOException {

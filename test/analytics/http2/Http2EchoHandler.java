@@ -4,6 +4,9 @@ import analytics.http.Handler;
 import analytics.http.Headers;
 import analytics.http.Request;
 import analytics.http.Response;
+import analytics.log.Log;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +27,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Threads: called concurrently; the counters are atomic.
  */
 final class Http2EchoHandler implements Handler {
+
+    /**
+     * A server on a free loopback port running {@code handler}, logging warnings only: what
+     * every HTTP/2 test starts from. Declare it {@code @AutoClose} and JUnit closes it.
+     */
+    static Http2Server serve(Http2Server.Limits limits, Http2EchoHandler handler) {
+        Log.setThreshold(Log.Level.WARN);
+        try {
+            return Http2Server.start("127.0.0.1", 0, limits, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port for a test server", e);
+        }
+    }
+
+    static Http2Server serve() {
+        return serve(Http2Server.Limits.defaults(), new Http2EchoHandler());
+    }
 
     final AtomicInteger started = new AtomicInteger();
     final AtomicInteger running = new AtomicInteger();

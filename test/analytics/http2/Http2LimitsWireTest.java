@@ -11,15 +11,13 @@ import static analytics.http2.RawHttp2Client.RST_STREAM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import analytics.log.Log;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,21 +33,11 @@ class Http2LimitsWireTest {
     private static final Duration IDLE = Duration.ofMillis(700);
 
     private final Http2EchoHandler handler = new Http2EchoHandler();
-    private Http2Server server;
-
-    @BeforeEach
-    void start() throws IOException {
-        Log.setThreshold(Log.Level.WARN);
-        Http2Server.Limits limits = Http2Server.Limits.defaults().withMaxConcurrentStreams(MAX_STREAMS)
-                .withMaxHeaderListBytes(MAX_HEADER_LIST).withHandshakeTimeout(HANDSHAKE).withIdleTimeout(IDLE)
-                .withShutdownTimeout(Duration.ofSeconds(5));
-        server = Http2Server.start("127.0.0.1", 0, limits, handler);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final Http2Server server = Http2EchoHandler.serve(Http2Server.Limits.defaults()
+            .withMaxConcurrentStreams(MAX_STREAMS).withMaxHeaderListBytes(MAX_HEADER_LIST)
+            .withHandshakeTimeout(HANDSHAKE).withIdleTimeout(IDLE).withShutdownTimeout(Duration.ofSeconds(5)),
+            handler);
 
     private RawHttp2Client connect() throws IOException {
         return RawHttp2Client.connect(server.port());

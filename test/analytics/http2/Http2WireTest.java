@@ -34,8 +34,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,19 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The connection's rules, byte by byte over a real socket: what RFC 9113 says to answer. */
 class Http2WireTest {
 
-    private final Http2EchoHandler handler = new Http2EchoHandler();
-    private Http2Server server;
-
-    @BeforeEach
-    void start() throws IOException {
-        Log.setThreshold(Log.Level.WARN);
-        server = Http2Server.start("127.0.0.1", 0, Http2Server.Limits.defaults(), handler);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final Http2Server server = Http2EchoHandler.serve();
 
     private RawHttp2Client connect() throws IOException {
         return RawHttp2Client.connect(server.port());

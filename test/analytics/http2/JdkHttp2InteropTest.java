@@ -2,8 +2,6 @@ package analytics.http2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import analytics.log.Log;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,14 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class JdkHttp2InteropTest {
 
-    private final Http2EchoHandler handler = new Http2EchoHandler();
     private Http2Server server;
     private HttpClient client;
 
     @BeforeEach
-    void start() throws IOException {
-        Log.setThreshold(Log.Level.WARN);
-        server = Http2Server.start("127.0.0.1", 0, Http2Server.Limits.defaults(), handler);
+    void start() {
+        server = Http2EchoHandler.serve();
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
