@@ -1,5 +1,6 @@
 package analytics.http2;
 
+import analytics.http.LingeringClose;
 import analytics.http.Protocol;
 import analytics.http.Request;
 import analytics.http.Response;
@@ -83,7 +84,7 @@ final class Http2Connection {
     /** Empty DATA / CONTINUATION frames that end nothing (CVE-2019-9518) per window. */
     static final int MAX_EMPTY_FRAMES_PER_WINDOW = 100;
     /** After a connection error, how long to read and drop what still arrives before closing. */
-    static final Duration LINGER = Duration.ofSeconds(1);
+    static final Duration LINGER = LingeringClose.LINGER;
     /** GOAWAY debug data is one line for a human reading a capture. */
     static final int MAX_DEBUG_BYTES = 200;
 
@@ -703,19 +704,13 @@ final class Http2Connection {
      * reset, which can destroy the GOAWAY before the client has read it.
      */
     private void linger() {
-        long deadline = System.nanoTime() + LINGER.toNanos();
         try {
             writer.awaitStopped(LINGER);
-            socket.setSoTimeout((int) LINGER.toMillis());
-            byte[] sink = new byte[8192];
-            while (System.nanoTime() < deadline && in.read(sink) >= 0) {
-                // discard
-            }
-        } catch (IOException timedOutOrGone) {
-            // either way, time to close
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+            return;
         }
+        LingeringClose.drain(socket, in);
     }
 
     // --- taking streams, and the server's shutdown ----------------------------------------

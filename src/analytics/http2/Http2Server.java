@@ -2,6 +2,7 @@ package analytics.http2;
 
 import analytics.http.Handler;
 import analytics.http.Http1ResponseEncoder;
+import analytics.http.LingeringClose;
 import analytics.http.Http1Server;
 import analytics.http.Protocol;
 import analytics.http.Request;
@@ -111,8 +112,6 @@ public final class Http2Server implements AutoCloseable {
     private static final int INPUT_BUFFER_BYTES = 16 * 1024;
     /** The deadlines are checked this often, or more often when they are short (tests). */
     private static final Duration MAX_TICK = Duration.ofSeconds(1);
-    /** After an HTTP/1.1 answer, unread request bytes we read and drop so TCP sends no reset. */
-    private static final int MAX_DRAIN_BYTES = 1024 * 1024;
 
     private static final Log LOG = Log.get(Http2Server.class);
 
@@ -334,7 +333,7 @@ public final class Http2Server implements AutoCloseable {
         out.write(FrameEncoder.toBytes(new SettingsFrame(false, List.of())));
         out.write(FrameEncoder.toBytes(new GoAwayFrame(0, ErrorCode.PROTOCOL_ERROR,
                 "invalid connection preface".getBytes(StandardCharsets.US_ASCII))));
-        drainAndClose(socket, in);
+        LingeringClose.close(socket, in);
         return null;
     }
 
@@ -343,32 +342,10 @@ public final class Http2Server implements AutoCloseable {
         try {
             // The encoder adds this second's Date (RFC 9110 §6.6.1), as ResponseFields does for HTTP/2.
             socket.getOutputStream().write(Http1ResponseEncoder.encode(response, headRequest, true));
-            drainAndClose(socket, in);
+            LingeringClose.close(socket, in);
         } catch (IOException gone) {
             closeQuietly(socket); // the client left; nothing more to tell it
         }
-    }
-
-    /**
-     * Half-closes, then reads and drops what the client still sends (a body we refused)
-     * for a moment, so our answer is not destroyed by the reset TCP sends for unread bytes.
-     */
-    private static void drainAndClose(Socket socket, InputStream in) {
-        try {
-            socket.shutdownOutput();
-            socket.setSoTimeout((int) Http2Connection.LINGER.toMillis());
-            long deadline = System.nanoTime() + Http2Connection.LINGER.toNanos();
-            byte[] sink = new byte[8192];
-            long drained = 0;
-            int n;
-            while (drained < MAX_DRAIN_BYTES && System.nanoTime() < deadline
-                    && (n = in.read(sink)) >= 0) {
-                drained += n;
-            }
-        } catch (IOException timedOutOrGone) {
-            // either way, time to close
-        }
-        closeQuietly(socket);
     }
 
     /** Runs the handler; a bug in it (an exception) becomes a 500, as on the HTTP/1.1 port. */

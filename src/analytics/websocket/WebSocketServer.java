@@ -2,6 +2,7 @@ package analytics.websocket;
 
 import analytics.http.Handler;
 import analytics.http.Http1ResponseEncoder;
+import analytics.http.LingeringClose;
 import analytics.http.Protocol;
 import analytics.http.Request;
 import analytics.http.RequestHead;
@@ -283,34 +284,13 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    /** The answer, then a lingering close: a body we never read must not reset it away. */
     private static void answerAndClose(Socket socket, Response response, boolean headRequest) {
         try {
             socket.getOutputStream().write(Http1ResponseEncoder.encode(response, headRequest, true));
-            socket.shutdownOutput();
-            drainBriefly(socket);
-        } catch (IOException ignored) {
-            // the client is gone; nothing more to tell it
-        }
-        closeQuietly(socket);
-    }
-
-    /** At most this much of an unread request (a body we never read) is read and dropped. */
-    private static final int MAX_DRAIN_BYTES = 1024 * 1024;
-    private static final int DRAIN_TIMEOUT_MS = 1000;
-
-    /**
-     * Closing a socket with unread bytes in its receive buffer sends a TCP reset, and a reset
-     * can destroy the answer before the client has read it (RFC 9112 §9.6). So read what the
-     * client still sends - a body we did not want - until it closes, briefly and boundedly.
-     */
-    private static void drainBriefly(Socket socket) throws IOException {
-        socket.setSoTimeout(DRAIN_TIMEOUT_MS);
-        InputStream in = socket.getInputStream();
-        byte[] sink = new byte[8192];
-        long drained = 0;
-        int n;
-        while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
-            drained += n;
+            LingeringClose.close(socket, socket.getInputStream());
+        } catch (IOException gone) {
+            closeQuietly(socket); // the client is gone; nothing more to tell it
         }
     }
 
