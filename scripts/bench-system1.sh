@@ -20,6 +20,8 @@
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-system1.sh rate
 #   scripts/bench-system1.sh h1 h2                # HTTP/1.1 vs HTTP/2, alternating
 #   scripts/bench-system1.sh rate h2rate          # the paced client over HTTP/1.1, then HTTP/2
+#   SYSTEM1_CHECKOUT=/tmp/before scripts/bench-system1.sh h1   # System 1 of another checkout
+#                                                 # (git worktree add /tmp/before REV): an A/B
 #
 # Needs wrk, redis-server and, for h2, h2load (installed as root, like make test does).
 # Only 127.0.0.1 is used; everything
@@ -59,7 +61,11 @@ stop() {
 }
 trap stop EXIT
 
+# The System 1 under test: this checkout, or another one for an A/B against an older commit
+# (the clients and this script stay the same either way).
+SYSTEM1_CHECKOUT="${SYSTEM1_CHECKOUT:-.}"
 ./build.sh build
+[ "$SYSTEM1_CHECKOUT" = . ] || "$SYSTEM1_CHECKOUT/build.sh" build
 
 # A free loopback port: the kernel picks one for a socket bound to port 0.
 REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -71,7 +77,7 @@ for _ in $(seq 1 50); do rcli ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 SYSTEM1_REDIS_HOST=127.0.0.1 SYSTEM1_REDIS_PORT="$REDIS_PORT" SYSTEM1_HTTP_PORT="$HTTP_PORT" \
     SYSTEM1_HTTP2_PORT="$((HTTP_PORT + 1))" SYSTEM1_WS_PORT="$((HTTP_PORT + 2))" LOG_LEVEL=warn \
-    ./build.sh run analytics.system1.System1Main >run/bench-system1.log 2>&1 &
+    "$SYSTEM1_CHECKOUT/build.sh" run analytics.system1.System1Main >run/bench-system1.log 2>&1 &
 SERVER_PID=$!  # build.sh execs java, so this is System 1's JVM
 for _ in $(seq 1 150); do
     curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break
