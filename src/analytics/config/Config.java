@@ -67,8 +67,16 @@ public record Config(
                               URI httpTarget, URI http2Target, URI wsTarget) {
     }
 
-    /** The load driver. */
-    public record LoadTest(URI httpTarget, URI wsTarget, Duration durationPerLevel) {
+    /**
+     * The load driver: where each scenario sends, how long each level lasts, and which
+     * levels and scenarios a run has. Targets left unset follow this configuration's ports.
+     */
+    public record LoadTest(URI httpTarget, URI http2Target, URI wsTarget, URI system1WsTarget,
+                           Duration durationPerLevel, Duration warmup,
+                           List<Integer> levels, List<String> scenarios) {
+
+        /** The scenarios a run may name, in the order a full run takes them. */
+        public static final List<String> SCENARIOS = List.of("http1", "http2", "ws", "fanout");
     }
 
     /** Loads from the process environment over {@code .env} in the working directory. */
@@ -157,9 +165,16 @@ public record Config(
                 env.uri("FAKE_WS_TARGET", "ws://localhost:" + system2.wsPort(), WS));
         LoadTest loadTest = new LoadTest(
                 env.uri("LOAD_TEST_TARGET_HTTP", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
+                env.uri("LOAD_TEST_TARGET_HTTP2", "http://localhost:" + system1.http2Port() + "/metrics", HTTP),
                 env.uri("LOAD_TEST_TARGET_WS", "ws://localhost:" + system2.wsPort(), WS),
+                env.uri("LOAD_TEST_TARGET_SYSTEM1_WS", "ws://localhost:" + system1.wsPort(), WS),
                 Duration.ofSeconds(env.longValue("LOAD_TEST_DURATION", 60, 1, 86_400,
-                        "a number of seconds from 1 to 86400")));
+                        "a number of seconds from 1 to 86400")),
+                Duration.ofSeconds(env.longValue("LOAD_TEST_WARMUP", 10, 0, 3_600,
+                        "a number of seconds from 0 to 3600")),
+                env.intList("LOAD_TEST_LEVELS", "100,1000,5000,10000", 1, 1_000_000,
+                        "a comma-separated list of metrics per second, each from 1 to 1000000"),
+                env.choices("LOAD_TEST_SCENARIOS", LoadTest.SCENARIOS));
         Config config = new Config(
                 level,
                 millis(env, "SHUTDOWN_TIMEOUT_MS", 10_000),

@@ -113,6 +113,31 @@ final class EnvReader {
                 .toList();
     }
 
+    /** A comma-separated list of whole numbers, each from min to max; blank: the default. */
+    List<Integer> intList(String name, String defaultValue, int min, int max, String rule) {
+        String text = string(name, defaultValue);
+        List<String> items = Arrays.stream(text.split(",")).map(String::strip).toList();
+        try {
+            List<Integer> values = items.stream().map(Integer::parseInt).toList();
+            if (values.stream().allMatch(v -> v >= min && v <= max)) {
+                return values;
+            }
+        } catch (NumberFormatException notAWholeNumber) {
+            // falls through to the one error below
+        }
+        throw bad(name, rule, text);
+    }
+
+    /** A comma-separated list of names, each one of {@code allowed}, without repeats. */
+    List<String> choices(String name, List<String> allowed) {
+        String text = string(name, String.join(",", allowed));
+        List<String> items = Arrays.stream(text.split(",")).map(String::strip).toList();
+        if (items.stream().allMatch(allowed::contains) && items.stream().distinct().count() == items.size()) {
+            return items;
+        }
+        throw bad(name, "a comma-separated list of " + String.join(", ", allowed), text);
+    }
+
     static ConfigException bad(String name, String rule, String got) {
         String shown = got.length() > 60 ? got.substring(0, 60) + "..." : got;
         return new ConfigException(name + " must be " + rule + ", got \"" + shown + "\"");

@@ -62,6 +62,20 @@ class ConfigTest {
     }
 
     @Test
+    void loadDriverTargetsFollowTheSystemsPortsAndListsKeepTheirOrder() {
+        Config config = Config.from(Map.of("SYSTEM1_HTTP2_PORT", "5001", "SYSTEM1_WS_PORT", "5002",
+                "LOAD_TEST_LEVELS", "5000, 100", "LOAD_TEST_SCENARIOS", "ws,http1"));
+        assertEquals(URI.create("http://localhost:5001/metrics"), config.loadTest().http2Target());
+        assertEquals(URI.create("ws://localhost:5002"), config.loadTest().system1WsTarget());
+        assertEquals(List.of(5000, 100), config.loadTest().levels());
+        assertEquals(List.of("ws", "http1"), config.loadTest().scenarios());
+        Config defaults = Config.from(Map.of());
+        assertEquals(List.of(100, 1000, 5000, 10000), defaults.loadTest().levels());
+        assertEquals(List.of("http1", "http2", "ws", "fanout"), defaults.loadTest().scenarios());
+        assertEquals(Duration.ofSeconds(10), defaults.loadTest().warmup());
+    }
+
+    @Test
     void readsListsAndBooleans() {
         Config config = Config.from(Map.of(
                 "WS_ALLOWED_ORIGINS", " http://a.test , ,http://b.test",
@@ -86,6 +100,11 @@ class ConfigTest {
             FAKE_HTTP_TARGET       | ftp://x/metrics | FAKE_HTTP_TARGET must be a URL starting with http:// or https://, got "ftp://x/metrics"
             SYSTEM1_MAX_LAG        | 2000000 | SYSTEM1_MAX_LAG (2000000) must be below SYSTEM1_STREAM_MAXLEN (1000000), or trimming the stream could drop entries no worker has processed
             SYSTEM2_WS_PORT        | 4000  | SYSTEM2_WS_PORT 4000 is the same port as SYSTEM1_HTTP_PORT
+            LOAD_TEST_LEVELS       | 100,lots | LOAD_TEST_LEVELS must be a comma-separated list of metrics per second, each from 1 to 1000000, got "100,lots"
+            LOAD_TEST_LEVELS       | 0      | LOAD_TEST_LEVELS must be a comma-separated list of metrics per second, each from 1 to 1000000, got "0"
+            LOAD_TEST_SCENARIOS    | http1,http3 | LOAD_TEST_SCENARIOS must be a comma-separated list of http1, http2, ws, fanout, got "http1,http3"
+            LOAD_TEST_SCENARIOS    | ws,ws  | LOAD_TEST_SCENARIOS must be a comma-separated list of http1, http2, ws, fanout, got "ws,ws"
+            LOAD_TEST_WARMUP       | -1     | LOAD_TEST_WARMUP must be a number of seconds from 0 to 3600, got "-1"
             """)
     void refusesABadValueWithOneLineNamingTheVariable(String name, String value, String expected) {
         ConfigException error = assertThrows(ConfigException.class, () -> Config.from(Map.of(name, value)));
