@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * The dashboard program assembled: on DASHBOARD_PORT, the files of dashboard/, Chart.js
- * from lib/, and /config.json built from the same configuration the systems read.
+ * from lib/, /config.json built from the same configuration the systems read, and the load
+ * test results of results/ at /results/.
  *
  * Pattern: composition root - the JDK HTTP server adapter, reused, around a static handler.
  * Lesson:  lessons/15-the-dashboard-page.md
@@ -37,7 +38,8 @@ public final class Dashboard implements AutoCloseable {
     }
 
     /**
-     * @param projectRoot the folder holding dashboard/ and lib/ (tests pass the checkout's)
+     * @param projectRoot the folder holding dashboard/, lib/ and results/ (tests pass the
+     *                    checkout's); results/ may be missing until the first load test
      * @throws analytics.config.ConfigException when DASHBOARD_PORT is already in use
      */
     public static Dashboard start(Config config, Path projectRoot) throws IOException {
@@ -46,7 +48,8 @@ public final class Dashboard implements AutoCloseable {
         if (!Files.isDirectory(pages)) {
             throw new IOException("no dashboard/ folder under " + projectRoot.toAbsolutePath());
         }
-        DashboardHandler handler = new DashboardHandler(new StaticFiles(pages), chartJs, new ConfigJson(config));
+        DashboardHandler handler = new DashboardHandler(new StaticFiles(pages, StaticFiles.PAGE_TYPES), chartJs,
+                new ConfigJson(config), new ResultsFolder(projectRoot.resolve("results")));
         Http1Server http = ConfigException.bindOrFail("DASHBOARD_PORT", config.dashboardPort(),
                 () -> Http1Server.start(config.bindHost(), config.dashboardPort(), MAX_BODY_BYTES, handler));
         LOG.info("dashboard ready", "url", "http://" + config.bindHost() + ":" + http.port() + "/");

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Pattern: allow-list before lookup, containment check after - two independent walls
  *          against path traversal, so a mistake in one is caught by the other.
  * Lesson:  lessons/15-the-dashboard-page.md   Spec: RFC 3986 §3.3 (path), OWASP "Path Traversal"
- * Not here: sub-directories, ETags, ranges, compression - the page is three small files.
+ * Not here: sub-directories, ETags, ranges, compression - the page is a few small files.
  * Threads: immutable; files are read on every request, so an edited app.js shows on reload.
  */
 final class StaticFiles {
@@ -33,20 +33,35 @@ final class StaticFiles {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
 
     /**
-     * What we serve, by extension; anything else (README.md, a stray backup) is not served.
-     * JavaScript is text/javascript as RFC 9239 says; charset is explicit so the browser
-     * never guesses.
+     * What the page's folder serves, by extension; anything else (README.md, a stray backup)
+     * is not served. JavaScript is text/javascript as RFC 9239 says; charset is explicit so
+     * the browser never guesses.
      */
-    static final Map<String, String> CONTENT_TYPES = Map.of(
+    static final Map<String, String> PAGE_TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8",
             "svg", "image/svg+xml");
 
-    private final Path root;
+    /**
+     * What the results folder serves: the comparison's page, tables and charts. Markdown
+     * goes out as text/plain rather than RFC 7763's text/markdown, which some browsers
+     * download instead of showing; CSV as text/csv (RFC 4180), which a browser hands to a
+     * spreadsheet.
+     */
+    static final Map<String, String> RESULT_TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "csv", "text/csv; charset=utf-8",
+            "md", "text/plain; charset=utf-8",
+            "svg", "image/svg+xml");
 
-    StaticFiles(Path root) {
+    private final Path root;
+    private final Map<String, String> types;
+
+    /** @param types the media type of each extension served; every other file is refused */
+    StaticFiles(Path root, Map<String, String> types) {
         this.root = root.toAbsolutePath().normalize();
+        this.types = Map.copyOf(types);
     }
 
     /** True when the name could be a file of ours; false means "refuse without looking". */
@@ -56,7 +71,7 @@ final class StaticFiles {
 
     /** The file called {@code name} in the directory, or empty when there is none to serve. */
     Optional<File> find(String name) throws IOException {
-        String type = CONTENT_TYPES.get(extension(name));
+        String type = types.get(extension(name));
         if (!isPlainName(name) || type == null) {
             return Optional.empty();
         }

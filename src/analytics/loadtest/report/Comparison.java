@@ -25,6 +25,9 @@ public final class Comparison {
 
     static final String SUFFIX = "-compare";
 
+    /** How a comparison page's name ends: what the dashboard lists at /results/. */
+    public static final String PAGE_SUFFIX = SUFFIX + ".html";
+
     /** The per-scenario columns of the side-by-side CSV, after "<scenario>_". */
     static final List<String> SIDE_BY_SIDE_FIGURES = List.of("achieved_per_s", "p50_ms", "p99_ms", "max_ms",
             "errors", "server_cpu_us_per_metric", "generator_saturated");
@@ -48,7 +51,7 @@ public final class Comparison {
         Path folder = runCsv.toAbsolutePath().getParent();
         Path csv = runCsv.resolveSibling(run + SUFFIX + ".csv");
         Path md = runCsv.resolveSibling(run + SUFFIX + ".md");
-        Path html = runCsv.resolveSibling(run + SUFFIX + ".html");
+        Path html = runCsv.resolveSibling(run + PAGE_SUFFIX);
         Files.createDirectories(folder);
         Files.writeString(csv, sideBySideCsv(table), StandardCharsets.UTF_8);
         Files.writeString(md, markdown(table, run), StandardCharsets.UTF_8);
