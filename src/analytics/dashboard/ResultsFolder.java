@@ -65,6 +65,7 @@ final class ResultsFolder {
                   <meta charset="utf-8">
                   <meta name="viewport" content="width=device-width, initial-scale=1">
                   <title>Load test results</title>
+                  <link rel="icon" href="data:,">
                   <link rel="stylesheet" href="/style.css">
                 </head>
                 <body>

@@ -39,6 +39,7 @@ final class ComparisonPage {
               <meta charset="utf-8">
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>{{title}}</title>
+              <link rel="icon" href="data:,">
               <link rel="stylesheet" href="/style.css">
               <script src="{{chartJs}}" defer></script>
               <script src="{{script}}" defer></script>
