@@ -48,8 +48,8 @@ public final class Dashboard implements AutoCloseable {
         if (!Files.isDirectory(pages)) {
             throw new IOException("no dashboard/ folder under " + projectRoot.toAbsolutePath());
         }
-        DashboardHandler handler = new DashboardHandler(new StaticFiles(pages, StaticFiles.PAGE_TYPES), chartJs,
-                new ConfigJson(config), new ResultsFolder(projectRoot.resolve("results")));
+        DashboardHandler handler = new DashboardHandler(new StaticFiles(pages, StaticFiles.PAGE_TYPES),
+                chartJs, new ConfigJson(config), new ResultsFolder(projectRoot.resolve("results")));
         Http1Server http = ConfigException.bindOrFail("DASHBOARD_PORT", config.dashboardPort(),
                 () -> Http1Server.start(config.bindHost(), config.dashboardPort(), MAX_BODY_BYTES, handler));
         LOG.info("dashboard ready", "url", "http://" + config.bindHost() + ":" + http.port() + "/");

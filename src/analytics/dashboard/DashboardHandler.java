@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * The dashboard's routes: the page's own files, Chart.js from lib/ at a fixed path,
- * /config.json, and the load test results under /results/. GET and HEAD only; every answer says what it is (Content-Type), tells the
- * browser not to guess otherwise (nosniff) and how long to keep it (Cache-Control).
+ * /config.json, and the load test results under /results/. GET and HEAD only; every
+ * answer says what it is (Content-Type), tells the browser not to guess otherwise
+ * (nosniff) and how long to keep it (Cache-Control).
  *
  * Pattern: a read-only static handler - the smallest surface a file server can have.
  * Lesson:  lessons/15-the-dashboard-page.md   Spec: RFC 9110 §9.3.1-2, §15.5.6; RFC 9111 §5.2
@@ -75,7 +76,8 @@ final class DashboardHandler implements Handler {
                 case RESULTS_PATH -> html(results.indexHtml().getBytes(StandardCharsets.UTF_8));
                 default -> {
                     if (request.path().startsWith(RESULTS_PATH)) {
-                        yield plainNameOr400(request.path().substring(RESULTS_PATH.length()), this::result);
+                        String name = request.path().substring(RESULTS_PATH.length());
+                        yield plainNameOr400(name, this::result);
                     }
                     yield request.path().startsWith("/")
                             ? plainNameOr400(request.path().substring(1), this::page)

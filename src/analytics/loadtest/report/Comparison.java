@@ -12,8 +12,8 @@ import java.util.Optional;
  * The driver's {@code compare} command: from one run CSV, three files beside it - a
  * side-by-side CSV for a spreadsheet, a Markdown table for a person or a pull request, and
  * an HTML page with charts for the dashboard server's /results/. For
- * {@code results/loadtest-20261130-180000.csv} they are {@code loadtest-20261130-180000-compare.csv},
- * {@code -compare.md} and {@code -compare.html}.
+ * {@code results/loadtest-20261130-180000.csv} they are
+ * {@code loadtest-20261130-180000-compare.csv}, {@code -compare.md} and {@code -compare.html}.
  *
  * Pattern: one model (ComparisonTable), several renderings; files named after their source.
  * Lesson:  lessons/19-load-testing-done-right.md
@@ -117,8 +117,9 @@ public final class Comparison {
         for (ComparisonTable.Level level : table.levels()) {
             md.append("| ").append(level.label()).append(" |");
             for (ComparisonTable.Column c : table.columns()) {
-                md.append(' ').append(table.cell(level, c)
-                        .map(r -> ComparisonTable.summary(r) + ComparisonTable.marks(r)).orElse("–")).append(" |");
+                String cell = table.cell(level, c)
+                        .map(r -> ComparisonTable.summary(r) + ComparisonTable.marks(r)).orElse("–");
+                md.append(' ').append(cell).append(" |");
             }
             md.append('\n');
         }

@@ -28,6 +28,7 @@ final class ComparisonPage {
     /** The chart code, a file of dashboard/ served beside the page's own app.js. */
     static final String SCRIPT_PATH = "/compare.js";
     static final String DATA_ELEMENT_ID = "comparison-data";
+    private static final String NO_NOTES = "No errors, no saturated generator.";
 
     // Why no inline script: the dashboard sends every page with a Content-Security-Policy of
     // script-src 'self', which blocks inline code. A data block is not executed, so the
@@ -98,14 +99,16 @@ final class ComparisonPage {
                 .replace("{{table}}", table(table))
                 .replace("{{verdicts}}", items(table.levels().stream()
                         .map(l -> l.label() + ": " + table.verdict(l)).toList()))
-                .replace("{{notes}}", items(notes.isEmpty() ? List.of("No errors, no saturated generator.") : notes))
+                .replace("{{notes}}", items(notes.isEmpty() ? List.of(NO_NOTES) : notes))
                 .replace("{{dataId}}", DATA_ELEMENT_ID)
                 .replace("{{data}}", dataBlock(data(table, run)));
     }
 
     private static String table(ComparisonTable table) {
-        StringBuilder html = new StringBuilder("  <table class=\"comparison\">\n    <thead><tr><th scope=\"col\">level</th>");
-        table.columns().forEach(c -> html.append("<th scope=\"col\">").append(escape(c.title())).append("</th>"));
+        StringBuilder html = new StringBuilder("  <table class=\"comparison\">\n    <thead><tr>")
+                .append("<th scope=\"col\">level</th>");
+        table.columns().forEach(c -> html.append("<th scope=\"col\">").append(escape(c.title()))
+                .append("</th>"));
         html.append("</tr></thead>\n    <tbody>\n");
         for (ComparisonTable.Level level : table.levels()) {
             html.append("      <tr><th scope=\"row\">").append(escape(level.label())).append("</th>");
@@ -123,7 +126,9 @@ final class ComparisonPage {
 
     private static String items(List<String> lines) {
         StringBuilder html = new StringBuilder();
-        lines.forEach(line -> html.append(html.isEmpty() ? "" : "\n").append("    <li>").append(escape(line)).append("</li>"));
+        for (String line : lines) {
+            html.append(html.isEmpty() ? "" : "\n").append("    <li>").append(escape(line)).append("</li>");
+        }
         return html.toString();
     }
 
@@ -159,7 +164,8 @@ final class ComparisonPage {
                                     Function<LevelResult, Double> figure) {
         JsonArray values = new JsonArray();
         for (ComparisonTable.Level level : table.levels()) {
-            values.add(table.cell(level, column).map(figure).map(ComparisonPage::number).orElse(Json.NULL));
+            values.add(table.cell(level, column).map(figure).map(ComparisonPage::number)
+                    .orElse(Json.NULL));
         }
         return values;
     }
@@ -167,7 +173,8 @@ final class ComparisonPage {
     private static JsonArray saturated(ComparisonTable table, ComparisonTable.Column column) {
         JsonArray values = new JsonArray();
         for (ComparisonTable.Level level : table.levels()) {
-            values.add(table.cell(level, column).map(r -> Json.value(r.generatorSaturated())).orElse(Json.NULL));
+            values.add(table.cell(level, column).map(r -> Json.value(r.generatorSaturated()))
+                    .orElse(Json.NULL));
         }
         return values;
     }

@@ -70,7 +70,8 @@ final class ComparisonTable {
     private final List<Column> columns;
     private final Map<Level, Map<String, LevelResult>> cells;
 
-    private ComparisonTable(List<Level> levels, List<Column> columns, Map<Level, Map<String, LevelResult>> cells) {
+    private ComparisonTable(List<Level> levels, List<Column> columns,
+                            Map<Level, Map<String, LevelResult>> cells) {
         this.levels = levels;
         this.columns = columns;
         this.cells = cells;
@@ -154,7 +155,8 @@ final class ComparisonTable {
         }
         others.sort(Comparator.comparingDouble(LevelResult::p99Ms));
         StringBuilder text = new StringBuilder(winner
-                .map(c -> "lowest p99: " + c.title() + " (" + ms(cell(level, c).orElseThrow().p99Ms()) + " ms)")
+                .map(c -> "lowest p99: " + c.title() + " (" + ms(cell(level, c).orElseThrow().p99Ms())
+                        + " ms)")
                 .orElse("no fair winner"));
         if (!others.isEmpty()) {
             text.append("; then ").append(String.join(", ", others.stream()
@@ -185,7 +187,8 @@ final class ComparisonTable {
 
     /** "998/s · p50 1.2 · p99 4.5 ms", and the deliveries for a fan-out row. */
     static String summary(LevelResult r) {
-        String text = rate(r.achievedPerSecond()) + "/s · p50 " + ms(r.p50Ms()) + " · p99 " + ms(r.p99Ms()) + " ms";
+        String text = rate(r.achievedPerSecond()) + "/s · p50 " + ms(r.p50Ms())
+                + " · p99 " + ms(r.p99Ms()) + " ms";
         return Double.isNaN(r.deliveriesPerSecond()) ? text
                 : text + " · " + rate(r.deliveriesPerSecond()) + " deliveries/s";
     }

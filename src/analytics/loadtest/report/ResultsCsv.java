@@ -145,7 +145,8 @@ public final class ResultsCsv {
         StringBuilder cell = new StringBuilder();
         for (var e : errors.entrySet()) {
             requirePlain("error kind", e.getKey());
-            cell.append(cell.isEmpty() ? "" : KIND_SEPARATOR).append(e.getKey()).append('=').append(e.getValue());
+            cell.append(cell.isEmpty() ? "" : KIND_SEPARATOR)
+                    .append(e.getKey()).append('=').append(e.getValue());
         }
         return cell.toString();
     }
