@@ -56,7 +56,8 @@ while [ $# -gt 0 ]; do
         -h | --help)   usage; exit 0 ;;
         --)            shift; DRIVER_ARGS+=("$@"); break ;;
         --scenarios | --levels | --duration | --warmup | --model | --results)
-            [ $# -ge 2 ] || bad_option "option $1 needs a value" ;;
+            # No value may start with "-": "--levels --duration 5" lacks a level list.
+            [ $# -ge 2 ] && [[ "$2" != -* ]] || bad_option "option $1 needs a value" ;;
         *)             bad_option "unknown option '$1'" ;;
     esac
     case "$1" in
@@ -88,7 +89,7 @@ mkdir -p "$LOGS" "$RESULTS_DIR"
 # --- The systems under test ---------------------------------------------------------------
 source scripts/services.sh
 trap stop_started EXIT
-trap 'exit 130' INT   # the EXIT trap then stops what was started
+trap 'echo "$ME: interrupted; stopping what it started" >&2; exit 130' INT  # then the EXIT trap
 trap 'exit 143' TERM
 
 if [ "$USE_RUNNING" = false ]; then

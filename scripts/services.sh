@@ -19,6 +19,10 @@
 REDIS_PID="" SYSTEM1_PID="" SYSTEM2_PID="" REDIS_DIR=""   # set by the start_ functions
 SERVICES_NAME="${0##*/}"   # the sourcing script's name, for its messages
 SERVICES_JAVA_OPTS="${JAVA_OPTS:-} -Danalytics.supervisor.pid=$$"
+# Redis in a process group of its own: Ctrl-C in a terminal signals the foreground group only,
+# and Redis, unlike a JVM, acts on a SIGINT even when started with it ignored - it would stop
+# before the systems that use it.
+SERVICES_OWN_GROUP=(python3 -c 'import os, sys; os.setpgid(0, 0); os.execvp(sys.argv[1], sys.argv[1:])')
 SERVICES_PARENT_DEATH=()
 if setpriv --pdeathsig TERM -- true >/dev/null 2>&1; then
     SERVICES_PARENT_DEATH=(setpriv --pdeathsig TERM --)
@@ -59,7 +63,7 @@ answers_http() {  # answers_http PORT...: GET /healthz on each port answers 2xx
 start_redis() {
     local port="$1" log="$2"
     REDIS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/private-redis.XXXXXX")"
-    "${SERVICES_PARENT_DEATH[@]}" "$(redis_server)" --bind 127.0.0.1 \
+    "${SERVICES_OWN_GROUP[@]}" "${SERVICES_PARENT_DEATH[@]}" "$(redis_server)" --bind 127.0.0.1 \
         --port "$port" --save "" --appendonly no --dir "$REDIS_DIR" --daemonize no --loglevel warning \
         >"$log" 2>&1 &
     REDIS_PID=$!
