@@ -1,5 +1,7 @@
 package analytics.loadtest;
 
+import analytics.loadtest.measure.LatencyHistogram;
+import analytics.loadtest.measure.ProcessCpu;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -193,11 +195,11 @@ public final class HttpRateBench {
             for (Thread thread : threads) {
                 thread.join(Duration.ofSeconds(2)); // makes its samples visible
             }
-            LatencyRecorder latencies = new LatencyRecorder();
+            LatencyHistogram latencies = new LatencyHistogram();
             long accepted = 0;
             long refused = 0;
             for (PacedRequests requests : all) {
-                latencies.addAll(requests.latencies());
+                latencies.add(requests.latencies());
                 accepted += requests.accepted();
                 refused += requests.refused();
             }

@@ -1,5 +1,6 @@
 package analytics.loadtest;
 
+import analytics.loadtest.measure.LatencyHistogram;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -14,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  *          the schedule does not know the wire - each BenchConnection brings its protocol.
  * Lesson:  lessons/07-backpressure-and-fan-out.md
  * Not here: sockets and protocols (Http1BenchConnection, Http2BenchConnection).
- * Threads: answered() from one thread per connection (it owns the latency samples); failed()
- *          and abandonFrom() from any; read the results after joining that thread.
+ * Threads: answered() from one thread per connection; failed() and abandonFrom() from any;
+ *          read the results after joining that thread.
  */
 final class PacedRequests {
 
@@ -27,7 +28,7 @@ final class PacedRequests {
     private final double interval;
     private final long measureFrom;
     private final long measureTo;
-    private final LatencyRecorder latencies = new LatencyRecorder();
+    private final LatencyHistogram latencies = new LatencyHistogram();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
 
@@ -107,7 +108,7 @@ final class PacedRequests {
         return refused.get();
     }
 
-    LatencyRecorder latencies() {
+    LatencyHistogram latencies() {
         return latencies;
     }
 }

@@ -1,5 +1,7 @@
 package analytics.loadtest;
 
+import analytics.loadtest.measure.LatencyHistogram;
+import analytics.loadtest.measure.ProcessCpu;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -129,11 +131,11 @@ public final class System2Bench {
         long measureFrom = start + warmupSeconds * 1_000_000_000L;
         long measureTo = measureFrom + seconds * 1_000_000_000L;
         AtomicLong acksInWindow = new AtomicLong();
-        List<LatencyRecorder> recorders = new ArrayList<>();
+        List<LatencyHistogram> recorders = new ArrayList<>();
         List<Thread> writers = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             BenchWebSocketClient client = BenchWebSocketClient.connect(url);
-            LatencyRecorder recorder = new LatencyRecorder();
+            LatencyHistogram recorder = new LatencyHistogram();
             recorders.add(recorder);
             // Acks come back in send order on one connection, so a ring of send times suffices.
             long[] sentAt = new long[1 << 16];
@@ -185,8 +187,8 @@ public final class System2Bench {
         }
         double cpuBefore = awaitAndReadCpu(measureFrom);
         double cpuAfter = awaitAndReadCpu(measureTo);
-        LatencyRecorder all = new LatencyRecorder();
-        recorders.forEach(all::addAll);
+        LatencyHistogram all = new LatencyHistogram();
+        recorders.forEach(all::add);
         String setup = connections + " connections, " + (rate > 0 ? rate + "/s offered" : "window " + window);
         return new Result(rate > 0 ? "rate" : "ingest", setup, "ack", acksInWindow.get(), seconds,
                 all.percentile(50), all.percentile(99), cpuAfter - cpuBefore, List.of());
@@ -197,9 +199,9 @@ public final class System2Bench {
         long measureFrom = start + warmupSeconds * 1_000_000_000L;
         long measureTo = measureFrom + seconds * 1_000_000_000L;
         AtomicLong delivered = new AtomicLong();
-        List<LatencyRecorder> perSecond = new ArrayList<>();
+        List<LatencyHistogram> perSecond = new ArrayList<>();
         for (int s = 0; s < seconds; s++) {
-            perSecond.add(new LatencyRecorder());
+            perSecond.add(new LatencyHistogram());
         }
         for (int d = 0; d < dashboards; d++) {
             BenchWebSocketClient dashboard = BenchWebSocketClient.connect(url);
@@ -212,11 +214,12 @@ public final class System2Bench {
                 if (nowNanos < measureFrom || nowNanos >= measureTo) {
                     return;
                 }
-                long delayMicros = (System.currentTimeMillis() - timestampOf(text)) * 1000;
-                LatencyRecorder bucket = perSecond.get((int) ((nowNanos - measureFrom) / 1_000_000_000L));
-                synchronized (bucket) {
-                    bucket.record(delayMicros);
-                }
+                // Wall clock against wall clock: a clock step back would make it negative.
+                long delayMicros =
+                        Math.max(0, (System.currentTimeMillis() - timestampOf(text)) * 1000);
+                // Dashboards record into the same second at once: the histogram takes it.
+                int second = (int) ((nowNanos - measureFrom) / 1_000_000_000L);
+                perSecond.get(second).record(delayMicros);
                 delivered.incrementAndGet();
             }));
         }
@@ -241,13 +244,11 @@ public final class System2Bench {
         }
         double cpuBefore = awaitAndReadCpu(measureFrom);
         double cpuAfter = awaitAndReadCpu(measureTo);
-        LatencyRecorder all = new LatencyRecorder();
+        LatencyHistogram all = new LatencyHistogram();
         List<Long> p99s = new ArrayList<>();
-        for (LatencyRecorder bucket : perSecond) {
-            synchronized (bucket) {
-                all.addAll(bucket);
-                p99s.add(bucket.percentile(99));
-            }
+        for (LatencyHistogram second : perSecond) {
+            all.add(second);
+            p99s.add(second.percentile(99));
         }
         String setup = dashboards + " dashboards, " + producers + " producers, " + rate + "/s offered";
         return new Result("fanout", setup, "update", delivered.get(), seconds,

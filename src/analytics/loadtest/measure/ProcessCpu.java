@@ -1,4 +1,4 @@
-package analytics.loadtest;
+package analytics.loadtest.measure;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,15 +11,16 @@ import java.nio.file.Path;
  *
  * Pattern: measure cost, not just speed.
  * Lesson:  lessons/07-backpressure-and-fan-out.md   Spec: proc(5), /proc/pid/stat fields 14-15
+ * Not here: when to read it (the benches and the load driver read it before and after a run).
  * Threads: stateless.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     private ProcessCpu() {
     }
 
     /** CPU seconds (user + system) of process {@code pid}, or NaN where /proc is missing. */
-    static double seconds(long pid, int clockTicksPerSecond) {
+    public static double seconds(long pid, int clockTicksPerSecond) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // Field 2 (comm) may contain spaces and parentheses: count from its closing ')'.

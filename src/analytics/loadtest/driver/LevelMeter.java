@@ -1,0 +1,97 @@
+package analytics.loadtest.driver;
+
+import analytics.loadtest.measure.LatencyHistogram;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts one load level: the latency and fate of every metric DUE inside the measured
+ * window, however late its answer comes, and the accepted answers that ARRIVED inside it.
+ *
+ * The two windows differ on purpose. Latency belongs to the metric - one scheduled in the
+ * last second that waits 3 s for a stalled server must carry those 3 s. Throughput belongs
+ * to the server - what it accepted during the window, whenever those metrics were due.
+ *
+ * Pattern: measure from the schedule, not from the send (no coordinated omission).
+ * Lesson:  lessons/19-load-testing-done-right.md
+ * Not here: the schedule (OpenLoad, ClosedLoad); the generator's own health (GeneratorWatch).
+ * Threads: record() from any thread; read after the level's senders have finished.
+ */
+final class LevelMeter {
+
+    private final long measureFrom;
+    private final long measureTo;
+    private final LatencyHistogram latencies = new LatencyHistogram();
+    private final LongAdder acceptedInWindow = new LongAdder();
+    private final LongAdder acceptedThisSecond = new LongAdder();
+    private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    /** Both on the System.nanoTime() clock: [measureFrom, measureTo). */
+    LevelMeter(long measureFrom, long measureTo) {
+        this.measureFrom = measureFrom;
+        this.measureTo = measureTo;
+    }
+
+    /**
+     * @param startedNanos when the metric's latency starts: its scheduled time in the open
+     *                     model, its actual send in the closed one
+     * @param doneNanos    when its answer (or its failure) came
+     */
+    void record(long startedNanos, long doneNanos, Outcome outcome) {
+        if (outcome.accepted()) {
+            acceptedThisSecond.increment();
+            if (inWindow(doneNanos)) {
+                acceptedInWindow.increment();
+            }
+        }
+        if (!inWindow(startedNanos)) {
+            return; // warm-up, or the drain after the window
+        }
+        if (outcome.accepted()) {
+            latencies.record(Math.max(0, doneNanos - startedNanos) / 1_000);
+        } else {
+            errors.computeIfAbsent(outcome.errorKind(), kind -> new LongAdder()).increment();
+        }
+    }
+
+    boolean inWindow(long nanos) {
+        return nanos - measureFrom >= 0 && nanos - measureTo < 0;
+    }
+
+    long measureFrom() {
+        return measureFrom;
+    }
+
+    long measureTo() {
+        return measureTo;
+    }
+
+    double windowSeconds() {
+        return (measureTo - measureFrom) / 1e9;
+    }
+
+    LatencyHistogram latencies() {
+        return latencies;
+    }
+
+    long acceptedInWindow() {
+        return acceptedInWindow.sum();
+    }
+
+    /** Accepted since the last call: the progress line's "per second". */
+    long takeAcceptedThisSecond() {
+        return acceptedThisSecond.sumThenReset();
+    }
+
+    long errorCount() {
+        return errors.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    SortedMap<String, Long> errorsByKind() {
+        SortedMap<String, Long> copy = new TreeMap<>();
+        errors.forEach((kind, count) -> copy.put(kind, count.sum()));
+        return copy;
+    }
+}

@@ -1,0 +1,35 @@
+package analytics.loadtest.driver;
+
+import java.io.IOException;
+
+/**
+ * One way of getting a metric into a system and knowing it was accepted: over HTTP/1.1,
+ * over HTTP/2, or over WebSocket. The load models (OpenLoad, ClosedLoad) only know this
+ * interface, so every transport is measured by the very same clock and counting.
+ *
+ * Pattern: strategy - the measurement is written once; the transport is plugged in.
+ * Lesson:  lessons/19-load-testing-done-right.md
+ * Not here: when to send (the load models); what the metric says (MetricPayload).
+ * Threads: send() is called from many virtual threads at once and blocks only its caller.
+ */
+interface MetricSender extends AutoCloseable {
+
+    /** Connects (an HTTP/2 sender also checks that the server switched to h2). */
+    void open() throws IOException, InterruptedException;
+
+    /**
+     * Sends metric {@code seq} stamped {@code timestampMillis} and waits for its answer (or
+     * its timeout). A connection that is busy makes the caller wait its turn: that wait is
+     * part of the latency the server's slowness causes.
+     */
+    Outcome send(long seq, long timestampMillis) throws InterruptedException;
+
+    /** "http/1.1", "h2" or "websocket": the CSV's transport column. */
+    String transport();
+
+    /** How many connections carry the metrics. */
+    int connections();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,124 @@
+package analytics.loadtest.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load models against DelayingServer, a real HTTP server over a real socket with a
+ * known injected slowness: the driver must keep its arrival rate, find every tenth request
+ * slow in its upper percentiles, and - the point of the open model - report a 500 ms stall
+ * in its percentiles where the closed model shows it in only a handful of samples.
+ */
+class LoadModelTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final MetricPayload PAYLOAD = new MetricPayload(100);
+
+    private static LevelMeter open(DelayingServer server, int rate, long warmupMillis, long seconds,
+                                   Map<Long, Long> stallAtMillis) throws Exception {
+        try (HttpMetricSender sender = new HttpMetricSender(server.metrics(), HttpClient.Version.HTTP_1_1,
+                16, 1, PAYLOAD, TIMEOUT)) {
+            sender.open();
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            long from = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+            long to = from + TimeUnit.SECONDS.toNanos(seconds);
+            stallAtMillis.forEach((at, length) -> server.stall(from + TimeUnit.MILLISECONDS.toNanos(at),
+                    from + TimeUnit.MILLISECONDS.toNanos(at + length)));
+            LevelMeter meter = new LevelMeter(from, to);
+            OpenLoad.run(sender, rate, start, to, TIMEOUT.plusSeconds(1), new AtomicLong(), meter,
+                    new GeneratorWatch(meter));
+            return meter;
+        }
+    }
+
+    @Test
+    void sendsAtTheScheduledRateEveryHalfSecond() throws Exception {
+        try (DelayingServer server = new DelayingServer(Integer.MAX_VALUE, 0)) {
+            LevelMeter meter = open(server, 500, 500, 3, Map.of());
+            long[] arrivals = server.arrivals();
+            // 0.5 s warm-up and 3 s measured at 500/s: 1,750 metrics, every one answered.
+            assertEquals(1_750, arrivals.length);
+            assertEquals(1_500, meter.acceptedInWindow(), 10);
+            assertEquals(Map.of(), meter.errorsByKind());
+            // Each half second holds its 250 arrivals, give or take a loaded machine's
+            // hiccups, and the last metric arrives 3.5 s after the first: the schedule
+            // neither bunches up nor drifts.
+            long first = arrivals[0];
+            int[] perHalfSecond = new int[7];
+            for (long arrival : arrivals) {
+                int half = (int) ((arrival - first) / 500_000_000L);
+                perHalfSecond[Math.min(half, perHalfSecond.length - 1)]++;
+            }
+            for (int half = 0; half < perHalfSecond.length; half++) {
+                assertEquals(250, perHalfSecond[half], 50, "half second " + half);
+            }
+            assertEquals(3.5, (arrivals[arrivals.length - 1] - first) / 1e9, 0.1);
+        }
+    }
+
+    @Test
+    void findsEveryTenthRequestDelayedInTheUpperPercentiles() throws Exception {
+        try (DelayingServer server = new DelayingServer(10, 20)) {
+            LevelMeter meter = open(server, 200, 500, 3, Map.of());
+            long p50 = meter.latencies().percentile(50);
+            long p95 = meter.latencies().percentile(95);
+            assertTrue(p50 < 15_000, "p50 " + p50 + " us: nine in ten are not delayed");
+            assertTrue(p95 >= 20_000, "p95 " + p95 + " us: one in ten waits 20 ms");
+            assertTrue(meter.latencies().max() >= 20_000);
+            assertEquals(Map.of(), meter.errorsByKind());
+        }
+    }
+
+    @Test
+    void openModelShowsAStallThatTheClosedModelHides() throws Exception {
+        long stallMillis = 500;
+        LevelMeter openMeter;
+        try (DelayingServer server = new DelayingServer(Integer.MAX_VALUE, 0)) {
+            openMeter = open(server, 200, 300, 4, Map.of(1_500L, stallMillis));
+        }
+        LevelMeter closedMeter;
+        try (DelayingServer server = new DelayingServer(Integer.MAX_VALUE, 0);
+             HttpMetricSender sender = new HttpMetricSender(server.metrics(), HttpClient.Version.HTTP_1_1,
+                     4, 1, PAYLOAD, TIMEOUT)) {
+            sender.open();
+            long from = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            long to = from + TimeUnit.SECONDS.toNanos(4);
+            server.stall(from + TimeUnit.MILLISECONDS.toNanos(1_500),
+                    from + TimeUnit.MILLISECONDS.toNanos(1_500 + stallMillis));
+            closedMeter = new LevelMeter(from, to);
+            ClosedLoad.run(sender, 4, to, TIMEOUT, new AtomicLong(), closedMeter);
+        }
+        // Both saw the stall: their worst metric waited about as long as it lasted.
+        assertTrue(openMeter.latencies().max() >= 450_000, "open max " + openMeter.latencies().max());
+        assertTrue(closedMeter.latencies().max() >= 450_000, "closed max " + closedMeter.latencies().max());
+        // Open: the ~100 metrics due during the stall each waited their share of it, so more
+        // than 1 % of 800 waited over 200 ms and the p99 says so.
+        long openP99 = openMeter.latencies().percentile(99);
+        assertTrue(openP99 >= 200_000, "open p99 " + openP99 + " us");
+        // Closed: only the 4 in flight waited; the thousands of fast ones bury them below p99.
+        long closedP99 = closedMeter.latencies().percentile(99);
+        assertTrue(closedP99 < 100_000, "closed p99 " + closedP99 + " us hides the stall");
+        assertTrue(closedMeter.latencies().count() > 1_000, "closed sent " + closedMeter.latencies().count());
+    }
+
+    @Test
+    void countsAnAnswerThatComesTooLateAsATimeout() throws Exception {
+        try (DelayingServer server = new DelayingServer(1, 1_500);
+             HttpMetricSender sender = new HttpMetricSender(server.metrics(), HttpClient.Version.HTTP_1_1,
+                     4, 1, PAYLOAD, Duration.ofMillis(300))) {
+            long from = System.nanoTime();
+            LevelMeter meter = new LevelMeter(from, from + TimeUnit.SECONDS.toNanos(1));
+            OpenLoad.run(sender, 10, from, from + TimeUnit.MILLISECONDS.toNanos(500), Duration.ofSeconds(3),
+                    new AtomicLong(), meter, new GeneratorWatch(meter));
+            assertEquals(Map.of("timeout", 5L), meter.errorsByKind());
+            assertEquals(0, meter.latencies().count());
+        }
+    }
+}
