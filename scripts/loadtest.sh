@@ -120,8 +120,7 @@ if [ "$status" -ne 0 ]; then
 fi
 ./build.sh run "$DRIVER" compare "$CSV"
 
-echo "$ME: done. The run: $CSV"
-echo "$ME: compared: ${CSV%.csv}-compare.csv, ${CSV%.csv}-compare.md, ${CSV%.csv}-compare.html"
+echo "$ME: done: the run in $CSV, compared in ${CSV%.csv}-compare.csv, .md and .html"
 if [ "$RESULTS_DIR" -ef results ]; then
     echo "$ME: make dashboard serves them at http://localhost:${DASHBOARD_PORT:-8080}/results/"
 fi

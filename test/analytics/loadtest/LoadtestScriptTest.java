@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import analytics.demo.PrivateRedis;
+import analytics.loadtest.report.LevelResult;
+import analytics.loadtest.report.ResultsCsv;
 import analytics.testing.Await;
 import analytics.testing.ChildRun;
 import analytics.testing.ExternalTool;
@@ -28,6 +30,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,20 +93,26 @@ class LoadtestScriptTest {
 
         assertEquals(0, run.exit(), run.output());
         Path csv = onlyRunCsv(results);
-        List<Map<String, String>> rows = readRows(csv);
-        assertEquals(SCENARIO_ROWS, scenarios(rows), csv + ":\n" + Files.readString(csv));
+        List<LevelResult> rows = ResultsCsv.read(csv);
+        assertEquals(SCENARIO_ROWS, rows.stream().map(LevelResult::scenario).collect(Collectors.toSet()),
+                csv + ":\n" + Files.readString(csv));
         assertEquals(SCENARIO_ROWS.size(), rows.size(), "one row per scenario at the one level");
-        for (Map<String, String> row : rows) {
-            double achieved = Double.parseDouble(row.get("achieved_per_s"));
-            assertTrue(achieved > 85 && achieved < 115, row.get("scenario") + " achieved " + achieved + "/s of 100");
-            assertEquals("0", row.get("errors"), row.get("scenario") + ": " + row);
+        for (LevelResult row : rows) {
+            assertEquals(100, row.level(), row.scenario());
+            // Achieved counts the answers that came within the 2 s window, the warm-up's late
+            // ones included: a cold start pushes that above 100/s, never above all that was
+            // sent, 3 s x 100/s. Half of 100/s or less would mean the systems were failing.
+            double achieved = row.achievedPerSecond();
+            assertTrue(achieved > 50 && achieved <= 150, row.scenario() + " achieved " + achieved + "/s of 100");
+            assertEquals(0, row.errors(), row.scenario() + ": " + row.errorsByKind());
         }
         String base = csv.getFileName().toString().replaceFirst("\\.csv$", "");
         for (String compared : List.of("-compare.csv", "-compare.md", "-compare.html")) {
             Path file = results.resolve(base + compared);
-            assertTrue(Files.size(file) > 0, file + " is missing or empty; output:\n" + run.output());
-            assertTrue(run.output().contains(file.toString()), "the script says where " + file + " is");
+            assertTrue(Files.exists(file) && Files.size(file) > 0, file + " is missing or empty; output:\n" + run.output());
         }
+        assertTrue(run.output().contains("done: the run in " + csv + ", compared in "
+                + results.resolve(base + "-compare.csv") + ", .md and .html"), run.output());
         assertEverythingStopped(run.output());
     }
 
@@ -212,28 +221,5 @@ class LoadtestScriptTest {
             assertEquals(1, runs.size(), "one run CSV in " + results + ": " + runs);
             return runs.getFirst();
         }
-    }
-
-    /** The run's CSV, each row by column name (cells hold no commas: ResultsCsv writes plain names). */
-    private static List<Map<String, String>> readRows(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv);
-        List<String> header = List.of(lines.getFirst().split(",", -1));
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            assertEquals(header.size(), cells.length, "cells of " + line);
-            Map<String, String> row = new HashMap<>();
-            for (int i = 0; i < cells.length; i++) {
-                row.put(header.get(i), cells[i]);
-            }
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private static Set<String> scenarios(List<Map<String, String>> rows) {
-        Set<String> scenarios = new TreeSet<>();
-        rows.forEach(row -> scenarios.add(row.get("scenario")));
-        return scenarios;
     }
 }
