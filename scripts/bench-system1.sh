@@ -53,13 +53,8 @@ BODY_FILE="run/bench-system1-body.json"
 printf '{"serverId":"bench-1","timestamp":%s,"metrics":{"cpu":42.5,"memory":55.25,"disk":70.5,"network":{"in":1200,"out":800}}}' \
     "$(date +%s%3N)" >"$BODY_FILE"
 
-REDIS_PID=""
-SERVER_PID=""
-stop() {
-    [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
-    [ -n "$REDIS_PID" ] && { kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; }
-}
-trap stop EXIT
+source scripts/services.sh
+trap stop_started EXIT
 
 # The System 1 under test: this checkout, or another one for an A/B against an older commit
 # (the clients and this script stay the same either way).
@@ -67,23 +62,10 @@ SYSTEM1_CHECKOUT="${SYSTEM1_CHECKOUT:-.}"
 ./build.sh build
 [ "$SYSTEM1_CHECKOUT" = . ] || "$SYSTEM1_CHECKOUT/build.sh" build
 
-# A free loopback port: the kernel picks one for a socket bound to port 0.
-REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
-    --daemonize no --loglevel warning >run/bench-system1-redis.log 2>&1 &
-REDIS_PID=$!
+REDIS_PORT="$(free_ports 1)"
+start_redis "$REDIS_PORT" run/bench-system1-redis.log
 rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
-for _ in $(seq 1 50); do rcli ping >/dev/null 2>&1 && break; sleep 0.1; done
-
-SYSTEM1_REDIS_HOST=127.0.0.1 SYSTEM1_REDIS_PORT="$REDIS_PORT" SYSTEM1_HTTP_PORT="$HTTP_PORT" \
-    SYSTEM1_HTTP2_PORT="$((HTTP_PORT + 1))" SYSTEM1_WS_PORT="$((HTTP_PORT + 2))" LOG_LEVEL=warn \
-    "$SYSTEM1_CHECKOUT/build.sh" run analytics.system1.System1Main >run/bench-system1.log 2>&1 &
-SERVER_PID=$!  # build.sh execs java, so this is System 1's JVM
-for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
-curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { echo "System 1 did not start; see run/bench-system1.log" >&2; exit 1; }
+start_system1 "$HTTP_PORT $((HTTP_PORT + 1)) $((HTTP_PORT + 2)) $REDIS_PORT" run/bench-system1.log "$SYSTEM1_CHECKOUT"
 
 cpu_of() {  # CPU seconds (utime + stime) of PID; fields counted after the command name's ')'
     sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$CLK_TCK" '{ printf "%.3f", ($12 + $13) / hz }'
@@ -118,7 +100,7 @@ to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
 wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
     local seconds="$1" csv="$2" out rinfo0 rinfo1 cpu0 redis0 added0 cpu1 redis1 added1 t0 lag_ms="" pending_ms="" lag pending
     rcli CONFIG RESETSTAT >/dev/null; rinfo0="$(redis_cpu)"
-    cpu0="$(cpu_of "$SERVER_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
+    cpu0="$(cpu_of "$SYSTEM1_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
     out="$(wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s scripts/wrk-post-metric.lua "http://127.0.0.1:$HTTP_PORT/metrics")"
     t0="$(now_ms)"
     # Do the workers keep up? Poll the group until nothing is undelivered (lag) or unacked (pending).
@@ -129,7 +111,7 @@ wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
         [ -n "$lag_ms" ] && [ -n "$pending_ms" ] && break
         sleep 0.01
     done
-    cpu1="$(cpu_of "$SERVER_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"; rinfo1="$(redis_cpu)"
+    cpu1="$(cpu_of "$SYSTEM1_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"; rinfo1="$(redis_cpu)"
     [ -n "$csv" ] || return 0
     local rps p50 p99 non2xx accepted
     rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
@@ -153,9 +135,9 @@ wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)
 protocol_run() {  # protocol_run NAME SETUP SECONDS CSV_FILE COMMAND...
     local name="$1" setup="$2" seconds="$3" csv="$4" out cpu0 cpu1 redis0 redis1 added0 added1
     shift 4
-    cpu0="$(cpu_of "$SERVER_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
+    cpu0="$(cpu_of "$SYSTEM1_PID")"; redis0="$(cpu_of "$REDIS_PID")"; added0="$(entries_added)"
     out="$("$@" 2>&1)"
-    cpu1="$(cpu_of "$SERVER_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"
+    cpu1="$(cpu_of "$SYSTEM1_PID")"; redis1="$(cpu_of "$REDIS_PID")"; added1="$(entries_added)"
     [ -n "$csv" ] || return 0
     local accepted=$(( added1 - added0 )) bad rps p50="" p99=""
     if [ "$name" = h2 ]; then  # h2load: "requests: N total, ... N succeeded, N failed, N errored, N timeout"
@@ -186,7 +168,7 @@ h2_run() {
 
 rate_run() {  # rate_run SECONDS CSV_FILE (or "" for an unrecorded warm-up) [MORE ARGS]
     local args=(--port "$HTTP_PORT" --connections "$CONNECTIONS" --rate "$RATE" --seconds "$1" --warmup 2
-                --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" --clk-tck "$CLK_TCK")
+                --server-pid "$SYSTEM1_PID" --redis-pid "$REDIS_PID" --clk-tck "$CLK_TCK")
     [ -n "$2" ] && args+=(--csv "$2")
     ./build.sh run analytics.loadtest.HttpRateBench "${args[@]}" "${@:3}"
 }

@@ -21,18 +21,13 @@ CLK_TCK="$(getconf CLK_TCK)"
 mkdir -p results run
 
 ./build.sh build
-SYSTEM2_WS_PORT="$PORT" LOG_LEVEL=warn ./build.sh run analytics.system2.System2Main >run/bench-system2.log 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-    sleep 0.1
-done
-curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "System 2 did not start; see run/bench-system2.log" >&2; exit 1; }
+source scripts/services.sh
+trap stop_started EXIT
+start_system2 "$PORT" run/bench-system2.log
 
 bench() {  # bench SCENARIO CSV_FILE
     local args=(--url "ws://127.0.0.1:$PORT" --scenario "$1" --seconds "$SECONDS_PER_RUN" --warmup 2
-                --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK")
+                --server-pid "$SYSTEM2_PID" --clk-tck "$CLK_TCK")
     case "$1" in
         ingest) args+=(--connections 50 --window 100) ;;
         rate)   args+=(--connections 50 --rate "${RATE:-10000}") ;;
