@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,27 +40,25 @@ class LoadModelTest {
     }
 
     @Test
-    void sendsAtTheScheduledRateEveryHalfSecond() throws Exception {
+    void sendsAtTheScheduledRateWithoutDrift() throws Exception {
         try (DelayingServer server = new DelayingServer(Integer.MAX_VALUE, 0)) {
-            LevelMeter meter = open(server, 500, 500, 3, Map.of());
+            LevelMeter meter = open(server, 500, 1_000, 3, Map.of());
             long[] arrivals = server.arrivals();
-            // 0.5 s warm-up and 3 s measured at 500/s: 1,750 metrics, every one answered.
-            assertEquals(1_750, arrivals.length);
+            // 1 s warm-up and 3 s measured at 500/s: 2,000 metrics, every one answered.
+            assertEquals(2_000, arrivals.length);
             assertEquals(1_500, meter.acceptedInWindow(), 10);
             assertEquals(Map.of(), meter.errorsByKind());
-            // Each half second holds its 250 arrivals, give or take a loaded machine's
-            // hiccups, and the last metric arrives 3.5 s after the first: the schedule
-            // neither bunches up nor drifts.
-            long first = arrivals[0];
-            int[] perHalfSecond = new int[7];
-            for (long arrival : arrivals) {
-                int half = (int) ((arrival - first) / 500_000_000L);
-                perHalfSecond[Math.min(half, perHalfSecond.length - 1)]++;
+            // After the warm-up (cold JIT, first connections), the count of arrivals keeps
+            // up with the clock: at every half second it is within 0.15 s worth of 500/s.
+            // A scheduler that drifted, or sent in bursts, would fall outside. (Not "each
+            // half second holds 250": on a loaded 2-core machine a late tick is made up by
+            // the next one, as it should be.)
+            long from = arrivals[500];
+            for (int half = 1; half <= 6; half++) {
+                long at = from + half * 500_000_000L;
+                long arrived = Arrays.stream(arrivals, 500, arrivals.length).filter(t -> t < at).count();
+                assertEquals(250.0 * half, arrived, 75, "arrivals by " + half * 0.5 + " s after the warm-up");
             }
-            for (int half = 0; half < perHalfSecond.length; half++) {
-                assertEquals(250, perHalfSecond[half], 50, "half second " + half);
-            }
-            assertEquals(3.5, (arrivals[arrivals.length - 1] - first) / 1e9, 0.1);
         }
     }
 
