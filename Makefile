@@ -46,7 +46,7 @@ dashboard: ## the dashboard page on DASHBOARD_PORT (8080); it connects to System
 	@./build.sh run analytics.dashboard.DashboardMain
 
 # It starts its own Redis, so a REDIS_URL (tests only) does not stand in for redis-server.
-loadtest: ## HTTP/1.1 vs HTTP/2 vs WebSocket on a private Redis and both systems; CSV and comparison in results/; 4 scenarios x 4 levels x (60+10) s = about 19 min (short: LOAD_TEST_LEVELS=100 LOAD_TEST_DURATION=5); ARGS="--help"
+loadtest: ## HTTP/1.1 vs HTTP/2 vs WebSocket on a private Redis and both systems; CSV and comparison in results/; 5 rows (fanout is two) x 4 levels x (60+10) s = about 24 min (short: LOAD_TEST_LEVELS=100 LOAD_TEST_DURATION=5); ARGS="--help"
 	@REDIS_URL= scripts/ensure-tools.sh redis
 	@scripts/loadtest.sh $(ARGS)
 

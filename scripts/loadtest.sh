@@ -7,7 +7,7 @@
 # files are, and stops every process it started, by PID, the last started first - also on
 # Ctrl-C, and when a start fails (then with that part's last log lines). Logs: run/loadtest/.
 #
-#   scripts/loadtest.sh                                   # the full run: about 19 minutes
+#   scripts/loadtest.sh                                   # the full run: about 24 minutes
 #   scripts/loadtest.sh --levels 100 --duration 5         # a short one
 #   scripts/loadtest.sh --use-running --scenarios ws      # against what runs at the targets
 #   scripts/loadtest.sh -- --ws-connections 10            # after --: more driver options
@@ -37,7 +37,7 @@ comparison against them, prints where the results are, and stops what it started
   --results DIR      where the CSV and its comparison go (default results/)
   -h, --help         this text
   -- ARGS            the rest goes to the driver's run command, e.g. --dashboards 20
-The default run takes 4 scenarios x 4 levels x (60 + 10) s, about 19 minutes.
+The default run takes 5 rows (fanout is two) x 4 levels x (60 + 10) s, about 24 minutes.
 EOF
 }
 
