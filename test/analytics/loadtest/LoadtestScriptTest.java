@@ -99,11 +99,11 @@ class LoadtestScriptTest {
         assertEquals(SCENARIO_ROWS.size(), rows.size(), "one row per scenario at the one level");
         for (LevelResult row : rows) {
             assertEquals(100, row.level(), row.scenario());
-            // Achieved counts the metrics due in the 2 s window and accepted within it, so
-            // it can never read above what was offered (at most 200 metrics in 2 s); half of
-            // 100/s or less would mean the systems were failing.
+            // Achieved counts the acceptances that arrived within the 2 s window: a cold
+            // start's warm-up backlog can push that above 100/s, never above all that was
+            // sent, 3 s x 100/s. Half of 100/s or less would mean the systems were failing.
             double achieved = row.achievedPerSecond();
-            assertTrue(achieved > 50 && achieved <= 100.5, row.scenario() + " achieved " + achieved + "/s of 100");
+            assertTrue(achieved > 50 && achieved <= 150, row.scenario() + " achieved " + achieved + "/s of 100");
             assertEquals(0, row.errors(), row.scenario() + ": " + row.errorsByKind());
         }
         String base = csv.getFileName().toString().replaceFirst("\\.csv$", "");

@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts one load level: the latency and fate of every metric DUE inside the measured
- * window, however late its answer comes, and how many of them were accepted before the
- * window closed.
+ * window, however late its answer comes, and the acceptances that ARRIVED inside it.
  *
- * The two counts differ on purpose. Latency belongs to the metric - one scheduled in the
+ * The two windows differ on purpose. Latency belongs to the metric - one scheduled in the
  * last second that waits 3 s for a stalled server must carry those 3 s. Throughput belongs
- * to the window - what the server accepted during it - but only of metrics due in it: the
- * backlog left by the warm-up, answered in the first seconds, would otherwise make the
- * "achieved" rate read above the offered one.
+ * to the server - what it accepted during the window, whenever those metrics were due. So
+ * an overloaded server still shows the rate it managed (counting only metrics due in the
+ * window would show 0/s once latencies outgrow the window), and a server draining a
+ * backlog left by the warm-up may show more than the offered rate, which is true too.
  *
  * Pattern: measure from the schedule, not from the send (no coordinated omission).
  * Lesson:  lessons/19-load-testing-done-right.md
@@ -45,15 +45,15 @@ final class LevelMeter {
     void record(long startedNanos, long doneNanos, Outcome outcome) {
         if (outcome.accepted()) {
             acceptedThisSecond.increment();
+            if (inWindow(doneNanos)) {
+                acceptedInWindow.increment();
+            }
         }
         if (!inWindow(startedNanos)) {
             return; // warm-up, or the drain after the window
         }
         if (outcome.accepted()) {
             latencies.record(Math.max(0, doneNanos - startedNanos) / 1_000);
-            if (inWindow(doneNanos)) {
-                acceptedInWindow.increment();
-            }
         } else {
             errors.computeIfAbsent(outcome.errorKind(), kind -> new LongAdder()).increment();
         }
