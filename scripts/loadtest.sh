@@ -88,7 +88,11 @@ mkdir -p "$LOGS" "$RESULTS_DIR"
 
 # --- The systems under test ---------------------------------------------------------------
 source scripts/services.sh
-trap stop_started EXIT
+DRIVER_PID=""
+stop_driver() {  # the driver first, so it does not count the systems' stopping as errors
+    if [ -n "$DRIVER_PID" ]; then stop_process "$DRIVER_PID"; DRIVER_PID=""; fi
+}
+trap 'stop_driver; stop_started' EXIT
 trap 'echo "$ME: interrupted; stopping what it started" >&2; exit 130' INT  # then the EXIT trap
 trap 'exit 143' TERM
 
@@ -110,10 +114,16 @@ if [ "$USE_RUNNING" = false ]; then
 fi
 
 # --- The run, then its comparison -----------------------------------------------------------
-# In the foreground, so Ctrl-C reaches the driver too and it stops at once.
+# In the background, waited for: bash runs a trap only between commands, and `wait` is the
+# one wait a signal interrupts - with the driver in the foreground, a `kill` of this script
+# would wait for the whole run to end. (A background job ignores the terminal's Ctrl-C, so
+# the INT trap stops the driver itself.)
 echo "$ME: running the load driver; results in $CSV"
 status=0
-./build.sh run "$DRIVER" run --csv "$CSV" "${DRIVER_ARGS[@]}" || status=$?
+./build.sh run "$DRIVER" run --csv "$CSV" "${DRIVER_ARGS[@]}" &
+DRIVER_PID=$!
+wait "$DRIVER_PID" || status=$?
+DRIVER_PID=""
 if [ "$status" -ne 0 ]; then
     echo "$ME: the load driver stopped with exit status $status" >&2
     exit "$status"

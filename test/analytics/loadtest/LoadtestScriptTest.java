@@ -152,6 +152,32 @@ class LoadtestScriptTest {
         }
     }
 
+    @Test
+    void aKillOfTheScriptWhileALevelRunsStopsEverythingAtOnce(@TempDir Path results) throws Exception {
+        requireTools();
+        Map<String, String> environment = shortMode();
+        environment.put("LOAD_TEST_DURATION", "60"); // long enough to be mid-level at the kill
+        ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), "--results", results.toString())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        StringBuffer output = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> copyLines(process, output));
+        try {
+            Await.until("a progress line of the first level", Duration.ofMinutes(2),
+                    () -> output.toString().lines().anyMatch(line -> line.contains(PROGRESS)));
+            // SIGTERM to the script alone, as `kill PID` sends it: no terminal, no process
+            // group - the script must stop its driver and the systems itself, promptly.
+            process.destroy();
+            Await.until("the script's exit after SIGTERM", Duration.ofSeconds(30), () -> !process.isAlive());
+            reader.join(Duration.ofSeconds(5));
+            assertEquals(143, process.exitValue(), output.toString());
+            assertEverythingStopped(output.toString());
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private Map<String, String> shortMode() {

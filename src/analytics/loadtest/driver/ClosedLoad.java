@@ -24,7 +24,7 @@ final class ClosedLoad {
     private ClosedLoad() {
     }
 
-    static void run(MetricSender sender, int inFlight, long end, Duration drain, AtomicLong seqs,
+    static void run(MetricSender sender, int inFlight, long end, Duration timeout, AtomicLong seqs,
                     LevelMeter meter) throws InterruptedException {
         long wallAtStart = System.currentTimeMillis();
         long nanosAtStart = System.nanoTime();
@@ -35,7 +35,9 @@ final class ClosedLoad {
                     try {
                         for (long sent = System.nanoTime(); sent - end < 0; sent = System.nanoTime()) {
                             long timestamp = wallAtStart + (sent - nanosAtStart) / 1_000_000;
-                            Outcome outcome = sender.send(seqs.getAndIncrement(), timestamp);
+                            meter.owed(sent);
+                            Outcome outcome = sender.send(seqs.getAndIncrement(), timestamp,
+                                    sent + timeout.toNanos());
                             meter.record(sent, System.nanoTime(), outcome);
                         }
                     } catch (InterruptedException e) {
@@ -45,8 +47,8 @@ final class ClosedLoad {
             }
         } finally {
             senders.shutdown();
-            long lastAnswerDue = end - System.nanoTime() + drain.toNanos();
-            if (!senders.awaitTermination(Math.max(0, lastAnswerDue), TimeUnit.NANOSECONDS)) {
+            long grace = end - System.nanoTime() + timeout.toNanos() + LevelMeter.GRACE.toNanos();
+            if (!senders.awaitTermination(Math.max(0, grace), TimeUnit.NANOSECONDS)) {
                 senders.shutdownNow();
             }
         }

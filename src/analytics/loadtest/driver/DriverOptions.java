@@ -86,11 +86,6 @@ record DriverOptions(Path csv, Model model, List<Integer> inFlight, int http1Con
                 servers, timeout, system1Pids, system2Pids);
     }
 
-    /** How long a level waits for the answers still owed after its last send. */
-    Duration drain() {
-        return timeout.plusSeconds(2);
-    }
-
     private static int number(String name, String value, int min, int max) {
         return Math.toIntExact(single(name, value, value, min, max));
     }

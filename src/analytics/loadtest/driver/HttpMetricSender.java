@@ -50,6 +50,7 @@ final class HttpMetricSender implements MetricSender {
     /**
      * @param connections HTTP/1.1: sockets in the one pool; HTTP/2: clients, one socket each
      * @param streams     HTTP/2 only: requests in flight on each connection
+     * @param timeout     for opening a connection (each metric has its own deadline)
      */
     HttpMetricSender(URI target, HttpClient.Version version, int connections, int streams,
                      MetricPayload payload, Duration timeout) {
@@ -90,14 +91,18 @@ final class HttpMetricSender implements MetricSender {
     }
 
     @Override
-    public Outcome send(long seq, long timestampMillis) throws InterruptedException {
+    public Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException {
         int lane = (int) Math.floorMod(seq, (long) clients.length);
-        if (!slots[lane].tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        if (!slots[lane].tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
             return Outcome.TIMEOUT; // every connection stayed busy: the server is that slow
         }
         try {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return Outcome.TIMEOUT;
+            }
             HttpRequest request = HttpRequest.newBuilder(target)
-                    .timeout(timeout)
+                    .timeout(Duration.ofNanos(left))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(payload.httpBody(seq, timestampMillis)))
                     .build();

@@ -1,6 +1,7 @@
 package analytics.loadtest.driver;
 
 import analytics.loadtest.measure.LatencyHistogram;
+import java.time.Duration;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +25,21 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LevelMeter {
 
+    /** The error kind of a metric owed in the window that the driver never finished. */
+    static final String UNANSWERED = "unanswered";
+
+    /**
+     * How long past its deadline a metric may still be finishing before the level stops
+     * waiting: time for the threads that hold the answers to run.
+     */
+    static final Duration GRACE = Duration.ofSeconds(2);
+
     private final long measureFrom;
     private final long measureTo;
     private final LatencyHistogram latencies = new LatencyHistogram();
     private final LongAdder acceptedInWindow = new LongAdder();
+    private final LongAdder owedInWindow = new LongAdder();
+    private final LongAdder settledInWindow = new LongAdder();
     private final LongAdder acceptedThisSecond = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
 
@@ -35,6 +47,13 @@ final class LevelMeter {
     LevelMeter(long measureFrom, long measureTo) {
         this.measureFrom = measureFrom;
         this.measureTo = measureTo;
+    }
+
+    /** A metric due (or, closed, sent) at {@code startedNanos} is about to be sent. */
+    void owed(long startedNanos) {
+        if (inWindow(startedNanos)) {
+            owedInWindow.increment();
+        }
     }
 
     /**
@@ -52,6 +71,7 @@ final class LevelMeter {
         if (!inWindow(startedNanos)) {
             return; // warm-up, or the drain after the window
         }
+        settledInWindow.increment();
         if (outcome.accepted()) {
             latencies.record(Math.max(0, doneNanos - startedNanos) / 1_000);
         } else {
@@ -92,9 +112,18 @@ final class LevelMeter {
         return errors.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
+    /**
+     * Failures by kind, read after the level. Metrics owed in the window that never settled -
+     * the driver ran out of time to even finish them - are "unanswered": counted, so a
+     * saturated driver cannot make its own failures vanish from the error column.
+     */
     SortedMap<String, Long> errorsByKind() {
         SortedMap<String, Long> copy = new TreeMap<>();
         errors.forEach((kind, count) -> copy.put(kind, count.sum()));
+        long unanswered = owedInWindow.sum() - settledInWindow.sum();
+        if (unanswered > 0) {
+            copy.put(UNANSWERED, unanswered);
+        }
         return copy;
     }
 }

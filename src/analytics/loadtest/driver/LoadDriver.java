@@ -117,10 +117,10 @@ final class LoadDriver {
         ProgressLine progress = ProgressLine.start(label, meter, open ? watch : null, start, out);
         try {
             if (open) {
-                OpenLoad.run(sender, level, start, measureTo, options.drain(), seqs, meter, watch);
+                OpenLoad.run(sender, level, start, measureTo, options.timeout(), seqs, meter, watch);
             } else {
                 OpenLoad.awaitDue(start);
-                ClosedLoad.run(sender, level, measureTo, options.drain(), seqs, meter);
+                ClosedLoad.run(sender, level, measureTo, options.timeout(), seqs, meter);
             }
         } finally {
             progress.stop();

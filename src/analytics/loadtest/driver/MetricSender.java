@@ -18,11 +18,13 @@ interface MetricSender extends AutoCloseable {
     void open() throws IOException, InterruptedException;
 
     /**
-     * Sends metric {@code seq} stamped {@code timestampMillis} and waits for its answer (or
-     * its timeout). A connection that is busy makes the caller wait its turn: that wait is
-     * part of the latency the server's slowness causes.
+     * Sends metric {@code seq} stamped {@code timestampMillis} and waits for its answer, at
+     * the latest until {@code deadlineNanos} (System.nanoTime()), then it is a timeout. A
+     * connection that is busy makes the caller wait its turn: that wait is part of the
+     * latency the server's slowness causes, and it comes out of the same deadline - a
+     * metric never waits longer than the timeout in all.
      */
-    Outcome send(long seq, long timestampMillis) throws InterruptedException;
+    Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException;
 
     /** "http/1.1", "h2" or "websocket": the CSV's transport column. */
     String transport();

@@ -30,11 +30,11 @@ final class OpenLoad {
 
     /**
      * Sends at {@code rate} metrics/s from {@code start} until {@code end} (System.nanoTime()),
-     * then waits up to {@code drain} for the answers still owed.
+     * each metric answered within {@code timeout} of its due time or counted a timeout.
      *
      * @param seqs the driver's sequence numbers, unique across levels (WebSocket ids)
      */
-    static void run(MetricSender sender, double rate, long start, long end, Duration drain,
+    static void run(MetricSender sender, double rate, long start, long end, Duration timeout,
                     AtomicLong seqs, LevelMeter meter, GeneratorWatch watch) throws InterruptedException {
         long wallAtStart = System.currentTimeMillis();
         long nanosAtStart = System.nanoTime();
@@ -51,10 +51,11 @@ final class OpenLoad {
                 // The metric's own timestamp is its due time, so a dashboard's delay counts
                 // from the same instant as the ingest's latency.
                 long timestamp = wallAtStart + (due - nanosAtStart) / 1_000_000;
+                meter.owed(due);
                 sends.execute(() -> {
                     watch.lag(due, System.nanoTime());
                     try {
-                        Outcome outcome = sender.send(seq, timestamp);
+                        Outcome outcome = sender.send(seq, timestamp, due + timeout.toNanos());
                         meter.record(due, System.nanoTime(), outcome);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt(); // the level was cut short
@@ -63,8 +64,12 @@ final class OpenLoad {
             }
         } finally {
             sends.shutdown();
-            if (!sends.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
-                sends.shutdownNow(); // answers past the drain are counted as timeouts by then
+            // Every metric has its deadline by now plus the timeout; what is still running
+            // after a grace period never got its turn on a carrier thread - LevelMeter counts
+            // it "unanswered", the driver's failure rather than the server's.
+            long grace = end - System.nanoTime() + timeout.toNanos() + LevelMeter.GRACE.toNanos();
+            if (!sends.awaitTermination(Math.max(0, grace), TimeUnit.NANOSECONDS)) {
+                sends.shutdownNow();
             }
         }
     }

@@ -70,10 +70,10 @@ final class ProducerLink implements WebSocket.Listener {
         }
     }
 
-    Outcome send(long seq, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /** Sends and waits for the ack until {@code deadline} (System.nanoTime()). */
+    Outcome send(long seq, String message, long deadline) throws InterruptedException {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
-        if (!sending.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        if (!sending.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
             return Outcome.TIMEOUT; // the sends ahead of this one are stuck
         }
         try {

@@ -43,9 +43,9 @@ final class WebSocketMetricSender implements MetricSender {
     }
 
     @Override
-    public Outcome send(long seq, long timestampMillis) throws InterruptedException {
+    public Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException {
         ProducerLink link = links[(int) Math.floorMod(seq, (long) links.length)];
-        return link.send(seq, payload.webSocketMessage(seq, timestampMillis));
+        return link.send(seq, payload.webSocketMessage(seq, timestampMillis), deadlineNanos);
     }
 
     @Override

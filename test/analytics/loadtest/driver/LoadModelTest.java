@@ -33,7 +33,7 @@ class LoadModelTest {
             stallAtMillis.forEach((at, length) -> server.stall(from + TimeUnit.MILLISECONDS.toNanos(at),
                     from + TimeUnit.MILLISECONDS.toNanos(at + length)));
             LevelMeter meter = new LevelMeter(from, to);
-            OpenLoad.run(sender, rate, start, to, TIMEOUT.plusSeconds(1), new AtomicLong(), meter,
+            OpenLoad.run(sender, rate, start, to, TIMEOUT, new AtomicLong(), meter,
                     new GeneratorWatch(meter));
             return meter;
         }
@@ -114,7 +114,7 @@ class LoadModelTest {
                      4, 1, PAYLOAD, Duration.ofMillis(300))) {
             long from = System.nanoTime();
             LevelMeter meter = new LevelMeter(from, from + TimeUnit.SECONDS.toNanos(1));
-            OpenLoad.run(sender, 10, from, from + TimeUnit.MILLISECONDS.toNanos(500), Duration.ofSeconds(3),
+            OpenLoad.run(sender, 10, from, from + TimeUnit.MILLISECONDS.toNanos(500), Duration.ofMillis(300),
                     new AtomicLong(), meter, new GeneratorWatch(meter));
             assertEquals(Map.of("timeout", 5L), meter.errorsByKind());
             assertEquals(0, meter.latencies().count());

@@ -40,15 +40,19 @@ class WebSocketMetricSenderTest {
         try (WebSocketMetricSender sender = new WebSocketMetricSender(
                 URI.create("ws://127.0.0.1:" + system2.port()), 2, new MetricPayload(20), TIMEOUT)) {
             sender.open();
-            assertTrue(sender.send(1, System.currentTimeMillis()).accepted());
+            assertTrue(sender.send(1, System.currentTimeMillis(), deadline()).accepted());
             system2.close();
-            Outcome afterClose = sender.send(2, System.currentTimeMillis());
-            Outcome nextOnOtherLink = sender.send(3, System.currentTimeMillis());
+            Outcome afterClose = sender.send(2, System.currentTimeMillis(), deadline());
+            Outcome nextOnOtherLink = sender.send(3, System.currentTimeMillis(), deadline());
             assertTrue(afterClose.errorKind().equals("connection") || afterClose.errorKind().startsWith("close-"),
                     afterClose.toString());
             assertTrue(nextOnOtherLink.errorKind().equals("connection")
                     || nextOnOtherLink.errorKind().startsWith("close-"), nextOnOtherLink.toString());
         }
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + TIMEOUT.toNanos();
     }
 
     @Test
