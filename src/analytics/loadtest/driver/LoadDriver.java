@@ -6,12 +6,15 @@ import analytics.loadtest.report.LevelResult;
 import analytics.loadtest.report.ResultsCsv;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A whole load run: each scenario at each level, one CSV row appended as each level ends
@@ -34,8 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoadDriver {
 
     /** Scenarios whose rows describe dashboards, and which system they watch. */
-    private record Fanout(DashboardFleet.Kind kind, java.net.URI target) {
+    private record Fanout(DashboardFleet.Kind kind, URI target) {
     }
+
+    /** How long a system may take to settle after a level before the run gives up on it. */
+    private static final Duration SETTLE_PATIENCE = Duration.ofMinutes(3);
 
     private final Config.LoadTest settings;
     private final DriverOptions options;
@@ -43,33 +49,55 @@ final class LoadDriver {
     private final MetricPayload payload;
     private final AtomicLong seqs = new AtomicLong();
     private final List<LevelResult> results = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private final Recovery recovery;
 
     LoadDriver(Config.LoadTest settings, DriverOptions options, PrintStream out) {
         this.settings = settings;
         this.options = options;
         this.out = out;
         this.payload = new MetricPayload(options.servers());
+        this.recovery = new Recovery(out, SETTLE_PATIENCE);
     }
 
-    /** Runs every scenario; returns the rows it also appended to the CSV. */
+    /**
+     * Runs every scenario; returns the rows it also appended to the CSV. A scenario that
+     * cannot start (its system does not answer, or did not settle) is skipped and named in
+     * {@link #skipped()}: the others still run.
+     */
     List<LevelResult> run() throws IOException, InterruptedException {
         for (String scenario : settings.scenarios()) {
             switch (scenario) {
-                case "http1" -> measure("http1", http1(), options.system1Pids(), null);
-                case "http2" -> measure("http2", new HttpMetricSender(settings.http2Target(),
+                case "http1" -> attempt("http1", this::http1, options.system1Pids(), null);
+                case "http2" -> attempt("http2", () -> new HttpMetricSender(settings.http2Target(),
                         HttpClient.Version.HTTP_2, options.http2Connections(), options.http2Streams(),
                         payload, options.timeout()), options.system1Pids(), null);
-                case "ws" -> measure("ws", webSocket(), options.system2Pids(), null);
+                case "ws" -> attempt("ws", this::webSocket, options.system2Pids(), null);
                 case "fanout" -> {
-                    measure("fanout-system1", http1(), options.system1Pids(),
+                    attempt("fanout-system1", this::http1, options.system1Pids(),
                             new Fanout(DashboardFleet.Kind.SYSTEM1, settings.system1WsTarget()));
-                    measure("fanout-system2", webSocket(), options.system2Pids(),
+                    attempt("fanout-system2", this::webSocket, options.system2Pids(),
                             new Fanout(DashboardFleet.Kind.SYSTEM2, settings.wsTarget()));
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         }
         return List.copyOf(results);
+    }
+
+    /** "scenario: why" for every scenario that could not run. */
+    List<String> skipped() {
+        return List.copyOf(skipped);
+    }
+
+    private void attempt(String scenario, Supplier<MetricSender> sender, List<Long> serverPids, Fanout fanout)
+            throws IOException, InterruptedException {
+        try {
+            measure(scenario, sender.get(), serverPids, fanout);
+        } catch (IOException e) {
+            skipped.add(scenario + ": " + e.getMessage());
+            out.println(scenario + ": skipped - " + e.getMessage());
+        }
     }
 
     private MetricSender http1() {
@@ -85,6 +113,13 @@ final class LoadDriver {
     private void measure(String scenario, MetricSender sender, List<Long> serverPids, Fanout fanout)
             throws IOException, InterruptedException {
         List<Integer> levels = options.model() == DriverOptions.Model.OPEN ? settings.levels() : options.inFlight();
+        URI ingest = switch (scenario) {
+            case "http1", "fanout-system1" -> settings.httpTarget();
+            case "http2" -> settings.http2Target();
+            default -> settings.wsTarget();
+        };
+        String system = ingest.equals(settings.wsTarget()) ? "System 2" : "System 1";
+        recovery.awaitSettled(system, ingest);
         try (sender; DashboardFleet fleet = fanout == null ? null : DashboardFleet.connect(
                 fanout.kind(), fanout.target(), options.dashboards(), options.timeout())) {
             sender.open();
@@ -93,6 +128,7 @@ final class LoadDriver {
                     fleet == null ? "" : ", " + fleet.size() + " dashboards", levels,
                     options.model().name().toLowerCase(Locale.ROOT));
             for (int level : levels) {
+                recovery.awaitSettled(system, ingest);
                 LevelResult result = level(scenario, sender, level, serverPids, fleet);
                 results.add(result);
                 ResultsCsv.append(options.csv(), result);

@@ -14,8 +14,9 @@ import java.util.List;
  * writes one CSV; {@code compare} turns one run's CSV into the side-by-side comparison
  * (CSV, Markdown, HTML). {@code scripts/loadtest.sh} starts the systems and calls both.
  *
- * Exit codes: 0 done (a run with errors is still a run: they are in the CSV), 64 a bad
- * option or setting (EX_USAGE, one line), 1 the run could not happen (nothing answers).
+ * Exit codes: 0 done (a run with errors is still a run: they are in the CSV; a scenario
+ * whose system did not answer is skipped and named), 64 a bad option or setting (EX_USAGE,
+ * one line), 1 nothing could be measured at all.
  *
  * Pattern: entry point - parse, run, map failures to exit codes and one-line messages.
  * Lesson:  lessons/19-load-testing-done-right.md
@@ -54,7 +55,15 @@ public final class LoadDriverMain {
             return usage(e.getMessage());
         }
         try {
-            new LoadDriver(config.loadTest(), options, System.out).run();
+            LoadDriver driver = new LoadDriver(config.loadTest(), options, System.out);
+            List<?> rows = driver.run();
+            for (String skipped : driver.skipped()) {
+                System.err.println("loadtest: skipped " + skipped);
+            }
+            if (rows.isEmpty()) {
+                System.err.println("loadtest: no scenario could run; nothing was measured");
+                return 1;
+            }
         } catch (IOException e) {
             System.err.println("loadtest: " + e.getMessage());
             return 1;
