@@ -9,9 +9,9 @@ import java.util.List;
  * describe the driver, not the server, and the row is flagged instead of blamed on the
  * server.
  *
- * Lag is taken where the send really begins - on its own virtual thread - so it covers the
- * scheduler's wake-up and the wait for a free carrier thread, both the driver's own delays.
- * The wait for a free connection comes after and is the server's: it stays in the latency.
+ * Lag is taken when the scheduler hands a metric to the lanes: how late its wake-up was.
+ * The wait in the queue for a free lane comes after and is the server's (its connections
+ * are busy): it stays in the latency. A driver short of CPU for its lanes shows in its CPU.
  *
  * Pattern: a load generator is a measuring instrument; an instrument reports its own error.
  * Lesson:  lessons/19-load-testing-done-right.md

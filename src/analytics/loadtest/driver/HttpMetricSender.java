@@ -10,19 +10,21 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Posts metrics to System 1 with the JDK's own HTTP client, over HTTP/1.1 or HTTP/2, and
  * counts a metric accepted when its answer is 202 over the protocol that was asked for.
  *
- * HTTP/1.1: one client whose pool holds at most {@code connections} keep-alive sockets,
- * because at most that many requests are in flight (a fair semaphore: the oldest waiting
- * metric goes first). HTTP/2: one client per connection - java.net.http keeps one h2
- * connection per client and host - each with at most {@code streams} streams in flight.
+ * HTTP/1.1: one client whose pool holds {@code connections} keep-alive sockets, because
+ * the load models never have more requests in flight than lanes(). HTTP/2: one client per
+ * connection - java.net.http keeps one h2 connection per client and host - each carrying
+ * {@code streams} streams at once.
  *
- * Pattern: a connection pool as a semaphore; HTTP/2 multiplexing as streams per client.
+ * A metric answered past its deadline is a timeout, but its request is left to finish (for
+ * up to MetricSender.ABANDON more): cancelling it would close the connection.
+ *
+ * Pattern: a connection pool sized by the callers in flight; HTTP/2 multiplexing as
+ *          streams per client.
  * Lesson:  lessons/19-load-testing-done-right.md   Spec: RFC 9113 §3.2 (h2c upgrade)
  * Not here: when metrics are sent (OpenLoad, ClosedLoad); raw-socket clients that skip the
  *           JDK client's own cost (analytics.loadtest.HttpRateBench, the second view).
@@ -44,8 +46,8 @@ final class HttpMetricSender implements MetricSender {
     private final Duration timeout;
     private final int connections;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final int streams;
     private final HttpClient[] clients;
-    private final Semaphore[] slots;
 
     /**
      * @param connections HTTP/1.1: sockets in the one pool; HTTP/2: clients, one socket each
@@ -59,16 +61,15 @@ final class HttpMetricSender implements MetricSender {
         this.payload = payload;
         this.timeout = timeout;
         this.connections = connections;
+        this.streams = streams;
         boolean http2 = version == HttpClient.Version.HTTP_2;
         this.clients = new HttpClient[http2 ? connections : 1];
-        this.slots = new Semaphore[clients.length];
         for (int i = 0; i < clients.length; i++) {
             clients[i] = HttpClient.newBuilder()
                     .version(version)
                     .connectTimeout(timeout)
                     .executor(executor)
                     .build();
-            slots[i] = new Semaphore(http2 ? streams : connections, true);
         }
     }
 
@@ -92,34 +93,33 @@ final class HttpMetricSender implements MetricSender {
 
     @Override
     public Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException {
-        int lane = (int) Math.floorMod(seq, (long) clients.length);
-        if (!slots[lane].tryAcquire(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-            return Outcome.TIMEOUT; // every connection stayed busy: the server is that slow
-        }
+        HttpRequest request = HttpRequest.newBuilder(target)
+                .timeout(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())).plus(ABANDON))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payload.httpBody(seq, timestampMillis)))
+                .build();
+        HttpClient client = clients[(int) Math.floorMod(seq, (long) clients.length)];
         try {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return Outcome.TIMEOUT;
+            HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+            if (System.nanoTime() - deadlineNanos > 0) {
+                return Outcome.TIMEOUT; // answered, but too late to count
             }
-            HttpRequest request = HttpRequest.newBuilder(target)
-                    .timeout(Duration.ofNanos(left))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(payload.httpBody(seq, timestampMillis)))
-                    .build();
-            HttpResponse<Void> answer = clients[lane].send(request, HttpResponse.BodyHandlers.discarding());
-            if (answer.version() != version) {
+            if (response.version() != version) {
                 return Outcome.WRONG_PROTOCOL;
             }
-            return answer.statusCode() == ACCEPTED ? Outcome.ACCEPTED : Outcome.status(answer.statusCode());
+            return response.statusCode() == ACCEPTED ? Outcome.ACCEPTED : Outcome.status(response.statusCode());
         } catch (HttpConnectTimeoutException e) {
             return Outcome.CONNECTION; // a subclass of the timeout below, but the network's fault
         } catch (HttpTimeoutException e) {
             return Outcome.TIMEOUT;
         } catch (IOException e) {
             return Outcome.CONNECTION;
-        } finally {
-            slots[lane].release();
         }
+    }
+
+    @Override
+    public int lanes() {
+        return version == HttpClient.Version.HTTP_2 ? clients.length * streams : connections;
     }
 
     @Override

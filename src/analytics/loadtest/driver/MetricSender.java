@@ -1,6 +1,7 @@
 package analytics.loadtest.driver;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * One way of getting a metric into a system and knowing it was accepted: over HTTP/1.1,
@@ -14,6 +15,14 @@ import java.io.IOException;
  */
 interface MetricSender extends AutoCloseable {
 
+    /**
+     * A request answered past its deadline is a timeout, but it is left to finish until this
+     * much after its deadline: cancelling it would close its connection (java.net.http does),
+     * and under overload every late metric would then cost a new connection - the driver
+     * would turn a slow server into a dead one.
+     */
+    Duration ABANDON = Duration.ofSeconds(10);
+
     /** Connects (an HTTP/2 sender also checks that the server switched to h2). */
     void open() throws IOException, InterruptedException;
 
@@ -25,6 +34,12 @@ interface MetricSender extends AutoCloseable {
      * metric never waits longer than the timeout in all.
      */
     Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException;
+
+    /**
+     * How many metrics it can have in flight at once: the open model runs this many lanes.
+     * HTTP/1.1: one per connection; HTTP/2: streams per connection times connections.
+     */
+    int lanes();
 
     /** "http/1.1", "h2" or "websocket": the CSV's transport column. */
     String transport();

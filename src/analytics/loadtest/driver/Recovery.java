@@ -79,7 +79,7 @@ final class Recovery {
             HttpResponse<String> stats = get(base.resolve("/stats"));
             JsonValue stream = stats.statusCode() == 200 ? Json.parse(stats.body()).asObject().get("stream") : null;
             long lag = stream == null || !stream.isObject() ? 0 : stream.asObject().getLong("groupLag", 0);
-            return lag > 0 ? String.format(Locale.ROOT, "the workers are %,d entries behind", lag) : null;
+            return lag > 0 ? String.format(Locale.ROOT, "group lag %,d (stream entries no worker has read yet)", lag) : null;
         } catch (IOException | RuntimeException e) {
             return "no answer (" + e.getClass().getSimpleName() + ")";
         }

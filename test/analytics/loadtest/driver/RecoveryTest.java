@@ -77,6 +77,6 @@ class RecoveryTest {
         URI target = serve(0, new int[] {7_000});
         IOException error = assertThrows(IOException.class,
                 () -> new Recovery(out, Duration.ofSeconds(1)).awaitSettled("System 1", target));
-        assertEquals("System 1 did not settle within 1 s: the workers are 7,000 entries behind", error.getMessage());
+        assertEquals("System 1 did not settle within 1 s: group lag 7,000 (stream entries no worker has read yet)", error.getMessage());
     }
 }
