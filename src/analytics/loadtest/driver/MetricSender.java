@@ -16,10 +16,11 @@ import java.time.Duration;
 interface MetricSender extends AutoCloseable {
 
     /**
-     * A request answered past its deadline is a timeout, but it is left to finish until this
-     * much after its deadline: cancelling it would close its connection (java.net.http does),
-     * and under overload every late metric would then cost a new connection - the driver
-     * would turn a slow server into a dead one.
+     * How long past its deadline a metric already sent is still waited for. Its answer, if
+     * it comes, is counted with its true latency: the server did accept it, and a latency
+     * above the timeout is a fact worth showing. Cancelling it at the deadline would also
+     * close its connection (java.net.http does), and under overload every late metric would
+     * then cost a new connection - the driver would turn a slow server into a dead one.
      */
     Duration ABANDON = Duration.ofSeconds(10);
 
@@ -28,10 +29,8 @@ interface MetricSender extends AutoCloseable {
 
     /**
      * Sends metric {@code seq} stamped {@code timestampMillis} and waits for its answer, at
-     * the latest until {@code deadlineNanos} (System.nanoTime()), then it is a timeout. A
-     * connection that is busy makes the caller wait its turn: that wait is part of the
-     * latency the server's slowness causes, and it comes out of the same deadline - a
-     * metric never waits longer than the timeout in all.
+     * the latest until {@code deadlineNanos} (System.nanoTime()) plus ABANDON; then it is a
+     * timeout. A metric not sent by its deadline is not sent at all (the load models check).
      */
     Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException;
 

@@ -70,7 +70,7 @@ final class ProducerLink implements WebSocket.Listener {
         }
     }
 
-    /** Sends and waits for the ack until {@code deadline} (System.nanoTime()). */
+    /** Sends (if the link is free by {@code deadline}) and waits for the ack, up to ABANDON past it. */
     Outcome send(long seq, String message, long deadline) throws InterruptedException {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         if (!sending.tryLock(remaining(deadline), TimeUnit.NANOSECONDS)) {
@@ -93,7 +93,7 @@ final class ProducerLink implements WebSocket.Listener {
             sending.unlock();
         }
         try {
-            return answer.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            return answer.get(remaining(deadline) + MetricSender.ABANDON.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             awaitingAck.remove(seq);
             return Outcome.TIMEOUT;
