@@ -106,11 +106,11 @@ final class HttpMetricSender implements MetricSender {
             }
             return response.statusCode() == ACCEPTED ? Outcome.ACCEPTED : Outcome.status(response.statusCode());
         } catch (HttpConnectTimeoutException e) {
-            return Outcome.CONNECTION; // a subclass of the timeout below, but the network's fault
+            return Outcome.connection(e); // a subclass of the timeout below, but the network's fault
         } catch (HttpTimeoutException e) {
             return Outcome.TIMEOUT;
         } catch (IOException e) {
-            return Outcome.CONNECTION;
+            return Outcome.connection(e);
         }
     }
 

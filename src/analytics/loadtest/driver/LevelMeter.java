@@ -42,6 +42,7 @@ final class LevelMeter {
     private final LongAdder settledInWindow = new LongAdder();
     private final LongAdder acceptedThisSecond = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> firstDetails = new ConcurrentHashMap<>();
 
     /** Both on the System.nanoTime() clock: [measureFrom, measureTo). */
     LevelMeter(long measureFrom, long measureTo) {
@@ -76,6 +77,9 @@ final class LevelMeter {
             latencies.record(Math.max(0, doneNanos - startedNanos) / 1_000);
         } else {
             errors.computeIfAbsent(outcome.errorKind(), kind -> new LongAdder()).increment();
+            if (outcome.detail() != null) {
+                firstDetails.putIfAbsent(outcome.errorKind(), outcome.detail());
+            }
         }
     }
 
@@ -106,6 +110,11 @@ final class LevelMeter {
     /** Accepted since the last call: the progress line's "per second". */
     long takeAcceptedThisSecond() {
         return acceptedThisSecond.sumThenReset();
+    }
+
+    /** For each error kind that came with one, the first detail (e.g. the exception). */
+    SortedMap<String, String> firstDetails() {
+        return new TreeMap<>(firstDetails);
     }
 
     long errorCount() {

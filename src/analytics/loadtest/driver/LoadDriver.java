@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -129,15 +130,20 @@ final class LoadDriver {
                     options.model().name().toLowerCase(Locale.ROOT));
             for (int level : levels) {
                 recovery.awaitSettled(system, ingest);
-                LevelResult result = level(scenario, sender, level, serverPids, fleet);
-                results.add(result);
-                ResultsCsv.append(options.csv(), result);
-                out.println(summary(result));
+                Measured measured = level(scenario, sender, level, serverPids, fleet);
+                results.add(measured.result());
+                ResultsCsv.append(options.csv(), measured.result());
+                out.println(summary(measured.result()));
+                measured.firstErrors().forEach((kind, detail) -> out.println("  first " + kind + " error: " + detail));
             }
         }
     }
 
-    private LevelResult level(String scenario, MetricSender sender, int level, List<Long> serverPids,
+    /** A level's row, and the first words of each kind of error, for the person watching. */
+    private record Measured(LevelResult result, SortedMap<String, String> firstErrors) {
+    }
+
+    private Measured level(String scenario, MetricSender sender, int level, List<Long> serverPids,
                               DashboardFleet fleet) throws InterruptedException {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         long measureFrom = start + settings.warmup().toNanos();
@@ -168,7 +174,7 @@ final class LoadDriver {
         long ok = meter.acceptedInWindow();
         LatencyHistogram latencies = fleet == null ? meter.latencies() : fleet.delays();
         double cpu = serverCpu.seconds();
-        return new LevelResult(scenario, sender.transport(), open ? "open" : "closed", level,
+        LevelResult result = new LevelResult(scenario, sender.transport(), open ? "open" : "closed", level,
                 sender.connections(), seconds, open ? level : Double.NaN, ok / seconds, ok,
                 ms(latencies, 50), ms(latencies, 90), ms(latencies, 99), ms(latencies, 99.9),
                 latencies.max() / 1000.0, meter.errorsByKind(),
@@ -176,6 +182,7 @@ final class LoadDriver {
                 watch.cpuPercent(), watch.saturated(),
                 ok == 0 ? Double.NaN : cpu * 1e6 / ok,
                 fleet == null ? Double.NaN : fleet.deliveries() / seconds);
+        return new Measured(result, meter.firstDetails());
     }
 
     private static double ms(LatencyHistogram histogram, double percentile) {

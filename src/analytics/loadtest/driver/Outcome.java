@@ -12,22 +12,27 @@ package analytics.loadtest.driver;
  * Threads: immutable.
  *
  * @param errorKind null when the metric was accepted
+ * @param detail    what the client said, when there is more to say than the kind (the
+ *                  exception of a connection error): the first of each kind is printed
  */
-record Outcome(String errorKind) {
+record Outcome(String errorKind, String detail) {
 
-    static final Outcome ACCEPTED = new Outcome(null);
-    static final Outcome TIMEOUT = new Outcome("timeout");
-    static final Outcome CONNECTION = new Outcome("connection");
-    static final Outcome REJECTED = new Outcome("rejected");
+    static final Outcome ACCEPTED = new Outcome(null, null);
+    static final Outcome TIMEOUT = new Outcome("timeout", null);
+    static final Outcome REJECTED = new Outcome("rejected", null);
     /** HTTP/2 was asked for and the answer came over HTTP/1.1: never a silent fallback. */
-    static final Outcome WRONG_PROTOCOL = new Outcome("wrong-protocol");
+    static final Outcome WRONG_PROTOCOL = new Outcome("wrong-protocol", null);
 
     static Outcome status(int code) {
-        return new Outcome("status-" + code);
+        return new Outcome("status-" + code, null);
     }
 
     static Outcome closed(int code) {
-        return new Outcome("close-" + code);
+        return new Outcome("close-" + code, null);
+    }
+
+    static Outcome connection(Throwable cause) {
+        return new Outcome("connection", String.valueOf(cause));
     }
 
     boolean accepted() {

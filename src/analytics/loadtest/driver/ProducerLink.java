@@ -79,13 +79,13 @@ final class ProducerLink implements WebSocket.Listener {
         try {
             WebSocket ws = socket != null ? socket : reconnectIfDue();
             if (ws == null) {
-                return Outcome.CONNECTION;
+                return Outcome.connection(new IOException("the connection is down, reconnecting"));
             }
             awaitingAck.put(seq, answer); // before sending: the ack may beat get() below
             ws.sendText(message, true).get(remaining(deadline), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             awaitingAck.remove(seq);
-            return Outcome.CONNECTION;
+            return Outcome.connection(e.getCause());
         } catch (TimeoutException e) {
             awaitingAck.remove(seq);
             return Outcome.TIMEOUT;
@@ -98,7 +98,7 @@ final class ProducerLink implements WebSocket.Listener {
             awaitingAck.remove(seq);
             return Outcome.TIMEOUT;
         } catch (ExecutionException e) {
-            return Outcome.CONNECTION; // not reached: answers complete with an Outcome
+            return Outcome.connection(e.getCause()); // not reached: answers complete with an Outcome
         }
     }
 
@@ -169,7 +169,7 @@ final class ProducerLink implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
-        down(ws, Outcome.CONNECTION);
+        down(ws, Outcome.connection(error));
     }
 
     private void down(WebSocket ws, Outcome outcome) {

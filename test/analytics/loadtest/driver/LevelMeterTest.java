@@ -2,6 +2,7 @@ package analytics.loadtest.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,14 @@ class LevelMeterTest {
         meter.record(1_001 * MS, 1_002 * MS, Outcome.TIMEOUT);
         assertEquals(Map.of("timeout", 1L, LevelMeter.UNANSWERED, 3L), meter.errorsByKind());
         assertEquals(1, meter.errorCount(), "the progress line counts the errors seen so far");
+    }
+
+    @Test
+    void keepsTheFirstDetailOfEachKindForThePersonWatching() {
+        meter.record(1_100 * MS, 1_200 * MS, Outcome.connection(new IOException("first")));
+        meter.record(1_100 * MS, 1_200 * MS, Outcome.connection(new IOException("second")));
+        meter.record(1_100 * MS, 1_200 * MS, Outcome.TIMEOUT);
+        assertEquals(Map.of("connection", "java.io.IOException: first"), meter.firstDetails());
+        assertEquals(Map.of("connection", 2L, "timeout", 1L), meter.errorsByKind());
     }
 }
