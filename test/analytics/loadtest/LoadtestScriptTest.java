@@ -129,24 +129,19 @@ class LoadtestScriptTest {
         List<String> command = List.of("python3", "-c", "import os, signal, sys; "
                         + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
                 script.toString(), "-qec", SCRIPT + " --results " + results, "/dev/null");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        StringBuffer output = new StringBuffer();
-        Thread reader = Thread.ofVirtual().start(() -> copyLines(process, output));
+        MidLevel run = startAndAwaitALevel(command, environment);
+        Process process = run.process();
         try {
-            Await.until("a progress line of the first level", Duration.ofMinutes(2),
-                    () -> output.toString().lines().anyMatch(line -> line.contains(PROGRESS)));
             long pressed = System.nanoTime();
             try (OutputStream keyboard = process.getOutputStream()) {
                 keyboard.write(3);
                 keyboard.flush();
                 Await.until("the script's exit after Ctrl-C", Duration.ofSeconds(30), () -> !process.isAlive());
             }
-            reader.join(Duration.ofSeconds(5));
-            assertNotEquals(0, process.exitValue(), output.toString());
+            run.reader().join(Duration.ofSeconds(5));
+            assertNotEquals(0, process.exitValue(), run.output().toString());
             assertTrue(System.nanoTime() - pressed < Duration.ofSeconds(30).toNanos());
-            assertEverythingStopped(output.toString());
+            assertEverythingStopped(run.output().toString());
         } finally {
             process.destroyForcibly();
         }
@@ -157,8 +152,31 @@ class LoadtestScriptTest {
         requireTools();
         Map<String, String> environment = shortMode();
         environment.put("LOAD_TEST_DURATION", "60"); // long enough to be mid-level at the kill
-        ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), "--results", results.toString())
-                .redirectErrorStream(true);
+        MidLevel run = startAndAwaitALevel(List.of(SCRIPT.toString(), "--results", results.toString()), environment);
+        Process process = run.process();
+        try {
+            // SIGTERM to the script alone, as `kill PID` sends it: no terminal, no process
+            // group - the script must stop its driver and the systems itself, promptly.
+            process.destroy();
+            Await.until("the script's exit after SIGTERM", Duration.ofSeconds(30), () -> !process.isAlive());
+            run.reader().join(Duration.ofSeconds(5));
+            assertEquals(143, process.exitValue(), run.output().toString());
+            assertEverythingStopped(run.output().toString());
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    /** A started load test, its output as it comes, and the thread copying it. */
+    private record MidLevel(Process process, StringBuffer output, Thread reader) {
+    }
+
+    /** Starts {@code command} and returns once the first level prints a progress line. */
+    private static MidLevel startAndAwaitALevel(List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
         StringBuffer output = new StringBuffer();
@@ -166,19 +184,12 @@ class LoadtestScriptTest {
         try {
             Await.until("a progress line of the first level", Duration.ofMinutes(2),
                     () -> output.toString().lines().anyMatch(line -> line.contains(PROGRESS)));
-            // SIGTERM to the script alone, as `kill PID` sends it: no terminal, no process
-            // group - the script must stop its driver and the systems itself, promptly.
-            process.destroy();
-            Await.until("the script's exit after SIGTERM", Duration.ofSeconds(30), () -> !process.isAlive());
-            reader.join(Duration.ofSeconds(5));
-            assertEquals(143, process.exitValue(), output.toString());
-            assertEverythingStopped(output.toString());
-        } finally {
+        } catch (AssertionError | RuntimeException e) {
             process.destroyForcibly();
+            throw e;
         }
+        return new MidLevel(process, output, reader);
     }
-
-    // --- helpers -------------------------------------------------------------------------------
 
     private Map<String, String> shortMode() {
         return new HashMap<>(Map.of(MARKER, marker, "LOAD_TEST_SCENARIOS", "http1,http2,ws,fanout",
