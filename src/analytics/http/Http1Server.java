@@ -180,6 +180,13 @@ public final class Http1Server implements AutoCloseable {
      * an 8 KiB buffer, copy the few hundred bytes out, and try one more read to see the end
      * - per request, which was a third of the ingest's allocation under load.
      *
+     * Memory follows the bytes received, not the length announced: a client may announce
+     * 256 KiB and send three bytes, on hundreds of connections. readNBytes never allocates
+     * what it is asked for; it reads into arrays of at most 16 KiB (InputStream's buffer
+     * size since JDK 21), one more only when the last is full, and joins them at the end. A
+     * {@code new byte[declared]} filled by read() would be simpler - and would hand every
+     * client 256 KiB of heap for a header line. Http1AnnouncedBodyWireTest holds the JDK to it.
+     *
      * @throws BadRequestException 431 for a head over the limits, 400 for a body that does
      *         not follow its framing
      */

@@ -12,7 +12,14 @@ import java.util.Arrays;
  * handler is told "too large" (it answers 413) and the rest of the body is discarded as it
  * arrives, so a 1 GB upload costs nothing but the reading.
  *
- * Pattern: bounded accumulator; the limit is enforced while reading, never after.
+ * Memory follows the bytes received, not the content-length announced: a client may open a
+ * hundred streams, each announcing 256 KiB, and send no DATA at all - allocating what was
+ * announced would cost 25 MiB per connection for a few hundred bytes of HEADERS. So the
+ * buffer grows as DATA arrives, doubling, never past the content-length (when it has one):
+ * the last growth makes it exactly as long as the body.
+ *
+ * Pattern: bounded accumulator; the limit is enforced while reading, never after; the
+ *          buffer grows geometrically with what came.
  * Lesson:  lessons/17-http2-on-the-wire.md   Spec: RFC 9113 §8.1.1 (content-length)
  * Not here: flow control (the connection's windows bound what is in flight, this bounds
  *           what is kept).
@@ -26,7 +33,9 @@ final class RequestBody {
     private final int streamId;
     private final int maxBytes;
     private final long declaredLength;
-    private byte[] bytes;
+    /** The most the buffer will ever need: the content-length when it fits, else the limit. */
+    private final int capacityBound;
+    private byte[] bytes = EMPTY;
     private long received;
 
     /** @param declaredLength the content-length field, or -1 without one */
@@ -35,7 +44,7 @@ final class RequestBody {
         this.maxBytes = maxBytes;
         this.declaredLength = declaredLength;
         boolean fits = declaredLength >= 0 && declaredLength <= maxBytes;
-        this.bytes = fits ? new byte[(int) declaredLength] : EMPTY; // one allocation, of the right size
+        this.capacityBound = fits ? (int) declaredLength : maxBytes;
     }
 
     /** True once the body is known to be over the limit: from its content-length, or from what came. */
@@ -60,8 +69,10 @@ final class RequestBody {
         }
         int start = (int) (received - data.length);
         if (received > bytes.length) {
+            // A body sent in one DATA frame gets one array of its length; a longer one
+            // doubles, copying under twice its length in all.
             long grown = Math.max(received, Math.max(FIRST_CAPACITY, bytes.length * 2L));
-            bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes, grown));
+            bytes = Arrays.copyOf(bytes, (int) Math.min(capacityBound, grown));
         }
         System.arraycopy(data, 0, bytes, start, data.length);
     }
@@ -72,6 +83,11 @@ final class RequestBody {
             throw Http2Exception.streamError(ErrorCode.PROTOCOL_ERROR, streamId,
                     "content-length " + declaredLength + " but " + received + " bytes of DATA");
         }
+    }
+
+    /** Bytes held for the body so far: what tests measure. */
+    int capacity() {
+        return bytes == null ? 0 : bytes.length;
     }
 
     /** The body kept, exactly as long as what was received; only when not too large. */

@@ -10,6 +10,7 @@ import analytics.testing.SplitFeeder;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -229,5 +230,54 @@ class FrameDecoderTest {
                 RawWebSocketClient.frame(true, 0x2, payload, RawWebSocketClient.MASK));
         assertEquals(1, frames.size());
         assertTrue(frames.get(0).fin());
+    }
+
+    /** Memory follows bytes received: a megabyte announced and a byte sent costs kilobytes. */
+    @Test
+    void holdsOnlyWhatArrivedOfAnAnnouncedMegabyte() throws Exception {
+        byte[] payload = payload(1_000_000);
+        byte[] frame = RawWebSocketClient.frame(true, 0x2, payload, RawWebSocketClient.MASK);
+        int header = frame.length - payload.length; // 14: two, the 64-bit length, the key
+        FrameDecoder decoder = server();
+        assertNull(decoder.decode(ByteBuffer.wrap(frame, 0, header)));
+        assertEquals(0, decoder.payloadCapacity(), "the announced length alone allocates nothing");
+        assertNull(decoder.decode(ByteBuffer.wrap(frame, header, 1)));
+        assertEquals(FrameDecoder.FIRST_PAYLOAD_CAPACITY, decoder.payloadCapacity(), "one byte came");
+        int received = 100_000;
+        assertNull(decoder.decode(ByteBuffer.wrap(frame, header + 1, received - 1)));
+        assertTrue(decoder.payloadCapacity() <= 2 * received,
+                decoder.payloadCapacity() + " bytes held for " + received + " received");
+        Frame whole = decoder.decode(ByteBuffer.wrap(frame, header + received, payload.length - received));
+        assertFrame(true, Opcode.BINARY, payload, whole);
+        assertEquals(0, decoder.payloadCapacity(), "nothing held between frames");
+    }
+
+    /**
+     * A large frame decodes the same however it is cut: in two around every size the buffer
+     * grows through, and in uneven chunks of every size up to 20 KiB.
+     */
+    @Test
+    void decodesLargeFrameCutAroundEveryGrowth() throws Exception {
+        byte[] payload = payload(300_001);
+        byte[] frame = concat(RawWebSocketClient.frame(true, 0x2, payload, RawWebSocketClient.MASK),
+                MASKED_HELLO);
+        int header = frame.length - payload.length - MASKED_HELLO.length;
+        for (int size = FrameDecoder.FIRST_PAYLOAD_CAPACITY; size < payload.length; size *= 2) {
+            for (int at = header + size - 1; at <= header + size + 1; at++) {
+                List<Frame> frames = SplitFeeder.feed(server()::decode, frame, at);
+                assertEquals(2, frames.size(), "cut at byte " + at);
+                assertFrame(true, Opcode.BINARY, payload, frames.get(0));
+                assertFrame(true, Opcode.TEXT, "Hello".getBytes(StandardCharsets.US_ASCII), frames.get(1));
+            }
+        }
+        Random random = new Random(6455);
+        int[] cuts = new int[frame.length];
+        int count = 0;
+        for (int at = random.nextInt(20_000) + 1; at < frame.length; at += random.nextInt(20_000) + 1) {
+            cuts[count++] = at;
+        }
+        List<Frame> frames = SplitFeeder.feed(server()::decode, frame, Arrays.copyOf(cuts, count));
+        assertEquals(2, frames.size(), count + " uneven chunks");
+        assertFrame(true, Opcode.BINARY, payload, frames.get(0));
     }
 }
