@@ -30,6 +30,7 @@ public final class Fuzzer {
     /** SplittableRandom's own gamma: iteration i's input depends on (seed, i) alone. */
     private static final long GOLDEN_GAMMA = 0x9E37_79B9_7F4A_7C15L;
     private static final int MAX_MUTATIONS = 6;
+    private static final long STACK_BYTES = 256 * 1024;
 
     /** Decodes one input; returns normally when it was accepted. */
     @FunctionalInterface
@@ -138,16 +139,10 @@ public final class Fuzzer {
         long seed = seed();
         int[] counts = new int[2];
         AssertionError[] failure = new AssertionError[1];
-        Thread worker = Thread.ofPlatform().daemon().name("fuzz " + name).start(() -> {
-            for (int i = 0; i < iterations && failure[0] == null; i++) {
-                byte[] input = input(seed, i);
-                current = input;
-                currentStarted = System.nanoTime();
-                currentIteration = i;
-                failure[0] = tryOne(target, input, seed, i, counts);
-            }
-            currentIteration = -1;
-        });
+        // A small stack: recursion that follows the input's nesting overflows within the
+        // few thousand bytes of a fuzz input, instead of only at 100,000 brackets.
+        Thread worker = Thread.ofPlatform().daemon().name("fuzz " + name).stackSize(STACK_BYTES)
+                .start(() -> feed(target, iterations, seed, counts, failure));
         while (worker.isAlive()) {
             worker.join(200);
             int stalled = currentIteration;
@@ -163,6 +158,18 @@ public final class Fuzzer {
             throw failure[0];
         }
         return new Outcome(iterations, counts[0], counts[1]);
+    }
+
+    private void feed(Target target, int iterations, long seed, int[] counts,
+            AssertionError[] failure) {
+        for (int i = 0; i < iterations && failure[0] == null; i++) {
+            byte[] input = input(seed, i);
+            current = input;
+            currentStarted = System.nanoTime();
+            currentIteration = i;
+            failure[0] = tryOne(target, input, seed, i, counts);
+        }
+        currentIteration = -1;
     }
 
     /** The input of iteration {@code i}: a function of (seed, i) alone, so it replays. */
