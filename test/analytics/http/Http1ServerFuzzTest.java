@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Random and damaged requests - chunked bodies above all - sent as raw bytes to a real
  * Http1Server, since its framing is the JDK's and is only reachable through a socket. Each
- * is answered with a status that is not a 5xx (or the connection is closed without one),
+ * is answered with a status that is not a 5xx but 501 or 505 (or closed without one),
  * promptly, with no stack trace in the answer; the handler never sees a body over the limit.
  * Few inputs: each one costs a connection.
  */
@@ -98,13 +98,19 @@ class Http1ServerFuzzTest {
 
     private void exchange(byte[] request) throws Exception {
         String answer = exchangeText(request);
-        assertTrue(!answer.contains("Exception") && !answer.contains("\tat "),
+        // A stack trace has "\tat " lines and class names with their package. The JDK's own
+        // parser answers a request-target it cannot parse before our code runs, with
+        // "<h1>400 Bad Request</h1>URISyntaxException thrown": an exception's simple name,
+        // not its trace - and not the contract's error body either (issue 14 reports it).
+        assertTrue(!answer.contains("\tat ") && !answer.contains("java."),
                 "a stack trace in the answer: " + answer);
         int first = -1;
         for (String line : answer.split("\r\n")) {
             if (line.startsWith("HTTP/1.1 ")) {
                 int status = Integer.parseInt(line.substring(9, 12));
-                assertTrue(status < 500, "answered " + line);
+                // 501 and 505 are refusals too: a transfer coding or a version we do not
+                // implement (RFC 9112 §6.1, RFC 9110 §15.6.6); any other 5xx is our failure.
+                assertTrue(status < 500 || status == 501 || status == 505, "answered " + line);
                 first = first < 0 ? status : first;
             }
         }
