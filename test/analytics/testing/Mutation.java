@@ -26,6 +26,12 @@ public enum Mutation {
     EXTREME_VALUE,
     /** A token of the protocol ("\r\n", an HPACK integer...), inserted or written over. */
     TOKEN,
+    /**
+     * A run of digits, or of letters, swapped for a token: in a text protocol this turns one
+     * whole value ("42.5", "chunked", "1F") into another ("1e999"), where a byte edit makes
+     * a syntax error.
+     */
+    REPLACE_RUN,
     /** A piece of another seed: two valid halves make an input no random edit would. */
     SPLICE;
 
@@ -101,6 +107,23 @@ public enum Mutation {
                 System.arraycopy(token, 0, out, at, token.length);
                 yield out;
             }
+            case REPLACE_RUN -> {
+                if (length == 0 || tokens.isEmpty()) {
+                    yield input;
+                }
+                int at = random.nextInt(length);
+                int from = at;
+                int to = at + 1;
+                while (from > 0 && sameRun(input[from - 1], input[at])) {
+                    from--;
+                }
+                while (to < length && sameRun(input[to], input[at])) {
+                    to++;
+                }
+                byte[] token = tokens.get(random.nextInt(tokens.size()));
+                yield concat(Arrays.copyOfRange(input, 0, from), token,
+                        Arrays.copyOfRange(input, to, length));
+            }
             case SPLICE -> {
                 byte[] other = seeds.get(random.nextInt(seeds.size()));
                 if (other.length == 0) {
@@ -112,6 +135,19 @@ public enum Mutation {
                 yield insert(input, random.nextInt(length + 1), piece);
             }
         };
+    }
+
+    /** Digits (and the '.' of a decimal) run together, letters together; other bytes stand alone. */
+    private static boolean sameRun(byte b, byte of) {
+        return isDigit(b) && isDigit(of) || isLetter(b) && isLetter(of);
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9' || b == '.';
+    }
+
+    private static boolean isLetter(byte b) {
+        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z';
     }
 
     /** 0, 1, the largest, the largest minus one, and the signed edges of a field this wide. */
