@@ -48,6 +48,37 @@ public final class SplitFeeder {
     }
 
     /**
+     * What feeding an input gave: every value decoded, and the refusal that ended it, if any
+     * (values decoded before a refusal are kept: a fuzz test compares them too).
+     */
+    public record Fed<T, E extends Exception>(List<T> values, E refusal) {
+    }
+
+    /**
+     * Like {@link #feed}, but a refusal of type {@code refusal} ends the feeding and is
+     * returned with what was decoded before it; any other exception propagates.
+     */
+    public static <T, E extends Exception> Fed<T, E> feedUntilRefused(ResumableDecoder<T> decoder,
+            Class<E> refusal, byte[] input, int... cuts) throws Exception {
+        List<T> values = new ArrayList<>();
+        try {
+            feed(in -> {
+                T value = decoder.decode(in);
+                if (value != null) {
+                    values.add(value);
+                }
+                return value;
+            }, input, cuts);
+            return new Fed<>(values, null);
+        } catch (Exception e) {
+            if (refusal.isInstance(e)) {
+                return new Fed<>(values, refusal.cast(e));
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Feeds {@code input} cut at the given increasing positions and collects every value
      * decoded. Bytes a decoder leaves in the buffer are carried into the next chunk, as a
      * socket reader would compact them, so decoders that buffer internally and decoders

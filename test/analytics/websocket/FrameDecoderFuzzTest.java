@@ -101,25 +101,13 @@ class FrameDecoderFuzzTest {
     private static WebSocketException decode(byte[] input, boolean server, List<String> frames,
             int... cuts) throws Exception {
         FrameDecoder decoder = new FrameDecoder(LIMIT, server);
-        List<Frame> decoded = new ArrayList<>();
-        try {
-            SplitFeeder.feed(in -> {
-                Frame frame = decoder.decode(in);
-                if (frame != null) {
-                    decoded.add(frame); // kept even when a later frame is refused
-                }
-                return frame;
-            }, input, cuts);
-            return null;
-        } catch (WebSocketException e) {
-            return e;
-        } finally {
-            for (Frame frame : decoded) {
-                assertTrue(frame.payload().length <= input.length, "payload from bytes that came");
-                frames.add(frame.fin() + " " + frame.opcode() + " "
-                        + HexFormat.of().formatHex(frame.payload()));
-            }
+        SplitFeeder.Fed<Frame, WebSocketException> fed =
+                SplitFeeder.feedUntilRefused(decoder::decode, WebSocketException.class, input, cuts);
+        for (Frame frame : fed.values()) { // kept when a later one is refused
+            assertTrue(frame.payload().length <= input.length, "payload from bytes that came");
+            frames.add(frame.fin() + " " + frame.opcode() + " " + HexFormat.of().formatHex(frame.payload()));
         }
+        return fed.refusal();
     }
 
     private static void assertExplored(Fuzzer.Outcome outcome, int seeds) {

@@ -86,21 +86,10 @@ class FrameDecoderFuzzTest {
     private static Http2Exception decode(byte[] input, List<String> frames, int... cuts)
             throws Exception {
         FrameDecoder decoder = new FrameDecoder(MAX_FRAME);
-        List<Frame> decoded = new ArrayList<>();
-        try {
-            SplitFeeder.feed((ByteBuffer in) -> {
-                Frame frame = decoder.decode(in);
-                if (frame != null) {
-                    decoded.add(frame); // kept even when a later frame is refused
-                }
-                return frame;
-            }, input, cuts);
-            return null;
-        } catch (Http2Exception e) {
-            return e;
-        } finally {
-            decoded.forEach(frame -> frames.add(frame.toString()));
-        }
+        SplitFeeder.Fed<Frame, Http2Exception> fed =
+                SplitFeeder.feedUntilRefused(decoder::decode, Http2Exception.class, input, cuts);
+        fed.values().forEach(frame -> frames.add(frame.toString())); // kept when a later one is refused
+        return fed.refusal();
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
