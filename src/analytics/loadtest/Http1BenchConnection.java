@@ -1,5 +1,6 @@
 package analytics.loadtest;
 
+import analytics.loadtest.measure.DueTime;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class Http1BenchConnection implements BenchConnection {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
             for (long due = requests.due(seq); !requests.isOver(due); due = requests.due(++seq)) {
-                PacedRequests.awaitDue(due);
+                DueTime.await(due);
                 out.write(request(requests.body(seq)));
                 requests.answered(due, readResponse(in));
             }

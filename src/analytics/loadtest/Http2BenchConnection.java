@@ -1,5 +1,6 @@
 package analytics.loadtest;
 
+import analytics.loadtest.measure.DueTime;
 import analytics.http2.frame.ContinuationFrame;
 import analytics.http2.frame.DataFrame;
 import analytics.http2.frame.ErrorCode;
@@ -193,7 +194,7 @@ final class Http2BenchConnection implements BenchConnection {
         long unsent = 0; // the first request not yet given a stream
         try {
             for (long due = requests.due(0); !requests.isOver(due); due = requests.due(unsent)) {
-                PacedRequests.awaitDue(due);
+                DueTime.await(due);
                 byte[] body = requests.body(unsent);
                 int streamId = openStream(due, body.length);
                 if (streamId == 0) {

@@ -3,7 +3,6 @@ package analytics.loadtest;
 import analytics.loadtest.measure.LatencyHistogram;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The requests one connection of HttpRateBench owes, and what became of them: request n is
@@ -54,13 +53,6 @@ final class PacedRequests {
     /** True once {@code due} is past the end of the run: nothing from here on is owed. */
     boolean isOver(long due) {
         return due >= measureTo;
-    }
-
-    /** Parks until {@code due}; returns at once for a request already late. */
-    static void awaitDue(long due) {
-        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-            LockSupport.parkNanos(wait); // may wake early (spurious unpark): wait again
-        }
     }
 
     /** A valid metric of the contract with the current time, as the JSON body of request seq. */

@@ -1,8 +1,8 @@
 package analytics.loadtest.driver;
 
+import analytics.loadtest.measure.DueTime;
 import analytics.loadtest.measure.ProcessCpu;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CPU seconds a set of processes used during a level's measured window, read from
@@ -17,9 +17,6 @@ import java.util.concurrent.locks.LockSupport;
  * Threads: one virtual thread reads; seconds() after join().
  */
 final class CpuWindow {
-
-    /** USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux the JDK runs on. */
-    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final List<Long> pids;
     private final Thread reader;
@@ -39,24 +36,18 @@ final class CpuWindow {
         if (pids.isEmpty()) {
             return;
         }
-        sleepUntil(from);
+        DueTime.await(from);
         double before = total();
-        sleepUntil(to);
+        DueTime.await(to);
         seconds = total() - before;
     }
 
     private double total() {
         double sum = 0;
         for (long pid : pids) {
-            sum += ProcessCpu.seconds(pid, CLOCK_TICKS_PER_SECOND); // NaN if one is gone: says so
+            sum += ProcessCpu.seconds(pid, ProcessCpu.USER_HZ); // NaN if one is gone: says so
         }
         return sum;
-    }
-
-    private static void sleepUntil(long nanos) {
-        for (long wait = nanos - System.nanoTime(); wait > 0; wait = nanos - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
-        }
     }
 
     /** CPU seconds over the window; NaN when not measured (no pids, or a process ended). */

@@ -1,6 +1,7 @@
 package analytics.loadtest.driver;
 
 import analytics.config.Config;
+import analytics.loadtest.measure.DueTime;
 import analytics.loadtest.measure.LatencyHistogram;
 import analytics.loadtest.report.LevelResult;
 import analytics.loadtest.report.ResultsCsv;
@@ -161,7 +162,7 @@ final class LoadDriver {
             if (open) {
                 OpenLoad.run(sender, level, start, measureTo, options.timeout(), seqs, meter, watch);
             } else {
-                OpenLoad.awaitDue(start);
+                DueTime.await(start);
                 ClosedLoad.run(sender, level, measureTo, options.timeout(), seqs, meter);
             }
         } finally {

@@ -1,5 +1,6 @@
 package analytics.loadtest.driver;
 
+import analytics.loadtest.measure.DueTime;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -7,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open model: metrics arrive at a constant rate, whatever the server does, as metrics
@@ -67,7 +67,7 @@ final class OpenLoad {
                 if (due - end >= 0) {
                     break;
                 }
-                awaitDue(due);
+                DueTime.await(due); // late: at once, and the lag shows it
                 watch.lag(due, System.nanoTime());
                 meter.owed(due);
                 // The metric's own timestamp is its due time, so a dashboard's delay counts
@@ -102,13 +102,6 @@ final class OpenLoad {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the level was cut short
-        }
-    }
-
-    /** Parks until {@code due}; returns at once when already late (and the lag will show it). */
-    static void awaitDue(long due) {
-        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-            LockSupport.parkNanos(wait);
         }
     }
 }

@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProgressLine {
 
-    private static final int CLOCK_TICKS_PER_SECOND = 100;
-
     private final String label;
     private final LevelMeter meter;
     private final GeneratorWatch watch; // null in the closed model: nothing is scheduled
@@ -40,12 +38,12 @@ final class ProgressLine {
 
     private void tick() {
         long pid = ProcessHandle.current().pid();
-        double cpuBefore = ProcessCpu.seconds(pid, CLOCK_TICKS_PER_SECOND);
+        double cpuBefore = ProcessCpu.seconds(pid, ProcessCpu.USER_HZ);
         try {
             for (long second = 1; ; second++) {
                 long next = start + TimeUnit.SECONDS.toNanos(second);
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
-                double cpuNow = ProcessCpu.seconds(pid, CLOCK_TICKS_PER_SECOND);
+                double cpuNow = ProcessCpu.seconds(pid, ProcessCpu.USER_HZ);
                 out.println(line(next, meter.takeAcceptedThisSecond(), (cpuNow - cpuBefore) * 100));
                 cpuBefore = cpuNow;
                 if (next - meter.measureTo() >= 0) {

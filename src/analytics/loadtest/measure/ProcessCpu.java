@@ -16,6 +16,12 @@ import java.nio.file.Path;
  */
 public final class ProcessCpu {
 
+    /**
+     * USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux the JDK runs on
+     * (getconf CLK_TCK); the benches take --clk-tck for a machine that differs.
+     */
+    public static final int USER_HZ = 100;
+
     private ProcessCpu() {
     }
 
