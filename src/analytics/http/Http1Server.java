@@ -2,6 +2,7 @@ package analytics.http;
 
 import analytics.http.RequestHead.BadRequestException;
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -164,7 +165,8 @@ public final class Http1Server implements AutoCloseable {
             return handler.handle(request);
         } catch (RuntimeException e) {
             // A bug, not bad input: the handler answers every expected failure itself.
-            LOG.error("handler failed", e, "method", request.method(), "path", request.path());
+            LOG.error("handler failed", e, "method", Untrusted.text(request.method()),
+                    "path", Untrusted.text(request.path()));
             return Response.error(500);
         }
     }

@@ -13,6 +13,7 @@ import analytics.http2.frame.FrameEncoder;
 import analytics.http2.frame.GoAwayFrame;
 import analytics.http2.frame.SettingsFrame;
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -357,7 +358,8 @@ public final class Http2Server implements AutoCloseable {
             }
             return response;
         } catch (RuntimeException e) {
-            LOG.error("handler failed", e, "method", request.method(), "path", request.path());
+            LOG.error("handler failed", e, "method", Untrusted.text(request.method()),
+                    "path", Untrusted.text(request.path()));
             return Response.error(500);
         }
     }
