@@ -1,5 +1,7 @@
 package analytics.config;
 
+import com.eclipsesource.json.Json;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -86,6 +88,19 @@ public final class IngestToken {
     /** {@code Bearer <token>}: the Authorization value a client sends. */
     public String bearer() {
         return "Bearer " + token;
+    }
+
+    /** A client's request with {@code Authorization: Bearer <token>}, or unchanged when none is set. */
+    public HttpRequest.Builder authorize(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", bearer());
+    }
+
+    /**
+     * A client's JSON object message (a System 2 register) with {@code "token"} added, or
+     * unchanged when none is set.
+     */
+    public String addTo(String jsonObject) {
+        return token == null ? jsonObject : Json.parse(jsonObject).asObject().add("token", token).toString();
     }
 
     /** Whether {@code presented} is the token; false for null. Constant time (see above). */

@@ -409,9 +409,25 @@ final class Http2Connection {
         if (endStream) {
             stream.body.complete();
             dispatch(stream);
+            return;
+        }
+        RequestFields head = stream.request;
+        Response early = server.beforeBody(
+                Request.of(protocol, head.method(), head.path(), head.headers()));
+        if (early != null) {
+            answerEarly(stream, early); // refused on its head (401, 503): DATA discarded as it comes
         } else if (stream.body.tooLarge()) {
             dispatch(stream); // content-length over the limit: answer now, discard the body as it comes
         }
+    }
+
+    /** Answered without the handler, before the body: on this thread, which must not block. */
+    private void answerEarly(Stream stream, Response response) {
+        stream.dispatched = true;
+        stream.body = null;
+        boolean noBody = stream.request.method().equals("HEAD")
+                || !ResponseFields.hasBody(response.status());
+        writer.respond(stream, ResponseFields.of(response), noBody ? NO_BODY : response.body());
     }
 
     /** A second header block on a stream: trailers (§8.1), or an error of its state (§5.1). */
