@@ -158,6 +158,7 @@ final class Rig implements AutoCloseable {
         environment.put("SYSTEM1_REDIS_PORT", String.valueOf(redisPort));
         environment.put("SYSTEM1_REDIS_USERNAME", ""); // the private Redis has no users
         environment.put("SYSTEM1_REDIS_PASSWORD", "");
+        environment.put("INGEST_TOKEN", ""); // the rig's ingest is open, whatever .env says
         environment.put("SYSTEM1_REDIS_STREAM_KEY", STREAM_KEY);
         environment.put("SYSTEM1_HTTP_PORT", String.valueOf(httpPort));
         environment.put("SYSTEM1_HTTP2_PORT", String.valueOf(http2Port));
