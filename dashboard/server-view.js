@@ -36,18 +36,23 @@ function lineChart(canvas, gauges, yMax) {
 
 export class ServerView {
   constructor({ title, figures, percentCanvas, networkCanvas, fleet }) {
-    Object.assign(this, { title, figures, fleet });
+    Object.assign(this, { title, figures, percentCanvas, networkCanvas, fleet });
     this.serverId = null;
-    this.percent = lineChart(percentCanvas, [0, 1, 2], 100);
-    this.network = lineChart(networkCanvas, [3, 4], undefined);
+    this.percent = null;
+    this.network = null;
   }
 
-  /** Call once the view is shown: a chart made in a hidden section has no size yet. */
+  /**
+   * Call once the view is shown: the charts are made on the first opening, since a chart
+   * made in a hidden section measures its box as zero and keeps Chart.js's default size.
+   */
   open(serverId) {
     this.serverId = serverId;
     this.title.textContent = serverId;
-    this.percent.resize();
-    this.network.resize();
+    if (this.percent === null) {
+      this.percent = lineChart(this.percentCanvas, [0, 1, 2], 100);
+      this.network = lineChart(this.networkCanvas, [3, 4], undefined);
+    }
   }
 
   draw(now) {
