@@ -106,6 +106,8 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private static final Log LOG = Log.get(WebSocketServer.class);
+    /** The handshake reader's buffer; every connection keeps it (see serve). */
+    private static final int HEAD_BUFFER_BYTES = 1024;
 
     private final String name;
     private final Options options;
@@ -208,7 +210,9 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true); // small frames should leave now, not after 40 ms (Nagle)
             socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
-            InputStream in = new BufferedInputStream(socket.getInputStream());
+            // Buffered for the head, read a byte at a time; small, because the connection
+            // keeps this stream for life (a read of 1 KiB or more bypasses the buffer).
+            InputStream in = new BufferedInputStream(socket.getInputStream(), HEAD_BUFFER_BYTES);
             // SO_TIMEOUT bounds one read, not the whole head: a client sending a byte every
             // second would never trip it (slowloris). A timer cuts the socket at the deadline.
             ScheduledFuture<?> deadline = scheduler.schedule(() -> closeQuietly(socket),
