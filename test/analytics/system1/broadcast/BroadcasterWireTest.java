@@ -79,19 +79,23 @@ class BroadcasterWireTest {
 
     /** The exact text a worker publishes for one processed entry. */
     static String processed(String entryId, String serverId) {
+        return processed(entryId, serverId, 1764180000000L);
+    }
+
+    static String processed(String entryId, String serverId, long timestamp) {
         return "{\"type\":\"metric.processed\",\"entryId\":\"" + entryId + "\",\"payload\":{\"serverId\":\""
-                + serverId + "\",\"timestamp\":1764180000000,\"metrics\":{\"cpu\":42.5,\"memory\":61.2,"
+                + serverId + "\",\"timestamp\":" + timestamp + ",\"metrics\":{\"cpu\":42.5,\"memory\":61.2,"
                 + "\"disk\":70.1,\"network\":{\"in\":320,\"out\":210}}}}";
     }
 
-    private static void publish(Supplier<Jedis> server, String channel, String message) {
+    static void publish(Supplier<Jedis> server, String channel, String message) {
         try (Jedis jedis = server.get()) {
             jedis.publish(channel, message);
         }
     }
 
     /** Pub/sub drops what is published before SUBSCRIBE: wait until the broadcaster listens. */
-    private static void awaitSubscriber(Supplier<Jedis> server, String channel) throws InterruptedException {
+    static void awaitSubscriber(Supplier<Jedis> server, String channel) throws InterruptedException {
         Await.until("the broadcaster subscribed to " + channel, DEADLINE, () -> {
             try (Jedis jedis = server.get()) {
                 return jedis.pubsubNumSub(channel).getOrDefault(channel, 0L) == 1;
@@ -101,7 +105,7 @@ class BroadcasterWireTest {
         });
     }
 
-    private static HttpResponse<String> get(System1Broadcaster target, String path) throws Exception {
+    static HttpResponse<String> get(System1Broadcaster target, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
