@@ -12,7 +12,7 @@ class BroadcasterFanoutTest {
 
     @Test
     void findsTheServerIdOfAWorkersMessageByScanning() {
-        String message = BroadcasterWireTest.processed("1-0", "server-3");
+        String message = BroadcasterFixture.processed("1-0", "server-3");
         assertEquals("server-3", BroadcasterFanout.serverIdOf(message));
     }
 
@@ -55,7 +55,7 @@ class BroadcasterFanoutTest {
 
     @Test
     void theTickElementIsThePayloadAsASnapshotHasIt() {
-        String message = BroadcasterWireTest.processed("1-0", "server-3");
+        String message = BroadcasterFixture.processed("1-0", "server-3");
         assertEquals(Json.parse("{\"serverId\":\"server-3\",\"timestamp\":1764180000000,\"metrics\":"
                 + "{\"cpu\":42.5,\"memory\":61.2,\"disk\":70.1,\"network\":{\"in\":320,\"out\":210}}}"),
                 BroadcasterFanout.payloadOf(message));

@@ -1,14 +1,13 @@
 package analytics.system1.broadcast;
 
-import static analytics.system1.broadcast.BroadcasterWireTest.awaitSubscriber;
-import static analytics.system1.broadcast.BroadcasterWireTest.processed;
+import static analytics.system1.broadcast.BroadcasterFixture.awaitSubscriber;
+import static analytics.system1.broadcast.BroadcasterFixture.processed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.testing.Await;
-import analytics.testing.Closer;
 import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisProcess;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 
 /**
  * The broadcaster's tick mode over real sockets: metrics PUBLISHed to a real redis-server
@@ -41,9 +38,8 @@ class BroadcasterTickWireTest {
     private static final String FLEET_TICKS = "{\"type\":\"subscribe\",\"serverId\":null,\"mode\":\"tick\","
             + "\"intervalMs\":%d}";
 
-    private final String channel = "test:ticks:" + System.nanoTime();
     @AutoClose
-    private final Closer closer = new Closer();
+    private final BroadcasterFixture fixture = new BroadcasterFixture();
     private RedisProcess redis;
     private System1Broadcaster broadcaster;
 
@@ -51,30 +47,20 @@ class BroadcasterTickWireTest {
     void start(RedisProcess shared) throws Exception {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
-        broadcaster = closer.add(System1Broadcaster.start(RedisProcess.configAt(shared.host(),
-                shared.port(), "SYSTEM1_WS_PORT", "0", "SYSTEM1_REDIS_CHANNEL", channel)));
-        awaitSubscriber(redis::jedis, channel);
+        broadcaster = fixture.start(shared.host(), shared.port());
+        awaitSubscriber(redis::jedis, fixture.channel());
     }
 
     private JdkWebSocketClient dashboard() {
-        return closer.add(JdkWebSocketClient.connect("ws://127.0.0.1:" + broadcaster.port()));
+        return fixture.dashboard(broadcaster);
     }
 
     private JdkWebSocketClient subscribed(String subscription) {
-        JdkWebSocketClient client = dashboard();
-        client.send(subscription);
-        assertEquals("subscription.ack", client.next().getString("type", ""));
-        return client;
+        return fixture.subscribed(broadcaster, subscription);
     }
 
-    /** All in one round trip, so they land inside one interval. */
     private void publish(String... messages) {
-        try (Jedis jedis = redis.jedis(); Pipeline pipeline = jedis.pipelined()) {
-            for (String message : messages) {
-                pipeline.publish(channel, message);
-            }
-            pipeline.sync();
-        }
+        BroadcasterFixture.publish(redis::jedis, fixture.channel(), messages);
     }
 
     private JsonArray nextTick(JdkWebSocketClient client) {
@@ -96,7 +82,7 @@ class BroadcasterTickWireTest {
     }
 
     private int tickGroups() throws Exception {
-        JsonObject stats = Json.parse(BroadcasterWireTest.get(broadcaster, "/stats").body()).asObject();
+        JsonObject stats = Json.parse(BroadcasterFixture.get(broadcaster, "/stats").body()).asObject();
         return stats.get("connections").asObject().get("tickGroups").asInt();
     }
 
