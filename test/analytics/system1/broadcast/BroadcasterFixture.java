@@ -20,6 +20,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * What the broadcaster's wire tests share: a channel of the test's own (so tests sharing
  * the run-wide Redis cannot hear each other), broadcasters and dashboards closed after the
  * test, and the worker's side - PUBLISH the exact text a worker would.
+ *
+ * Pattern: test fixture as a plain object the test closes (@AutoClose), not a base class.
+ * Lesson:  lessons/13-pub-sub-fan-out.md
+ * Threads: the test's thread.
  */
 final class BroadcasterFixture implements AutoCloseable {
 
