@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help build test clean config run run-system1 run-system2 senders dashboard loadtest
+.PHONY: help build test clean config run run-system1 run-system2 senders dashboard loadtest faults
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -49,6 +49,9 @@ dashboard: ## the dashboard page on DASHBOARD_PORT (8080); it connects to System
 loadtest: ## HTTP/1.1 vs HTTP/2 vs WebSocket on a private Redis and both systems; CSV and comparison in results/; 5 rows (fanout is two) x 4 levels x (60+10) s = about 24 min (short: LOAD_TEST_LEVELS=100 LOAD_TEST_DURATION=5); ARGS="--help"
 	@REDIS_URL= scripts/ensure-tools.sh redis
 	@scripts/loadtest.sh $(ARGS)
+
+faults: ## the fault campaign: kills Redis, workers, the broadcaster, System 2 and make run's parts under load, checks nothing accepted is lost; about 3 min; ARGS="--help"
+	@scripts/faults.sh $(ARGS)
 
 # Anything else: say so, list the targets, fail. (Makefile itself is never "remade".)
 Makefile: ;

@@ -1,107 +1,53 @@
-// The dashboard page: connects to System 1 or System 2, discovers servers from the data,
-// keeps the last 60 samples per server (a minute at the senders' default rate) and redraws
-// the charts a few times a second.
+// The dashboard page's entry: it reads /config.json, opens one WebSocket to the chosen
+// system and wires the parts together. Fleet view by default - how many servers report,
+// percentile bands, a heat map, the top 20 - and one server's view on demand, named in the
+// address (#system=2&server=server-42). Each part is a module of its own, one concern each:
+//
+//   url-state     the view in the address        connection   reconnect, backoff, snapshot
+//   wire          both systems' messages         fleet        bounded state, typed arrays
+//   percentiles   fleet bands                    heatmap      canvas, colour-blind-safe scale
+//   top-table     the 20 highest                 server-view  one server's charts
+//   search        type-ahead over the fleet      delay-meter  messages/s and true delay
+//   stats-panel   the system's /stats
+//
+// Messages only change state and ask for a frame; drawing happens at most once per
+// animation frame, and not more than every MIN_FRAME_GAP_MS, whatever the message rate.
 //
 // Lesson: lessons/15-the-dashboard-page.md. No build step and no library but Chart.js:
-// what you read here is exactly what the browser runs.
-'use strict';
+// what you read here is exactly what the browser runs. In the browser's console,
+// `dashboard` holds the parts, to look at (dashboard.fleet.size).
+import { viewFromLocation, hashOf } from './url-state.js';
+import { Connection } from './connection.js';
+import { decode, followMessage, snapshotRequest, windowKeys } from './wire.js';
+import { Fleet, GAUGES } from './fleet.js';
+import { FleetBands } from './percentiles.js';
+import { BandCharts } from './band-charts.js';
+import { HeatMap } from './heatmap.js';
+import { TopTable } from './top-table.js';
+import { ServerView } from './server-view.js';
+import { ServerSearch } from './search.js';
+import { DelayMeter } from './delay-meter.js';
+import { StatsPanel } from './stats-panel.js';
+import { formatCount } from './format.js';
 
-const MAX_POINTS = 60;            // per server and gauge: one minute at one sample a second
-const RENDER_INTERVAL_MS = 250;   // redraw at most 4 times a second, however fast data arrives
+const STALE_MS = 60000;           // a server silent this long no longer counts as reporting
+const MIN_FRAME_GAP_MS = 100;     // at most 10 redraws a second: enough for the eye
+const SECOND_MS = 1000;           // bands, live figures, the sliding axis
 const STATS_INTERVAL_MS = 2000;
-const DISCOVERY_INTERVAL_MS = 10000; // re-ask for a snapshot: finds servers a filter hides
-const MAX_SERVERS = 100;          // a bound on memory if a producer invents server ids
-const RECONNECT_MIN_MS = 500;
-const RECONNECT_MAX_MS = 10000;
-const GAUGES = ['cpu', 'memory', 'disk', 'networkIn', 'networkOut'];
-const COLORS = ['#0969da', '#cf222e', '#1a7f37', '#9a6700', '#8250df',
-                '#bf3989', '#0a7ea4', '#6e7781', '#e16f24', '#116329'];
+const NAMES = { system1: 'System 1', system2: 'System 2' };
 
-const statusElement = document.getElementById('connection-status');
-const filterElement = document.getElementById('server-filter');
-const emptyState = document.getElementById('empty-state');
-const statsStatus = document.getElementById('stats-status');
+const $ = (id) => document.getElementById(id);
 
-// ---- State: everything the page knows, in one place -------------------------------------
+const fleet = new Fleet();
+const bands = new FleetBands();
+const meter = new DelayMeter();
+const received = {};              // message type -> count, for the console and the tests
+let view = null;                  // what is shown: { system, server, metric, window }
+let config = null;
+let parts = null;                 // the drawing parts, made once Chart.js is there
 
-const state = {
-  config: null,        // /config.json: each system's wsUrl and statsUrl
-  system: new URLSearchParams(location.search).get('system') === 'system2' ? 'system2' : 'system1',
-  filter: null,        // a serverId, or null for all servers
-  socket: null,
-  reconnectAttempt: 0,
-  reconnectTimer: null,
-  dirty: false,        // new samples since the last redraw
-};
+// ---- Messages: state changes only ------------------------------------------------------
 
-/** serverId -> { color, points: { cpu: [{x, y}], memory: [...], ... } } */
-const series = new Map();
-
-// ---- One series model for both systems ------------------------------------------------
-// A sample is { serverId, timestamp, cpu, memory, disk, networkIn, networkOut }.
-
-/** System 1 pushes the raw metric of the contract (metric.processed, snapshot). */
-function sampleFromMetric(metric) {
-  if (!metric || typeof metric.serverId !== 'string' || !metric.metrics) return null;
-  const m = metric.metrics;
-  const network = m.network || {};  // the contract: a missing network counts as 0
-  return {
-    serverId: metric.serverId, timestamp: metric.timestamp,
-    cpu: m.cpu, memory: m.memory, disk: m.disk,
-    networkIn: network.in ?? 0, networkOut: network.out ?? 0,
-  };
-}
-
-/**
- * System 2 pushes aggregates (metric.update, tick, snapshot): averages over windows of
- * 1x, 5x and 10x its base length. We chart the shortest window, the closest to the raw
- * samples; the longer ones are there for smoothing the page does not offer yet.
- */
-function sampleFromAggregate(aggregate) {
-  if (!aggregate || typeof aggregate.serverId !== 'string' || !aggregate.windows) return null;
-  const lengths = Object.keys(aggregate.windows).map(Number).sort((a, b) => a - b);
-  const shortest = aggregate.windows[String(lengths[0])];
-  if (!shortest || !shortest.averages) return null;  // an empty window has null averages
-  return { serverId: aggregate.serverId, timestamp: aggregate.timestamp, ...shortest.averages };
-}
-
-/** Appends a sample to its server's series, discovering the server on first sight. */
-function addSample(sample) {
-  if (!sample || typeof sample.timestamp !== 'number') return;
-  let entry = series.get(sample.serverId);
-  if (!entry) {
-    if (series.size >= MAX_SERVERS) return;
-    entry = { color: COLORS[series.size % COLORS.length], points: {} };
-    GAUGES.forEach((gauge) => { entry.points[gauge] = []; });
-    series.set(sample.serverId, entry);
-    addServerOption(sample.serverId);
-  }
-  const cpu = entry.points.cpu;
-  // A snapshot can repeat the sample a push already brought: keep time moving forward.
-  if (cpu.length > 0 && sample.timestamp <= cpu[cpu.length - 1].x) return;
-  for (const gauge of GAUGES) {
-    const points = entry.points[gauge];
-    points.push({ x: sample.timestamp, y: Number(sample[gauge]) || 0 });
-    if (points.length > MAX_POINTS) points.shift();
-  }
-  state.dirty = true;
-}
-
-/** server-2 before server-10: the order a person expects, in the filter and the legends. */
-const byServerId = (a, b) => a.localeCompare(b, undefined, { numeric: true });
-
-/** Keeps the options sorted; textContent (never innerHTML), since ids come from producers. */
-function addServerOption(serverId) {
-  const option = document.createElement('option');
-  option.value = serverId;
-  option.textContent = serverId;
-  const after = [...filterElement.options].slice(1).find((o) => byServerId(o.value, serverId) > 0);
-  filterElement.insertBefore(option, after || null);
-}
-
-// ---- The wire: what each system sends and expects (the contract's tables) ---------------
-
-/** Turns any message of either system into samples; unknown types are ignored. */
 function onMessage(text) {
   let message;
   try {
@@ -109,211 +55,213 @@ function onMessage(text) {
   } catch {
     return;  // the systems only send JSON; a broken frame is not worth a crash
   }
-  const list = (payload) => [].concat(payload ?? []);  // snapshot payloads: one, many, or null
-  switch (message.type) {
-    case 'metric.processed':                           // System 1, one per metric
-      addSample(sampleFromMetric(message.payload));
-      break;
-    case 'metric.update':                              // System 2, one per metric
-      addSample(sampleFromAggregate(message.payload));
-      break;
-    case 'tick':                                       // System 2, conflated per interval
-      list(message.payload).forEach((a) => addSample(sampleFromAggregate(a)));
-      break;
-    case 'snapshot':
-      list(message.payload).forEach((item) => addSample(state.system === 'system1'
-        ? sampleFromMetric(item) : sampleFromAggregate(item)));
-      break;
-    case 'error':
-      console.warn(`${state.system} says:`, message.message);
-      break;
-    default:
-      break;  // acks, greetings, metric.ingested: nothing to draw
+  received[message.type] = (received[message.type] ?? 0) + 1;
+  if (message.type === 'error') {
+    console.warn(`${NAMES[view.system]} says:`, message.message);
+    return;
   }
+  if (view.system === 'system2') learnWindows(message.payload);
+  const now = Date.now();
+  const { live, snapshot } = decode(message, view.system, view.window);
+  meter.message(now, live.length);
+  for (const sample of live) {
+    fleet.add(sample, now);
+    meter.delay(now, sample.timestamp);
+  }
+  for (const sample of snapshot) fleet.add(sample, now);
+  if (live.length > 0 || snapshot.length > 0) requestDraw();
+}
+
+/** System 2's window lengths come with its data: the chooser is built from the first. */
+function learnWindows(payload) {
+  const chooser = $('window-chooser');
+  const first = [].concat(payload ?? [])[0];
+  if (chooser.dataset.built || !first?.windows) return;
+  chooser.dataset.built = 'yes';
+  const keys = windowKeys(first);
+  for (const key of keys) {
+    const label = document.createElement('label');
+    const radio = document.createElement('input');
+    radio.type = 'radio';
+    radio.name = 'window';
+    radio.value = key;
+    radio.checked = key === (view.window ?? keys[0]);
+    radio.addEventListener('change', () => go({ ...view, window: key }));
+    label.append(radio, ` ${Number(key) / 1000} s`);
+    chooser.append(label);
+  }
+  chooser.hidden = view.system !== 'system2';
+}
+
+// ---- The view: what the address says ----------------------------------------------------
+
+/** Moves to a view by changing the address; hashchange then applies it. */
+function go(next) {
+  const hash = hashOf(next);
+  if (location.hash !== hash) location.hash = hash;
+  else apply(next);
+}
+
+function linkTo(serverId) {
+  return hashOf({ ...view, server: serverId });
+}
+
+/** Makes the page show `next`, telling the system only what changed. */
+function apply(next) {
+  const previous = view;
+  view = next;
+  const gauge = Math.max(0, GAUGES.indexOf(next.metric ?? 'cpu'));
+  parts.heatmap.setGauge(gauge);
+  $('heatmap-metric').value = GAUGES[gauge];
+  $('fleet-view').hidden = next.server !== null;
+  $('server-view').hidden = next.server === null;
+  $('back-to-fleet').setAttribute('href', hashOf({ ...next, server: null }));
+  if (next.server !== null) parts.serverView.open(next.server);
+  const radios = [...document.querySelectorAll('#window-chooser input')];
+  const chosen = next.window ?? radios[0]?.value;  // no choice: the shortest window
+  radios.forEach((radio) => { radio.checked = radio.value === chosen; });
+
+  if (previous === null || previous.system !== next.system) {
+    startSystem(next.system);
+  } else {
+    if (previous.window !== next.window) fleet.forgetHistory();
+    if (previous.server !== next.server || previous.window !== next.window) follow(next);
+  }
+  requestDraw();
+}
+
+/** Forgets the other system's servers (ids mean something within one system only). */
+function startSystem(system) {
+  fleet.clear();
+  bands.clear();
+  meter.clear();
+  document.querySelector(`input[name="system"][value="${system}"]`).checked = true;
+  document.querySelectorAll('#empty-state [data-system]').forEach((p) => {
+    p.hidden = p.dataset.system !== system;
+  });
+  const chooser = $('window-chooser');
+  chooser.hidden = true;
+  chooser.replaceChildren(chooser.querySelector('legend'));
+  delete chooser.dataset.built;
+  parts.stats.reset(system);
+  parts.connection.open(config[system].wsUrl, NAMES[system]);
+  parts.stats.poll();
 }
 
 /**
- * Tells the system which servers to push. System 1: subscribe. System 2: register again
- * as a dashboard, in tick mode, so it conflates to one message per 250 ms for us.
+ * What the system should push, and the latest it knows: the filter travels to the system
+ * (never filtered here), so an opened server costs the page one server's traffic. Going
+ * back to the fleet asks for a snapshot, since the fleet went unheard meanwhile; opening a
+ * server on System 1 does not (its snapshot is always every server, and we have it).
  */
-function sendFilter() {
-  const message = state.system === 'system1'
-    ? { type: 'subscribe', serverId: state.filter }
-    : { type: 'register', role: 'dashboard', serverId: state.filter,
-        mode: 'tick', intervalMs: RENDER_INTERVAL_MS };
-  send(message);
-}
-
-function send(message) {
-  if (state.socket && state.socket.readyState === WebSocket.OPEN) {
-    state.socket.send(JSON.stringify(message));
+function follow(current) {
+  parts.connection.send(followMessage(current.system, current.server));
+  if (current.server === null || current.system === 'system2') {
+    parts.connection.send(snapshotRequest(current.system, current.server));
   }
 }
 
-// ---- Connection: connect, reconnect with backoff, show the state ------------------------
+// ---- Drawing: at most once per animation frame, and only when something changed ------
 
-function setStatus(stateName, text) {
-  statusElement.dataset.state = stateName;
-  statusElement.textContent = text;
+let framePending = false;
+let lastDraw = 0;
+
+function requestDraw() {
+  if (framePending) return;
+  framePending = true;
+  requestAnimationFrame(frame);
 }
 
-function connect() {
-  const name = state.system === 'system1' ? 'System 1' : 'System 2';
-  const url = state.config[state.system].wsUrl;
-  setStatus('connecting', `${name}: connecting to ${url}…`);
-  const socket = new WebSocket(url);
-  state.socket = socket;
-  socket.onopen = () => {
-    state.reconnectAttempt = 0;
-    setStatus('open', `${name}: connected`);
-    sendFilter();
-    send({ type: 'snapshot.request' });  // the latest of every server, so charts start at once
-  };
-  socket.onmessage = (event) => onMessage(event.data);
-  socket.onclose = () => {
-    if (state.socket !== socket) return;  // closed on purpose by a switch of system
-    // Exponential backoff with jitter: a restarted server is not hit by every page at once.
-    const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** state.reconnectAttempt++);
-    const delay = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
-    setStatus('retrying', `${name}: disconnected, retrying in ${(delay / 1000).toFixed(1)} s`);
-    state.reconnectTimer = setTimeout(connect, delay);
-  };
-  // onerror is always followed by onclose, which does the work; the browser logs the cause.
+function frame() {
+  const wait = lastDraw + MIN_FRAME_GAP_MS - performance.now();
+  if (wait > 0) {  // drew very recently: come back on the first frame after the gap
+    setTimeout(() => requestAnimationFrame(frame), wait);
+    return;
+  }
+  framePending = false;
+  lastDraw = performance.now();
+  draw(Date.now());
 }
 
-/** Forgets the other system's servers: ids are only meaningful within one system. */
-function switchSystem(system) {
-  clearTimeout(state.reconnectTimer);
-  const old = state.socket;
-  state.socket = null;
-  if (old) old.close(1000, 'switching system');
-  state.system = system;
-  state.filter = null;
-  series.clear();
-  filterElement.length = 1;  // keeps "All servers"
-  state.dirty = true;
-  history.replaceState(null, '', `?system=${system}`);  // a reload keeps the choice
-  resetStats();
-  connect();
+function draw(now) {
+  $('empty-state').hidden = fleet.size > 0;
+  if (view.server !== null) {
+    parts.serverView.draw(now);
+    return;
+  }
+  const reporting = fleet.reportingCount(now, STALE_MS);
+  const count = $('reporting-count');
+  count.dataset.count = String(reporting);
+  count.textContent = formatCount(reporting);
+  const ignored = $('ignored-note');
+  ignored.hidden = fleet.ignoredCount === 0;
+  ignored.textContent = `(${formatCount(fleet.ignoredCount)} more ignored: the page keeps `
+    + `at most ${formatCount(fleet.maxServers)} servers)`;
+  parts.heatmap.draw(now);
+  parts.table.draw((i) => now - fleet.receivedAt[i] <= STALE_MS);
 }
 
-// ---- Charts: redrawn on a timer, not per message ----------------------------------------
-
-const CHART_SPECS = [
-  { id: 'chart-cpu', gauges: ['cpu'], max: 100 },
-  { id: 'chart-memory', gauges: ['memory'], max: 100 },
-  { id: 'chart-disk', gauges: ['disk'], max: 100 },
-  { id: 'chart-network', gauges: ['networkIn', 'networkOut'] },
-];
-let charts = [];  // CHART_SPECS with their Chart objects, made by start()
-
-function makeChart(spec) {
-  return new Chart(document.getElementById(spec.id), {
-    type: 'line',
-    data: { datasets: [] },
-    options: {
-      animation: false,          // 4 redraws a second: animations would never finish
-      parsing: false,            // points are already {x, y}: skip Chart.js's parsing pass
-      normalized: true,          // x values are sorted, which lets Chart.js skip a sort
-      maintainAspectRatio: false,
-      elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
-      scales: {
-        // A linear axis of epoch milliseconds: the time axis would need a date adapter.
-        // An empty chart's axis runs from 0 to 1: no time worth printing there.
-        x: { type: 'linear', ticks: { maxTicksLimit: 6,
-          callback: (value) => (value > 1 ? new Date(value).toLocaleTimeString() : '') } },
-        y: { min: 0, max: spec.max },
-      },
-      plugins: { legend: { labels: { boxWidth: 12 } } },
-    },
+/** Once a second: a point of every band, the page's own figures, and a redraw. */
+function everySecond() {
+  const now = Date.now();
+  if (view.server === null && bands.sample(fleet, now, STALE_MS)) parts.bandCharts.draw();
+  const live = meter.summary(now);
+  const ms = (value) => (Number.isNaN(value) ? '—' : `${Math.round(value)} ms`);
+  const shown = { messagesPerSecond: Math.round(live.messagesPerSecond),
+                  updatesPerSecond: formatCount(Math.round(live.updatesPerSecond)),
+                  p50: ms(live.p50), p95: ms(live.p95) };
+  document.querySelectorAll('#live dd[data-live]').forEach((dd) => {
+    dd.textContent = shown[dd.dataset.live];
   });
+  $('delay-samples').textContent = formatCount(live.samples);
+  requestDraw();  // the clock moved: silent servers turn grey, the server axis slides
 }
 
-function render() {
-  emptyState.hidden = series.size > 0;
-  if (!state.dirty) return;
-  state.dirty = false;
-  const shown = state.filter ? [state.filter] : [...series.keys()].sort(byServerId);
-  for (const { chart, gauges } of charts) {
-    chart.data.datasets = shown.filter((id) => series.has(id)).flatMap((id) => gauges.map((gauge) => ({
-      label: gauges.length > 1 ? `${id} ${gauge === 'networkIn' ? 'in' : 'out'}` : id,
-      data: series.get(id).points[gauge].slice(),  // a copy: Chart.js keeps the array
-      borderColor: series.get(id).color,
-      backgroundColor: series.get(id).color,  // the legend's swatch
-      borderDash: gauge === 'networkOut' ? [4, 3] : [],
-    })));
-    chart.update('none');
-  }
-}
-
-// ---- The system's own figures: /stats every 2 s ----------------------------------------
-
-/** Where each figure sits in each system's /stats JSON (System 1 has two documents). */
-const STAT_PATHS = {
-  system1: {
-    statsUrl: { acceptedPerSecond: 'metrics.acceptedPerSecond', rejected: 'metrics.rejectedTotal',
-                lag: 'stream.groupLag' },
-    broadcasterStatsUrl: { dashboards: 'connections.dashboards', dropped: 'updates.dropped' },
-  },
-  system2: {
-    statsUrl: { acceptedPerSecond: 'metrics.acceptedPerSecond', rejected: 'metrics.rejectedTotal',
-                dashboards: 'connections.dashboards', dropped: 'updates.dropped' },
-  },
-};
-
-/** Blanks the figures and hides those the chosen system does not report (lag: System 1). */
-function resetStats() {
-  const reported = Object.values(STAT_PATHS[state.system]).flatMap(Object.keys);
-  document.querySelectorAll('#stats dd').forEach((dd) => {
-    dd.textContent = '—';
-    dd.parentElement.hidden = !reported.includes(dd.dataset.stat);
-  });
-}
-
-async function pollStats() {
-  const system = state.system;
-  const failed = [];
-  for (const [urlKey, figures] of Object.entries(STAT_PATHS[system])) {
-    const url = state.config[system][urlKey];
-    try {
-      const response = await fetch(url, { cache: 'no-store' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const stats = await response.json();
-      if (system !== state.system) return;  // switched while waiting: drop the answer
-      for (const [figure, path] of Object.entries(figures)) {
-        const value = path.split('.').reduce((object, key) => object?.[key], stats);
-        const shown = typeof value === 'number' ? Math.round(value * 10) / 10 : '—';
-        document.querySelector(`#stats dd[data-stat="${figure}"]`).textContent = shown;
-      }
-    } catch {
-      failed.push(url);  // the system is down or not started: say so, keep polling
-    }
-  }
-  statsStatus.textContent = failed.length ? `cannot read ${failed.join(', ')}` : '';
+function setStatus(state, text) {
+  const status = $('connection-status');
+  status.dataset.state = state;
+  status.textContent = text;
 }
 
 // ---- Start ------------------------------------------------------------------------------
 
 async function start() {
   if (typeof Chart === 'undefined') throw new Error('Chart.js did not load from /vendor/chart.umd.js');
-  charts = CHART_SPECS.map((spec) => ({ ...spec, chart: makeChart(spec) }));
   const response = await fetch('/config.json', { cache: 'no-store' });
-  state.config = await response.json();
-  document.querySelector(`input[name="system"][value="${state.system}"]`).checked = true;
+  config = await response.json();
+  const open = (serverId) => go({ ...view, server: serverId });
+  parts = {
+    connection: new Connection({ onOpen: () => follow(view), onMessage, onStatus: setStatus }),
+    stats: new StatsPanel({ panel: $('stats'), status: $('stats-status'), config }),
+    bandCharts: new BandCharts({ cpu: $('band-cpu'), memory: $('band-memory'), disk: $('band-disk'),
+                                 network: $('band-network') }, bands),
+    heatmap: new HeatMap({ canvas: $('heatmap'), legend: $('heatmap-legend'),
+                           legendMax: $('heatmap-legend-max'), tooltip: $('tooltip'),
+                           fleet, staleMs: STALE_MS, onOpen: open }),
+    table: new TopTable({ table: $('top-table'), fleet, linkTo,
+                          onSort: (gauge) => { parts.table.setGauge(gauge); requestDraw(); } }),
+    serverView: new ServerView({ title: $('server-title'), figures: $('server-figures'),
+                                 percentCanvas: $('server-percent'),
+                                 networkCanvas: $('server-network'), fleet }),
+    search: new ServerSearch({ input: $('server-search'), list: $('server-matches'), onOpen: open,
+                               serverIds: () => fleet.sortedIndexes().map((i) => fleet.ids[i]) }),
+  };
   document.querySelectorAll('input[name="system"]').forEach((radio) => {
-    radio.addEventListener('change', () => switchSystem(radio.value));
+    radio.addEventListener('change', () => go({ system: radio.value, server: null,
+                                                metric: view.metric, window: null }));
   });
-  filterElement.addEventListener('change', () => {
-    state.filter = filterElement.value || null;
-    state.dirty = true;
-    sendFilter();
-  });
-  setInterval(render, RENDER_INTERVAL_MS);
-  setInterval(pollStats, STATS_INTERVAL_MS);
-  setInterval(() => send({ type: 'snapshot.request' }), DISCOVERY_INTERVAL_MS);
-  resetStats();
-  connect();
-  pollStats();
+  $('heatmap-metric').addEventListener('change', (event) => go({ ...view, metric: event.target.value }));
+  window.addEventListener('hashchange', () => apply(viewFromLocation(location)));
+
+  const first = viewFromLocation(location);
+  if (location.search) {
+    // The old address form (?system=system2) still works; the address now says it as a hash.
+    history.replaceState(null, '', location.pathname + hashOf(first));
+  }
+  window.dashboard = { fleet, bands, meter, received, parts, view: () => view };
+  apply(first);
+  setInterval(everySecond, SECOND_MS);
+  setInterval(() => parts.stats.poll(), STATS_INTERVAL_MS);
 }
 
 start().catch((error) => {

@@ -17,10 +17,11 @@ import java.util.function.BooleanSupplier;
  * 1001 and flushes), then by force when it overstays its grace period.
  *
  * Pattern: a supervised child process - start, readiness probe, graceful stop, kill.
- * Lesson:  lessons/16-one-command-demo.md
+ * Lesson:  lessons/16-one-command-demo.md; the fault campaign (analytics.faults) kills it
+ *          on purpose (lessons/20-faults-and-floods.md)
  * Threads: started and stopped by the Supervisor; onExit() completes on a JDK thread.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
     /**
@@ -43,7 +44,7 @@ final class ChildProcess {
      * @param environment variables added to (or replacing) the demo's own environment
      * @param ready       a probe that answers true once the program serves requests
      */
-    ChildProcess(String name, List<String> command, Map<String, String> environment,
+    public ChildProcess(String name, List<String> command, Map<String, String> environment,
                  Path log, BooleanSupplier ready) {
         this.name = name;
         this.command = List.copyOf(command);
@@ -52,11 +53,11 @@ final class ChildProcess {
         this.ready = ready;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
@@ -64,7 +65,7 @@ final class ChildProcess {
      * Starts the program in a session of its own, with its output (stdout and stderr)
      * going to its log file.
      */
-    void start() throws IOException {
+    public void start() throws IOException {
         Files.createDirectories(log.getParent());
         List<String> line = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
@@ -83,7 +84,7 @@ final class ChildProcess {
      * first (a busy port, a bad setting), with the last line it logged: that line is
      * the reason, and the user should not have to open the log to find it.
      */
-    void awaitReady(Duration timeout) throws DemoException, InterruptedException {
+    public void awaitReady(Duration timeout) throws DemoException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ready.getAsBoolean()) {
             if (!process.isAlive()) {
@@ -98,38 +99,71 @@ final class ChildProcess {
         }
     }
 
-    CompletableFuture<Process> onExit() {
+    /** The running process, to find its own children (the fault campaign does). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    public CompletableFuture<Process> onExit() {
         return process.onExit();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** Asks the program to stop (SIGTERM); the Supervisor signals a whole layer at once. */
-    void requestStop() {
+    public void requestStop() {
         if (isAlive()) {
             process.destroy();
         }
     }
 
     /** Kills the program at once (SIGKILL): for when there is no time left to wait. */
-    void kill() {
+    public void kill() {
         if (isAlive()) {
             process.destroyForcibly();
         }
     }
 
     /** Waits for the program to end; kills it (SIGKILL) if it is still running after grace. */
-    void awaitStop(Duration grace) throws InterruptedException {
+    public void awaitStop(Duration grace) throws InterruptedException {
         if (process == null || process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             return;
         }
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
 
+    /**
+     * How the program ended, for a person: "was killed by SIGKILL" or "exited with status 78".
+     * A process ended by signal N reports status 128 + N (the shell's convention, which the
+     * JDK follows); SIGKILL and SIGTERM leave no last words in the log, so this is the "why".
+     */
+    public String howItEnded() {
+        if (process == null || process.isAlive()) {
+            return "is still running";
+        }
+        int status = process.exitValue();
+        if (status > 128 && status < 128 + 32) {
+            return "was killed by " + signalName(status - 128);
+        }
+        return "exited with status " + status;
+    }
+
+    private static String signalName(int signal) {
+        return switch (signal) {
+            case 1 -> "SIGHUP";
+            case 2 -> "SIGINT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 11 -> "SIGSEGV";
+            case 15 -> "SIGTERM";
+            default -> "signal " + signal;
+        };
+    }
+
     /** The last non-blank line of the log, the likeliest place for the reason it stopped. */
-    String lastLogLine() {
+    public String lastLogLine() {
         try {
             List<String> lines = Files.readAllLines(log);
             for (int i = lines.size() - 1; i >= 0; i--) {

@@ -7,11 +7,11 @@ package analytics.demo;
  * Pattern: an error that is a message for the user, not a stack trace.
  * Lesson:  lessons/16-one-command-demo.md
  */
-final class DemoException extends Exception {
+public final class DemoException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    DemoException(String message) {
+    public DemoException(String message) {
         super(message);
     }
 }

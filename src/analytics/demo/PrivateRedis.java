@@ -57,6 +57,18 @@ public final class PrivateRedis {
     }
 
     /**
+     * {@code command} with the append-only file on and flushed once a second - what a
+     * production Redis behind System 1 would run. Redis reads its arguments as config lines
+     * in order, so these override the in-memory defaults above. The fault campaign uses it
+     * to show what a SIGKILL of Redis can lose: at most the last second of writes.
+     */
+    public static List<String> durable(List<String> command) {
+        List<String> withAof = new ArrayList<>(command);
+        withAof.addAll(List.of("--appendonly", "yes", "--appendfsync", "everysec"));
+        return List.copyOf(withAof);
+    }
+
+    /**
      * {@code command} run so that it gets SIGTERM when its parent dies, where the system can
      * do that (Linux, util-linux 2.33 or later); elsewhere (macOS, older setpriv) {@code
      * command} unchanged. The Java programs of the demo watch the supervisor themselves
@@ -64,7 +76,7 @@ public final class PrivateRedis {
      * starting *thread*, so the caller must start the process from a thread that lives as
      * long as its own process: the supervisor's main thread, never a pool or virtual thread.
      */
-    static List<String> stoppedWithParent(List<String> command) {
+    public static List<String> stoppedWithParent(List<String> command) {
         if (!setprivKnowsPdeathsig()) {
             return command;
         }

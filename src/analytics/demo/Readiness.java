@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * Lesson:  lessons/16-one-command-demo.md
  * Threads: each probe is called from the supervisor's main thread only.
  */
-final class Readiness {
+public final class Readiness {
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(1))
@@ -28,7 +28,7 @@ final class Readiness {
     }
 
     /** Ready when GET uri answers 200 (System 1's /healthz is 200 only once Redis is ready). */
-    static BooleanSupplier httpOk(URI uri) {
+    public static BooleanSupplier httpOk(URI uri) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).GET().build();
         return () -> {
             try {
@@ -43,7 +43,7 @@ final class Readiness {
     }
 
     /** Ready when every probe is: a program that serves on several ports. */
-    static BooleanSupplier all(BooleanSupplier... probes) {
+    public static BooleanSupplier all(BooleanSupplier... probes) {
         return () -> {
             for (BooleanSupplier probe : probes) {
                 if (!probe.getAsBoolean()) {
@@ -55,12 +55,12 @@ final class Readiness {
     }
 
     /** Ready when redis-server answers PING. */
-    static BooleanSupplier redisPing(String host, int port) {
+    public static BooleanSupplier redisPing(String host, int port) {
         return () -> PrivateRedis.answersPing(host, port);
     }
 
     /** For programs that serve nobody (the senders): started is ready; a crash still shows. */
-    static BooleanSupplier started() {
+    public static BooleanSupplier started() {
         return () -> true;
     }
 }

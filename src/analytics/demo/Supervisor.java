@@ -63,8 +63,8 @@ final class Supervisor implements AutoCloseable {
 
     private synchronized void exited(ChildProcess child) {
         if (!stopping) {
-            unexpectedExit.complete(child.name() + " stopped unexpectedly: " + child.lastLogLine()
-                    + " (log: " + child.log() + ")");
+            unexpectedExit.complete(child.name() + " " + child.howItEnded() + " unexpectedly; its last"
+                    + " words: " + child.lastLogLine() + " (log: " + child.log() + ")");
         }
     }
 

@@ -2,6 +2,7 @@ package analytics.http;
 
 import analytics.http.RequestHead.BadRequestException;
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -109,20 +110,25 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /**
-     * One request: check the head, read the body within the limit, hand it to the handler,
-     * write what it answers. A request refused here never reaches the handler.
+     * One request: check the head, let the handler refuse on the head alone, read the body
+     * within the limit, hand it to the handler, write what it answers. A request refused
+     * here never reaches the handler.
      */
     private void exchange(HttpExchange exchange) throws IOException {
         Request request;
+        Response early;
         try {
-            request = read(exchange);
+            Request head = readHead(exchange);
+            early = beforeBody(head);
+            // Answered on its head: closing the exchange throws the unread body away, as for a 413.
+            request = early == null ? readBody(exchange, head) : head;
         } catch (BadRequestException refused) {
             answerUnread(exchange, refused);
             // Thrown out of the handler, this makes the JDK close the connection at once.
             throw new IOException("closed after " + refused.status() + ": " + refused.getMessage());
         }
         try (exchange) { // closing the exchange finishes the response and frees the connection
-            write(exchange, call(request));
+            write(exchange, early != null ? early : call(request));
         } catch (IOException e) {
             // The peer went away while the answer was written: nobody is left to answer.
             LOG.debug("exchange ended early", "error", e.getMessage());
@@ -159,20 +165,46 @@ public final class Http1Server implements AutoCloseable {
         }
     }
 
+    private Response beforeBody(Request head) {
+        try {
+            return handler.beforeBody(head);
+        } catch (RuntimeException e) {
+            LOG.error("handler failed on a request head", e,
+                    "method", Untrusted.text(head.method()), "path", Untrusted.text(head.path()));
+            return Response.error(500);
+        }
+    }
+
     private Response call(Request request) {
         try {
             return handler.handle(request);
         } catch (RuntimeException e) {
             // A bug, not bad input: the handler answers every expected failure itself.
-            LOG.error("handler failed", e, "method", request.method(), "path", request.path());
+            LOG.error("handler failed", e, "method", Untrusted.text(request.method()),
+                    "path", Untrusted.text(request.path()));
             return Response.error(500);
         }
     }
 
     /**
-     * The head must fit RequestHead's limits; the body is read only when it fits: a
-     * Content-Length over the limit is refused before one byte of the body is read; a chunked
-     * body (no length up front) is read up to one byte past the limit and then abandoned.
+     * The request line and header fields, as a Request with no body yet.
+     *
+     * @throws BadRequestException 431 for a head over the limits
+     */
+    private static Request readHead(HttpExchange exchange) throws BadRequestException {
+        checkHead(exchange);
+        String path = exchange.getRequestURI().getRawPath();
+        if (path == null) {
+            path = ""; // an authority-form or opaque target: matches no route
+        }
+        return Request.of(Protocol.HTTP_1_1, exchange.getRequestMethod(), path,
+                Headers.from(exchange.getRequestHeaders()));
+    }
+
+    /**
+     * The body is read only when it fits: a Content-Length over the limit is refused
+     * before one byte of the body is read; a chunked body (no length up front) is read up
+     * to one byte past the limit and then abandoned.
      * Either way at most limit + 1 bytes in memory.
      *
      * With a Content-Length, exactly that many bytes are asked for: readNBytes then fills
@@ -187,17 +219,12 @@ public final class Http1Server implements AutoCloseable {
      * {@code new byte[declared]} filled by read() would be simpler - and would hand every
      * client 256 KiB of heap for a header line. Http1AnnouncedBodyWireTest holds the JDK to it.
      *
-     * @throws BadRequestException 431 for a head over the limits, 400 for a body that does
-     *         not follow its framing
+     * @throws BadRequestException 400 for a body that does not follow its framing
      */
-    private Request read(HttpExchange exchange) throws BadRequestException {
-        checkHead(exchange);
-        Headers headers = Headers.from(exchange.getRequestHeaders());
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getRawPath();
-        if (path == null) {
-            path = ""; // an authority-form or opaque target: matches no route
-        }
+    private Request readBody(HttpExchange exchange, Request head) throws BadRequestException {
+        Headers headers = head.headers();
+        String method = head.method();
+        String path = head.path();
         long declared = declaredLength(headers);
         if (declared > maxBodyBytes) {
             return Request.bodyTooLarge(Protocol.HTTP_1_1, method, path, headers);

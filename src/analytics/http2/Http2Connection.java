@@ -25,6 +25,7 @@ import analytics.http2.hpack.HeaderListTooLargeException;
 import analytics.http2.hpack.HpackDecoder;
 import analytics.http2.hpack.HpackException;
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,6 +67,8 @@ final class Http2Connection {
     static final int MAX_FRAME_SIZE = (int) Setting.MAX_FRAME_SIZE.initialValue();
     /** One read fills this; it holds four whole frames, so one read() often brings many. */
     static final int READ_BUFFER_BYTES = 64 * 1024;
+    /** A debug line shows this much of a request's header fields, escaped (analytics.log.Untrusted). */
+    private static final int DEBUG_FIELDS_CHARS = 1024;
     /** Our receive window for the whole connection, raised from 65,535 by a WINDOW_UPDATE at start. */
     static final int CONNECTION_WINDOW = 1024 * 1024;
     /** Each stream's receive window: the initial 65,535, so our SETTINGS need not change it. */
@@ -185,7 +188,7 @@ final class Http2Connection {
             LOG.debug("peer closed the connection", "connection", id);
         } catch (Http2Exception e) {
             LOG.debug("connection error", "connection", id, "code", e.errorCode(),
-                    "reason", e.getMessage());
+                    "reason", Untrusted.text(e.getMessage(), Untrusted.MAX_REASON_CHARS));
             sendFinalGoAway(e.errorCode(), e.getMessage());
             linger();
         } catch (IOException e) {
@@ -355,7 +358,8 @@ final class Http2Connection {
         lastProgressNanos = System.nanoTime();
         if (LOG.isEnabled(Log.Level.DEBUG)) {
             LOG.debug("header block", "connection", id, "stream", streamId,
-                    "fields", fields == null ? "(over the header list limit)" : fields.toString());
+                    "fields", fields == null ? "(over the header list limit)"
+                            : Untrusted.text(fields.toString(), DEBUG_FIELDS_CHARS));
         }
         if (opening) {
             openStream(streamId, endStream, dependency, fields);
@@ -405,9 +409,25 @@ final class Http2Connection {
         if (endStream) {
             stream.body.complete();
             dispatch(stream);
+            return;
+        }
+        RequestFields head = stream.request;
+        Response early = server.beforeBody(
+                Request.of(protocol, head.method(), head.path(), head.headers()));
+        if (early != null) {
+            answerEarly(stream, early); // refused on its head (401, 503): DATA discarded as it comes
         } else if (stream.body.tooLarge()) {
             dispatch(stream); // content-length over the limit: answer now, discard the body as it comes
         }
+    }
+
+    /** Answered without the handler, before the body: on this thread, which must not block. */
+    private void answerEarly(Stream stream, Response response) {
+        stream.dispatched = true;
+        stream.body = null;
+        boolean noBody = stream.request.method().equals("HEAD")
+                || !ResponseFields.hasBody(response.status());
+        writer.respond(stream, ResponseFields.of(response), noBody ? NO_BODY : response.body());
     }
 
     /** A second header block on a stream: trailers (§8.1), or an error of its state (§5.1). */
@@ -620,7 +640,8 @@ final class Http2Connection {
 
     /** §5.4.2: RST_STREAM, and the stream is closed for good. */
     private void resetStream(int streamId, ErrorCode code, String reason) throws Http2Exception {
-        LOG.debug("stream error", "connection", id, "stream", streamId, "code", code, "reason", reason);
+        LOG.debug("stream error", "connection", id, "stream", streamId, "code", code,
+                "reason", Untrusted.text(reason, Untrusted.MAX_REASON_CHARS));
         Stream stream = streams.get(streamId);
         if (stream != null) {
             if (stream.wasResetByUs()) {
@@ -682,7 +703,8 @@ final class Http2Connection {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        LOG.debug("closing", "connection", id, "code", code, "reason", reason);
+        LOG.debug("closing", "connection", id, "code", code,
+                "reason", Untrusted.text(reason, Untrusted.MAX_REASON_CHARS));
         queueFinalGoAway(code, reason);
         server.schedule(this::terminate, LINGER); // unless the client closes first, as it should
     }

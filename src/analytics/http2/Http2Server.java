@@ -13,6 +13,7 @@ import analytics.http2.frame.FrameEncoder;
 import analytics.http2.frame.GoAwayFrame;
 import analytics.http2.frame.SettingsFrame;
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -282,6 +283,11 @@ public final class Http2Server implements AutoCloseable {
             answerAndClose(socket, in, handle(tooLarge), headRequest);
             return null;
         }
+        Response early = beforeBody(head.toRequest(Protocol.HTTP_1_1, new byte[0]));
+        if (early != null) {
+            answerAndClose(socket, in, early, headRequest); // the body is drained unread
+            return null;
+        }
         byte[] body = in.readNBytes((int) length);
         if (body.length < length) {
             return null; // closed in the middle of the body: nobody to answer
@@ -357,7 +363,19 @@ public final class Http2Server implements AutoCloseable {
             }
             return response;
         } catch (RuntimeException e) {
-            LOG.error("handler failed", e, "method", request.method(), "path", request.path());
+            LOG.error("handler failed", e, "method", Untrusted.text(request.method()),
+                    "path", Untrusted.text(request.path()));
+            return Response.error(500);
+        }
+    }
+
+    /** The handler's look at a head before its body is read; a bug in it becomes a 500. */
+    Response beforeBody(Request head) {
+        try {
+            return handler.beforeBody(head);
+        } catch (RuntimeException e) {
+            LOG.error("handler failed on a request head", e,
+                    "method", Untrusted.text(head.method()), "path", Untrusted.text(head.path()));
             return Response.error(500);
         }
     }

@@ -1,5 +1,6 @@
 package analytics.sender;
 
+import analytics.config.IngestToken;
 import analytics.log.Log;
 import analytics.model.Metric;
 import java.net.URI;
@@ -84,7 +85,7 @@ final class HttpTransport implements MetricTransport {
             stats.failed();
             return;
         }
-        HttpRequest request = HttpRequest.newBuilder(target)
+        HttpRequest request = IngestToken.fromEnvironment().authorize(HttpRequest.newBuilder(target))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(metric.toJson().toString()))

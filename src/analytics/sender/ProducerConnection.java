@@ -1,5 +1,6 @@
 package analytics.sender;
 
+import analytics.config.IngestToken;
 import analytics.log.Log;
 import analytics.retry.Backoff;
 import com.eclipsesource.json.Json;
@@ -118,7 +119,8 @@ final class ProducerConnection implements AutoCloseable {
     private static void register(WebSocket ws)
             throws InterruptedException, ExecutionException, TimeoutException {
         try {
-            ws.sendText(REGISTER, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ws.sendText(IngestToken.fromEnvironment().addTo(REGISTER), true)
+                    .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             ws.abort();
             throw e;

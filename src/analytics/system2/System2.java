@@ -38,7 +38,7 @@ public final class System2 implements AutoCloseable {
         Aggregator aggregator = new Aggregator(settings);
         System2Fanout fanout = new System2Fanout(timers, stats.delivered());
         System2Handler handler = new System2Handler(aggregator, fanout, stats,
-                config.webSocket().maxMessageBytes());
+                config.webSocket().maxMessageBytes(), config.ingestToken());
         Config.WebSocket ws = config.webSocket();
         WebSocketServer.Options options = WebSocketServer.Options.DEFAULTS
                 .withAddress(config.bindHost(), settings.wsPort())

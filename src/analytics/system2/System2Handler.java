@@ -1,6 +1,9 @@
 package analytics.system2;
 
+import analytics.config.IngestToken;
 import analytics.fanout.Subscription;
+import analytics.log.Log;
+import analytics.log.Untrusted;
 import analytics.model.FieldError;
 import analytics.model.JsonMessage;
 import analytics.model.Metric;
@@ -9,6 +12,7 @@ import analytics.model.UntrustedJson;
 import analytics.system2.System2Messages.Role;
 import analytics.system2.aggregate.AggregateSnapshot;
 import analytics.system2.aggregate.Aggregator;
+import analytics.websocket.CloseCode;
 import analytics.websocket.WebSocketConnection;
 import analytics.websocket.WebSocketHandler;
 import com.eclipsesource.json.Json;
@@ -18,11 +22,17 @@ import com.eclipsesource.json.JsonValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * System 2's message router: reads each text message's {@code type} and answers as the
  * contract's System 2 table says. Bad input gets an error message and the connection
  * stays open; nothing is aggregated from a message that had any error.
+ *
+ * With INGEST_TOKEN set, a connection sends metrics only once it registered as a producer
+ * with the token; a producer register without it, or a metric before it, closes the
+ * connection with 1008 (policy violation). Dashboards and snapshots need no token.
  *
  * Pattern: message dispatch on a type field (an arrow switch), validation before any effect.
  * Lesson:  lessons/09-system2-fan-out.md   Spec: the contract's "System 2" table
@@ -33,18 +43,28 @@ final class System2Handler implements WebSocketHandler {
 
     /** Updates to a busy dashboard leave in one write per 20 ms instead of one each. */
     static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
+    /** Close reasons (1008) when INGEST_TOKEN is set; short, as a close frame's must be. */
+    static final String WRONG_TOKEN = "missing or wrong token";
+    static final String NOT_REGISTERED = "register as a producer with the token first";
+
+    private static final Log LOG = Log.get(System2Handler.class);
 
     private final Aggregator aggregator;
     private final System2Fanout fanout;
     private final System2Stats stats;
     private final MetricValidator validator = new MetricValidator(System2Messages.METRIC_ENVELOPE_FIELDS);
     private final int maxMessageChars;
+    private final IngestToken token;
+    /** Connections that registered as producers with the token; used only when one is set. */
+    private final Set<WebSocketConnection> producers = ConcurrentHashMap.newKeySet();
 
-    System2Handler(Aggregator aggregator, System2Fanout fanout, System2Stats stats, int maxMessageChars) {
+    System2Handler(Aggregator aggregator, System2Fanout fanout, System2Stats stats, int maxMessageChars,
+                   IngestToken token) {
         this.aggregator = aggregator;
         this.fanout = fanout;
         this.stats = stats;
         this.maxMessageChars = maxMessageChars;
+        this.token = token;
     }
 
     /** Every connection starts as a producer: it is no dashboard until it registers as one. */
@@ -60,8 +80,16 @@ final class System2Handler implements WebSocketHandler {
                     reject(connection, System2Messages.error(System2Messages.INVALID_JSON));
             case JsonMessage.Typed(String type, JsonObject message) -> {
                 switch (type) {
-                    case "metric" -> metric(connection, message);
-                    case "metrics" -> batch(connection, message);
+                    case "metric" -> {
+                        if (mayProduce(connection)) {
+                            metric(connection, message);
+                        }
+                    }
+                    case "metrics" -> {
+                        if (mayProduce(connection)) {
+                            batch(connection, message);
+                        }
+                    }
                     case "register" -> register(connection, message);
                     case "snapshot.request" -> snapshot(connection, message);
                     default -> reject(connection, System2Messages.error(System2Messages.UNKNOWN_TYPE));
@@ -78,6 +106,17 @@ final class System2Handler implements WebSocketHandler {
     @Override
     public void onClose(WebSocketConnection connection, int code, String reason) {
         fanout.remove(connection);
+        producers.remove(connection);
+    }
+
+    /** Without a token anyone may; with one, a producer that registered with it. Else 1008. */
+    private boolean mayProduce(WebSocketConnection connection) {
+        if (!token.required() || producers.contains(connection)) {
+            return true;
+        }
+        stats.rejected().increment();
+        connection.startClosingHandshake(CloseCode.POLICY_VIOLATION, NOT_REGISTERED);
+        return false;
     }
 
     private void metric(WebSocketConnection connection, JsonObject message) {
@@ -127,6 +166,17 @@ final class System2Handler implements WebSocketHandler {
         if (!errors.isEmpty()) {
             reject(connection, System2Messages.error(System2Messages.INVALID_REGISTER, errors));
             return;
+        }
+        if (role == Role.PRODUCER && token.required()) {
+            if (!token.matches(UntrustedJson.stringOrNull(message, "token"))) {
+                // The serverId is a stranger's text: escaped and cut before it is logged.
+                LOG.info("producer refused: missing or wrong token", "connection", connection.id(),
+                        "remote", connection.remoteAddress(), "serverId", Untrusted.text(subscription.serverFilter()));
+                stats.rejected().increment();
+                connection.startClosingHandshake(CloseCode.POLICY_VIOLATION, WRONG_TOKEN);
+                return;
+            }
+            producers.add(connection);
         }
         if (role == Role.DASHBOARD) {
             connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);

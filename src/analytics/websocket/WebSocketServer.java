@@ -8,6 +8,7 @@ import analytics.http.Request;
 import analytics.http.RequestHead;
 import analytics.http.Response;
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -279,7 +280,7 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             return plainHttp.handle(request);
         } catch (RuntimeException e) {
-            LOG.error("plain HTTP handler failed", e, "server", name, "path", head.path());
+            LOG.error("plain HTTP handler failed", e, "server", name, "path", Untrusted.text(head.path()));
             return Response.error(500);
         }
     }

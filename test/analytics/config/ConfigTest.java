@@ -105,6 +105,9 @@ class ConfigTest {
             LOAD_TEST_SCENARIOS    | http1,http3 | LOAD_TEST_SCENARIOS must be a comma-separated list of http1, http2, ws, fanout, got "http1,http3"
             LOAD_TEST_SCENARIOS    | ws,ws  | LOAD_TEST_SCENARIOS must be a comma-separated list of http1, http2, ws, fanout, got "ws,ws"
             LOAD_TEST_WARMUP       | -1     | LOAD_TEST_WARMUP must be a number of seconds from 0 to 3600, got "-1"
+            SYSTEM1_MAX_PENDING_WRITES | 0 | SYSTEM1_MAX_PENDING_WRITES must be a number of metrics from 1 to 1000000, got "0"
+            SYSTEM1_MAX_PENDING_WRITES | many | SYSTEM1_MAX_PENDING_WRITES must be a number of metrics from 1 to 1000000, got "many"
+            SYSTEM1_MAX_PENDING_WRITES | 1000001 | SYSTEM1_MAX_PENDING_WRITES must be a number of metrics from 1 to 1000000, got "1000001"
             """)
     void refusesABadValueWithOneLineNamingTheVariable(String name, String value, String expected) {
         ConfigException error = assertThrows(ConfigException.class, () -> Config.from(Map.of(name, value)));
@@ -145,10 +148,73 @@ class ConfigTest {
     }
 
     @Test
-    void describeMasksThePassword() {
-        Map<String, String> shown = Config.describe(Map.of("SYSTEM1_REDIS_PASSWORD", "hunter2"));
+    void describeMasksThePasswordAndTheIngestToken() {
+        Map<String, String> shown = Config.describe(Map.of("SYSTEM1_REDIS_PASSWORD", "hunter2",
+                "INGEST_TOKEN", TOKEN));
         assertEquals("********", shown.get("SYSTEM1_REDIS_PASSWORD"));
+        assertEquals("********", shown.get("INGEST_TOKEN"));
         assertEquals("4100", shown.get("SYSTEM2_WS_PORT"));
+        assertEquals("", Config.describe(Map.of()).get("INGEST_TOKEN"), "unset shows as unset");
+    }
+
+    private static final String TOKEN = "s3cret-Token_0123456789";
+
+    @Test
+    void theRedisSettingsPrintWithoutThePassword() {
+        Config config = Config.from(Map.of("SYSTEM1_REDIS_USERNAME", "ingest",
+                "SYSTEM1_REDIS_PASSWORD", "hunter2hunter2"));
+        assertEquals("hunter2hunter2", config.redis().password());
+        assertFalse(config.toString().contains("hunter2"), config.toString());
+        assertTrue(config.redis().toString().contains("username=ingest"), config.redis().toString());
+    }
+
+    @Test
+    void maxPendingWritesDefaultsToFiveThousandAndTakesItsBounds() {
+        assertEquals(5_000, Config.from(Map.of()).system1().maxPendingWrites());
+        assertEquals(1, Config.from(Map.of("SYSTEM1_MAX_PENDING_WRITES", "1")).system1().maxPendingWrites());
+        assertEquals(1_000_000, Config.from(Map.of("SYSTEM1_MAX_PENDING_WRITES", "1000000"))
+                .system1().maxPendingWrites());
+    }
+
+    @Test
+    void ingestTokenUnsetLetsEveryProducerIn() {
+        IngestToken none = Config.from(Map.of()).ingestToken();
+        assertFalse(none.required());
+        assertTrue(none.authorizes(null));
+        assertTrue(none.matches("anything"));
+    }
+
+    @Test
+    void ingestTokenIsComparedWholeAndNeverPrinted() {
+        Config config = Config.from(Map.of("INGEST_TOKEN", TOKEN));
+        IngestToken token = config.ingestToken();
+        assertTrue(token.required());
+        assertTrue(token.matches(TOKEN));
+        assertFalse(token.matches(TOKEN + "x"));
+        assertFalse(token.matches(TOKEN.substring(1)));
+        assertFalse(token.matches(null));
+        assertTrue(token.authorizes("Bearer " + TOKEN));
+        assertTrue(token.authorizes("bearer  " + TOKEN), "the scheme is case-insensitive");
+        assertEquals("Bearer " + TOKEN, token.bearer());
+        assertFalse(token.authorizes(TOKEN), "no scheme");
+        assertFalse(token.authorizes("Basic " + TOKEN));
+        assertFalse(token.authorizes("Bearer"));
+        assertFalse(token.authorizes(null));
+        assertFalse(config.toString().contains(TOKEN), config.toString());
+    }
+
+    @ParameterizedTest(name = "INGEST_TOKEN={0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            short-secret            | 12
+            has space in the middle | 23
+            a-quote"inside-the-token | 24
+            """)
+    void refusesAWeakOrUnsendableTokenWithoutEchoingIt(String value, int length) {
+        ConfigException error = assertThrows(ConfigException.class,
+                () -> Config.from(Map.of("INGEST_TOKEN", value)));
+        assertEquals("INGEST_TOKEN must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / "
+                + "(then = padding); the value given has " + length + " characters and is not shown",
+                error.getMessage());
     }
 
     /** .env.example is documentation a user copies; it must list exactly what Config reads. */

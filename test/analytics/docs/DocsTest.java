@@ -58,13 +58,16 @@ class DocsTest {
         return ROOT.relativize(file).toString();
     }
 
-    /** Every Java file's text, and the page's script: where a quoted name must occur. */
+    /** Every Java file's text, and the page's scripts: where a quoted name must occur. */
     private static String allCode() {
         StringBuilder code = new StringBuilder();
         for (Path file : CodeFacts.javaFiles()) {
             code.append(CodeFacts.read(file)).append('\n');
         }
-        return code.append(CodeFacts.read(ROOT.resolve("dashboard/app.js"))).toString();
+        for (Path script : CodeFacts.files(ROOT.resolve("dashboard"), ".js")) {
+            code.append(CodeFacts.read(script)).append('\n');
+        }
+        return code.toString();
     }
 
     // --- files, targets, commands, links ----------------------------------------------------

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,12 +23,15 @@ import java.util.stream.Stream;
 
 /**
  * A real Chromium, headless, driven over the Chrome DevTools Protocol with the JDK's own
- * WebSocket client: open a page, evaluate JavaScript in it, collect its console errors.
+ * WebSocket client: open a page, evaluate JavaScript in it, move and click the mouse and
+ * type as a person would (real input events, not synthetic DOM ones), take a screenshot,
+ * collect its console errors.
  *
  * Pattern: test fixture around a real dependency, never a mock - the page under test runs
  *          in the browser its users run, against servers that really listen.
  * Lesson:  lessons/15-the-dashboard-page.md   Spec: Chrome DevTools Protocol (Runtime, Log, Page)
- * Not here: screenshots, input events - evaluating JavaScript is enough to ask the page.
+ * Not here: waiting for page state (tests poll evaluate with Await), keyboard keys other
+ *           than text and Enter.
  * Threads: one test thread; the JDK client's listener only fills a queue.
  */
 public final class HeadlessChromium implements AutoCloseable {
@@ -36,6 +40,9 @@ public final class HeadlessChromium implements AutoCloseable {
     private static final String INSTALL_HINT = "apt-get install chromium";
     private static final List<String> BINARIES = List.of("chromium", "chromium-browser", "google-chrome");
     private static final Duration START_DEADLINE = Duration.ofSeconds(20);
+    /** A laptop-sized window: pages lay out as a reader sees them, screenshots included. */
+    private static final int WINDOW_WIDTH = 1280;
+    private static final int WINDOW_HEIGHT = 1000;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process process;
@@ -63,6 +70,7 @@ public final class HeadlessChromium implements AutoCloseable {
         // profile, so parallel runs never collide and no output needs parsing.
         Process process = new ProcessBuilder(binary, "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--window-size=" + WINDOW_WIDTH + "," + WINDOW_HEIGHT,
                 "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
                 "--user-data-dir=" + profile.resolve("user-data"), "about:blank")
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
@@ -125,6 +133,49 @@ public final class HeadlessChromium implements AutoCloseable {
         }
         JsonValue value = result.get("result").asObject().get("value");
         return value == null ? Json.NULL : value;
+    }
+
+    /** Moves the mouse to a point of the page (CSS pixels from the viewport's corner). */
+    public void mouseMove(double x, double y) {
+        mouse("mouseMoved", x, y, 0);
+    }
+
+    /** A left click at a point: move, press, release, as a real mouse sends them. */
+    public void click(double x, double y) {
+        mouse("mouseMoved", x, y, 0);
+        mouse("mousePressed", x, y, 1);
+        mouse("mouseReleased", x, y, 1);
+    }
+
+    private void mouse(String type, double x, double y, int clickCount) {
+        JsonObject params = new JsonObject().add("type", type).add("x", x).add("y", y);
+        if (clickCount > 0) {
+            params.add("button", "left").add("buttons", 1).add("clickCount", clickCount);
+        }
+        call("Input.dispatchMouseEvent", params);
+    }
+
+    /** Types text into whatever has the focus, as one input event per character. */
+    public void type(String text) {
+        text.codePoints().forEach(c -> call("Input.insertText",
+                new JsonObject().add("text", new String(Character.toChars(c)))));
+    }
+
+    /** Presses and releases Enter in whatever has the focus. */
+    public void pressEnter() {
+        for (String type : List.of("keyDown", "keyUp")) {
+            call("Input.dispatchKeyEvent", new JsonObject().add("type", type).add("key", "Enter")
+                    .add("code", "Enter").add("windowsVirtualKeyCode", 13)
+                    .add("text", type.equals("keyDown") ? "\r" : ""));
+        }
+    }
+
+    /** Saves what the page shows now as a PNG (the whole page, not only the window). */
+    public void screenshot(Path file) throws IOException {
+        JsonObject result = call("Page.captureScreenshot", new JsonObject().add("format", "png")
+                .add("captureBeyondViewport", true)).asObject();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, Base64.getDecoder().decode(result.getString("data", "")));
     }
 
     /** Console errors, uncaught exceptions and error log entries (failed loads, CSP) so far. */

@@ -163,6 +163,28 @@ public final class RedisProcess implements AutoCloseable {
         return new Jedis(host, port, 2_000);
     }
 
+    /** A new connection as an ACL user (AUTH user password); close it when done. */
+    public Jedis jedis(String user, String password) {
+        Jedis jedis = jedis();
+        jedis.auth(user, password);
+        return jedis;
+    }
+
+    /**
+     * Locks this private server down to ACL users: {@code user} with {@code password} and
+     * every right, and the default user behind {@code adminPassword} - so a client without
+     * credentials is refused (NOAUTH). Refuses a REDIS_URL server, which other tests share.
+     */
+    public void requireAcl(String user, String password, String adminPassword) {
+        if (!isPrivate()) {
+            throw new IllegalStateException("ACL changes only on a private redis-server");
+        }
+        try (Jedis admin = jedis()) {
+            admin.aclSetUser(user, "reset", "on", ">" + password, "~*", "&*", "+@all");
+            admin.aclSetUser("default", "resetpass", ">" + adminPassword);
+        }
+    }
+
     /** Stops a private server and deletes its directory; leaves a REDIS_URL server alone. */
     @Override
     public void close() {

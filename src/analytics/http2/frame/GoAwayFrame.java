@@ -1,5 +1,6 @@
 package analytics.http2.frame;
 
+import analytics.log.Untrusted;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -46,6 +47,7 @@ public record GoAwayFrame(int lastStreamId, ErrorCode errorCode, byte[] debugDat
     @Override
     public String toString() {
         return "GOAWAY last=" + lastStreamId + " " + errorCode
-                + (debugData.length == 0 ? "" : " \"" + new String(debugData, StandardCharsets.UTF_8) + "\"");
+                + (debugData.length == 0 ? ""
+                        : " \"" + Untrusted.text(new String(debugData, StandardCharsets.UTF_8)) + "\"");
     }
 }

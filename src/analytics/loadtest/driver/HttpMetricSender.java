@@ -1,5 +1,6 @@
 package analytics.loadtest.driver;
 
+import analytics.config.IngestToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,7 +94,7 @@ final class HttpMetricSender implements MetricSender {
 
     @Override
     public Outcome send(long seq, long timestampMillis, long deadlineNanos) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(target)
+        HttpRequest request = IngestToken.fromEnvironment().authorize(HttpRequest.newBuilder(target))
                 .timeout(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())).plus(ABANDON))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(payload.httpBody(seq, timestampMillis)))

@@ -1,5 +1,6 @@
 package analytics.loadtest.driver;
 
+import analytics.config.IngestToken;
 import analytics.retry.Backoff;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
@@ -46,6 +47,8 @@ final class ProducerLink implements WebSocket.Listener {
     private final ReentrantLock sending = new ReentrantLock(true);
     private final ConcurrentSkipListMap<Long, CompletableFuture<Outcome>> awaitingAck =
             new ConcurrentSkipListMap<>();
+    /** Sent first only when INGEST_TOKEN is set: unregistered, a connection is a producer anyway. */
+    private static final String REGISTER = "{\"type\":\"register\",\"role\":\"producer\"}";
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
     private final StringBuilder partial = new StringBuilder(); // the listener's thread only
     private volatile WebSocket socket; // null while down
@@ -64,6 +67,10 @@ final class ProducerLink implements WebSocket.Listener {
                     .connectTimeout(timeout)
                     .buildAsync(target, this)
                     .get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            if (IngestToken.fromEnvironment().required()) { // else the metrics would close it with 1008
+                socket.sendText(IngestToken.fromEnvironment().addTo(REGISTER), true)
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new IOException("cannot open a WebSocket to " + target + " (" + cause + ")", cause);

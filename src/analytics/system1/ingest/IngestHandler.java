@@ -1,5 +1,6 @@
 package analytics.system1.ingest;
 
+import analytics.config.IngestToken;
 import analytics.http.Handler;
 import analytics.http.Http1Server;
 import analytics.http.Request;
@@ -26,11 +27,13 @@ import java.util.function.Function;
  * of copies behind a load balancer would answer alike - and says 202 only once Redis has
  * the entry.
  *
- * Pattern: stateless ingest; checks ordered cheapest first (route, method, media type,
- *          size, syntax, meaning), so bad input costs little and never reaches Redis.
+ * Pattern: stateless ingest; checks ordered cheapest first (route, method, token, load,
+ *          media type, size, syntax, meaning), so bad input costs little and never reaches
+ *          Redis; the first four need the head only and run before the body is read.
  * Lesson:  lessons/10-stateless-http-ingest.md   Spec: the contract's System 1 table; RFC 9110 §15
  * Not here: sockets and HTTP versions (Http1Server and Http2Server run it alike);
- *           the Redis round trip (StreamBatcher); measuring the group lag (GroupLag).
+ *           the Redis round trip (StreamBatcher); measuring the group lag (GroupLag);
+ *           counting what waits for Redis (PendingWrites); the token (IngestToken).
  * Threads: one instance, called on many virtual threads at once; each call blocks at most
  *          StreamBatcher.ANSWER_WITHIN for Redis.
  */
@@ -42,26 +45,68 @@ public final class IngestHandler implements Handler {
 
     private final StreamBatcher batcher;
     private final GroupLag lag;
+    private final PendingWrites pending;
+    private final IngestToken token;
     private final IngestStats stats;
     private final StatsRoutes statsRoutes;
     /** An HTTP body is exactly a metric: no extra top-level fields (additionalProperties false). */
     private final MetricValidator validator = new MetricValidator(Set.of());
 
-    IngestHandler(StreamBatcher batcher, GroupLag lag, IngestStats stats) {
+    IngestHandler(StreamBatcher batcher, GroupLag lag, PendingWrites pending, IngestToken token,
+                  IngestStats stats) {
         this.batcher = batcher;
         this.lag = lag;
+        this.pending = pending;
+        this.token = token;
         this.stats = stats;
         this.statsRoutes = new StatsRoutes(this::health, stats::snapshot);
     }
 
     @Override
     public Response handle(Request request) {
-        stats.countRequest(request.protocol());
+        stats.countRequest(request.protocol()); // before the answer: GET /stats counts itself
         Response response = switch (request.path()) {
             case "/metrics" -> post(request) ? ingestOne(request) : IngestResponses.methodNotAllowed("POST");
             case "/metrics/batch" -> post(request) ? ingestBatch(request) : IngestResponses.methodNotAllowed("POST");
             default -> statsRoutes.handle(request); // /healthz, /stats, /metrics/prometheus, else 404
         };
+        return counted(response);
+    }
+
+    /**
+     * The checks a POST's head decides - the token, then the load - made before its body
+     * is read; the transport sends a refusal at once and discards the body unread.
+     */
+    @Override
+    public Response beforeBody(Request head) {
+        String path = head.path();
+        boolean ingestRoute = path.equals("/metrics") || path.equals("/metrics/batch");
+        Response refused = ingestRoute && post(head) ? screen(head) : null;
+        if (refused == null) {
+            return null; // counted by handle(), which this request now goes on to
+        }
+        stats.countRequest(head.protocol());
+        return counted(refused);
+    }
+
+    /**
+     * 401 without the token; 503 while as many metrics wait for Redis as the limit allows -
+     * a look only: tryAdmit decides once the metrics are counted. Null: go on.
+     */
+    private Response screen(Request request) {
+        String authorization = request.header("Authorization");
+        if (!token.authorizes(authorization)) {
+            return IngestResponses.unauthorized(authorization != null);
+        }
+        if (pending.full()) {
+            pending.countShed();
+            return IngestResponses.unavailable(pending.refusal());
+        }
+        return null;
+    }
+
+    /** Every answer is counted once, wherever it was given: before the body or after. */
+    private Response counted(Response response) {
         if (response.status() == 503) {
             stats.unavailable().increment();
         } else if (response.status() >= 400) {
@@ -75,6 +120,10 @@ public final class IngestHandler implements Handler {
     }
 
     private Response ingestOne(Request request) {
+        Response refused = screen(request); // again: the transport may not have asked beforeBody
+        if (refused != null) {
+            return refused;
+        }
         return withJsonBody(request, json -> {
             if (!json.isObject()) {
                 return IngestResponses.invalidJson("expected a JSON object, got " + UntrustedJson.kindOf(json));
@@ -86,12 +135,17 @@ public final class IngestHandler implements Handler {
                     if (backlog != null) {
                         yield IngestResponses.unavailable(backlog); // before any write
                     }
+                    if (!pending.tryAdmit(1)) {
+                        yield IngestResponses.unavailable(pending.refusal()); // before any write
+                    }
                     try {
                         String id = await(batcher.append(valid.metric()));
                         stats.accepted().increment();
                         yield IngestResponses.accepted(id);
                     } catch (RedisUnavailableException e) {
                         yield IngestResponses.unavailable(e.getMessage());
+                    } finally {
+                        pending.release(1);
                     }
                 }
             };
@@ -100,6 +154,10 @@ public final class IngestHandler implements Handler {
 
     /** Beyond the original: a JSON array of metrics, validated all before any is written. */
     private Response ingestBatch(Request request) {
+        Response refused = screen(request);
+        if (refused != null) {
+            return refused;
+        }
         return withJsonBody(request, json -> {
             if (!json.isArray()) {
                 return IngestResponses.invalidJson("expected a JSON array of metrics, got " + UntrustedJson.kindOf(json));
@@ -138,12 +196,17 @@ public final class IngestHandler implements Handler {
         if (backlog != null) {
             return IngestResponses.unavailable(backlog); // the whole batch, before any write
         }
+        if (!pending.tryAdmit(metrics.size())) { // a batch counts as its metrics (PendingWrites)
+            return IngestResponses.unavailable(pending.refusal());
+        }
         try {
             await(batcher.appendAll(metrics));
             stats.accepted().add(metrics.size());
             return IngestResponses.acceptedBatch(metrics.size());
         } catch (RedisUnavailableException e) {
             return IngestResponses.unavailable(e.getMessage());
+        } finally {
+            pending.release(metrics.size());
         }
     }
 

@@ -53,6 +53,19 @@ final class IngestResponses {
         return Response.json(202, new JsonObject().add("status", "accepted").add("count", count));
     }
 
+    /**
+     * 401 with the challenge RFC 9110 §11.6.1 requires. RFC 6750 §3.1: no error attribute
+     * when no token came, {@code invalid_token} when a wrong one did.
+     */
+    static Response unauthorized(boolean tokenPresented) {
+        String reason = tokenPresented ? "wrong bearer token" : "missing bearer token";
+        String challenge = tokenPresented ? "Bearer realm=\"ingest\", error=\"invalid_token\""
+                : "Bearer realm=\"ingest\"";
+        return Response.json(401,
+                        new JsonObject().add("error", "Unauthorized").add("reason", reason))
+                .withHeader("WWW-Authenticate", challenge);
+    }
+
     static Response unavailable(String reason) {
         return Response.json(503, new JsonObject().add("error", "Service Unavailable").add("reason", reason))
                 .withHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The ingest's own figures - metrics accepted, requests refused, requests by protocol
- * (HTTP/1.1, h2, h2c-upgrade), the batcher's round trips
- * and queue, the stream length and consumer-group lag, the Redis state, the JVM heap - as
+ * (HTTP/1.1, h2, h2c-upgrade), the metrics waiting for Redis and the requests shed at
+ * SYSTEM1_MAX_PENDING_WRITES, the batcher's round trips and queue, the stream length
+ * and consumer-group lag, the Redis state, the JVM heap - as
  * JSON for GET /stats and Prometheus text for GET /metrics/prometheus.
  *
  * Pattern: a system that reports its own health; metrics per round trip make group commit visible.
@@ -32,10 +33,12 @@ final class IngestStats {
     private final Map<Protocol, LongAdder> requestsByProtocol = new EnumMap<>(Protocol.class);
     private final StreamBatcher batcher;
     private final GroupLag lag;
+    private final PendingWrites pending;
 
-    IngestStats(StreamBatcher batcher, GroupLag lag) {
+    IngestStats(StreamBatcher batcher, GroupLag lag, PendingWrites pending) {
         this.batcher = batcher;
         this.lag = lag;
+        this.pending = pending;
         for (Protocol protocol : Protocol.values()) {
             requestsByProtocol.put(protocol, new LongAdder()); // filled once; read-only after
         }
@@ -74,8 +77,19 @@ final class IngestStats {
         return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
                 accepted.perSecond(), accepted.total(), rejected.perSecond(), rejected.total(),
                 unavailable.perSecond(), unavailable.total(), byProtocol,
+                new Admission(pending.waiting(), pending.limit(), pending.shed()),
                 batcher.roundTrips(), batcher.written(), batcher.queued(),
                 lag.latest(), lag.maxLag(), batcher.downReason(), JvmFigures.now());
+    }
+
+    /**
+     * Admission control at one instant.
+     *
+     * @param waiting metrics admitted and not yet answered
+     * @param limit   SYSTEM1_MAX_PENDING_WRITES
+     * @param shed    requests answered 503 because {@code limit} metrics were waiting
+     */
+    record Admission(long waiting, long limit, long shed) {
     }
 
     /**
@@ -86,7 +100,8 @@ final class IngestStats {
      */
     record Snapshot(long uptimeSeconds, long acceptedPerSecond, long acceptedTotal,
                     long rejectedPerSecond, long rejectedTotal, long unavailablePerSecond,
-                    long unavailableTotal, Map<String, Long> requestsByProtocol, long roundTrips,
+                    long unavailableTotal, Map<String, Long> requestsByProtocol,
+                    Admission admission, long roundTrips,
                     long written, long queued, GroupLag.Reading reading, long maxLag,
                     String redisDown, JvmFigures jvm) implements StatsSnapshot {
 
@@ -105,6 +120,10 @@ final class IngestStats {
                             .add("unavailablePerSecond", unavailablePerSecond)
                             .add("unavailableTotal", unavailableTotal))
                     .add("requestsByProtocol", byProtocol)
+                    .add("admission", new JsonObject()
+                            .add("pendingWrites", admission.waiting())
+                            .add("maxPendingWrites", admission.limit())
+                            .add("shedTotal", admission.shed()))
                     .add("batcher", new JsonObject()
                             .add("roundTrips", roundTrips)
                             .add("written", written)
@@ -127,6 +146,13 @@ final class IngestStats {
                             acceptedTotal)
                     .counter("requests_rejected_total", "Requests answered 4xx.", rejectedTotal)
                     .counter("requests_unavailable_total", "Requests answered 503.", unavailableTotal)
+                    .counter("requests_shed_total",
+                            "Requests answered 503: SYSTEM1_MAX_PENDING_WRITES metrics waited.",
+                            admission.shed())
+                    .gauge("pending_writes", "Metrics admitted and waiting for Redis.",
+                            admission.waiting())
+                    .gauge("max_pending_writes", "SYSTEM1_MAX_PENDING_WRITES: from here on, 503.",
+                            admission.limit())
                     .counter("requests_total", "Requests by the protocol that carried them.", "protocol",
                             requestsByProtocol)
                     .counter("redis_round_trips_total", "Pipelines sent to Redis by the batcher.", roundTrips)

@@ -47,13 +47,18 @@ public final class System1Ingest implements AutoCloseable {
     /** @throws analytics.config.ConfigException when SYSTEM1_HTTP_PORT is taken */
     public static System1Ingest start(Config config) throws IOException, InterruptedException {
         Config.System1 settings = config.system1();
+        // The queue holds a job per request, and at most maxPendingWrites requests are admitted:
+        // it fills only when the sweeper failed jobs that Redis has not taken yet.
         StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "system1-ingest"),
-                settings.streamKey(), settings.streamMaxLen(), StreamBatcher.DEFAULT_QUEUE_CAPACITY);
+                settings.streamKey(), settings.streamMaxLen(),
+                Math.max(StreamBatcher.DEFAULT_QUEUE_CAPACITY, settings.maxPendingWrites()));
         GroupLag lag = new GroupLag(new RedisConnector(config.redis(), "system1-group-lag"),
                 settings.streamKey(), StreamFields.GROUP, settings.maxLag());
-        IngestStats stats = new IngestStats(batcher, lag);
+        PendingWrites pending = new PendingWrites(settings.maxPendingWrites());
+        IngestStats stats = new IngestStats(batcher, lag, pending);
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
-        IngestHandler handler = new IngestHandler(batcher, lag, stats);
+        IngestHandler handler =
+                new IngestHandler(batcher, lag, pending, config.ingestToken(), stats);
         Http1Server server = ConfigException.bindOrFail("SYSTEM1_HTTP_PORT", settings.httpPort(),
                 () -> Http1Server.start(config.bindHost(), settings.httpPort(),
                         IngestHandler.MAX_BODY_BYTES, handler));

@@ -1,6 +1,7 @@
 package analytics.system1.worker;
 
 import analytics.log.Log;
+import analytics.log.Untrusted;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.system1.redis.StreamFields;
@@ -162,8 +163,10 @@ public final class StreamWorkerScript {
                     highest = highest == null || id.compareTo(highest) > 0 ? id : highest;
                 }
                 case MetricValidator.Invalid invalid -> {
+                    // Anyone can XADD: the errors quote the entry's own field names.
                     LOG.warn("dropping an entry that is not a valid metric", "entryId", id.toString(),
-                            "errors", invalid.errors().toString());
+                            "errors", Untrusted.text(invalid.errors().toString(),
+                                    Untrusted.MAX_REASON_CHARS));
                     rejected.add(id);
                 }
             }
