@@ -6,8 +6,8 @@ import analytics.stats.StatsRoutes;
 import analytics.system2.aggregate.Aggregator;
 import analytics.websocket.WebSocketServer;
 import java.io.IOException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,8 +31,9 @@ public final class System2 implements AutoCloseable {
 
     public static System2 start(Config config) throws IOException {
         Config.System2 settings = config.system2();
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("system2-timers").daemon().factory());
+        timers.setRemoveOnCancelPolicy(true); // a tick group's timer goes with its last dashboard
         System2Stats stats = new System2Stats();
         Aggregator aggregator = new Aggregator(settings);
         System2Fanout fanout = new System2Fanout(timers, stats.delivered());
@@ -50,7 +51,7 @@ public final class System2 implements AutoCloseable {
             timers.shutdownNow();
             throw e;
         }
-        stats.observe(server, fanout::dashboardCount, aggregator::serverCount);
+        stats.observe(server, fanout::dashboardCount, fanout::tickGroupCount, aggregator::serverCount);
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         long evictEvery = Math.max(1000, Math.min(settings.idleEvict().toMillis(), 60_000));
         timers.scheduleAtFixedRate(() -> aggregator.evictIdle(System.currentTimeMillis()),

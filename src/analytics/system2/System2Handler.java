@@ -1,6 +1,7 @@
 package analytics.system2;
 
 import analytics.config.IngestToken;
+import analytics.fanout.Subscription;
 import analytics.log.Log;
 import analytics.log.Untrusted;
 import analytics.model.FieldError;
@@ -40,9 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class System2Handler implements WebSocketHandler {
 
-    /** Bounds of a tick dashboard's interval: faster is no longer "conflated". */
-    static final long MIN_TICK_MS = 50;
-    static final long MAX_TICK_MS = 60_000;
     /** Updates to a busy dashboard leave in one write per 20 ms instead of one each. */
     static final Duration DASHBOARD_WRITE_COALESCING = Duration.ofMillis(20);
     /** Close reasons (1008) when INGEST_TOKEN is set; short, as a close frame's must be. */
@@ -160,23 +158,20 @@ final class System2Handler implements WebSocketHandler {
 
     private void register(WebSocketConnection connection, JsonObject message) {
         List<FieldError> errors = new ArrayList<>();
-        JsonValue serverId = message.get("serverId");
-        if (serverId != null && !serverId.isNull() && !serverId.isString()) {
-            errors.add(new FieldError("serverId", "must be a string or null"));
-        }
         Role role = Role.fromWire(UntrustedJson.stringOrNull(message, "role"));
-        long tickIntervalMs = role == Role.DASHBOARD ? tickIntervalMs(message, errors) : 0;
+        // A producer's serverId binds it to nothing, and its mode is not read.
+        Subscription subscription = role == Role.DASHBOARD
+                ? Subscription.read(message, errors)
+                : new Subscription(Subscription.serverFilter(message, errors), Subscription.EACH_METRIC);
         if (!errors.isEmpty()) {
             reject(connection, System2Messages.error(System2Messages.INVALID_REGISTER, errors));
             return;
         }
-        String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
-                ? serverId.asString() : null;
         if (role == Role.PRODUCER && token.required()) {
             if (!token.matches(UntrustedJson.stringOrNull(message, "token"))) {
                 // The serverId is a stranger's text: escaped and cut before it is logged.
                 LOG.info("producer refused: missing or wrong token", "connection", connection.id(),
-                        "remote", connection.remoteAddress(), "serverId", Untrusted.text(filter));
+                        "remote", connection.remoteAddress(), "serverId", Untrusted.text(subscription.serverFilter()));
                 stats.rejected().increment();
                 connection.startClosingHandshake(CloseCode.POLICY_VIOLATION, WRONG_TOKEN);
                 return;
@@ -185,32 +180,12 @@ final class System2Handler implements WebSocketHandler {
         }
         if (role == Role.DASHBOARD) {
             connection.coalesceWrites(DASHBOARD_WRITE_COALESCING);
-            fanout.addDashboard(connection, new System2Dashboard(filter, tickIntervalMs));
+            fanout.addDashboard(connection, subscription);
         } else {
             connection.coalesceWrites(Duration.ZERO);
             fanout.remove(connection);
         }
-        connection.sendText(System2Messages.registerAck(role, filter));
-    }
-
-    /** {"mode":"tick","intervalMs":250}; no mode (0) means one message per metric. */
-    private static long tickIntervalMs(JsonObject message, List<FieldError> errors) {
-        JsonValue mode = message.get("mode");
-        if (mode == null || mode.isNull()) {
-            return 0;
-        }
-        if (!mode.isString() || !mode.asString().equals("tick")) {
-            errors.add(new FieldError("mode", "must be \"tick\" or absent"));
-            return 0;
-        }
-        JsonValue interval = message.get("intervalMs");
-        double ms = interval != null && interval.isNumber() ? interval.asDouble() : Double.NaN;
-        if (!(ms >= MIN_TICK_MS && ms <= MAX_TICK_MS) || ms != Math.rint(ms)) {
-            errors.add(new FieldError("intervalMs", "must be a whole number from "
-                    + MIN_TICK_MS + " to " + MAX_TICK_MS));
-            return 0;
-        }
-        return (long) ms;
+        connection.sendText(System2Messages.registerAck(role, subscription.serverFilter()));
     }
 
     private void snapshot(WebSocketConnection connection, JsonObject message) {

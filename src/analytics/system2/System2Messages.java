@@ -2,7 +2,6 @@ package analytics.system2;
 
 import analytics.model.FieldError;
 import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.util.List;
@@ -82,10 +81,6 @@ final class System2Messages {
 
     static String snapshot(JsonValue payload) {
         return new JsonObject().add("type", "snapshot").add("payload", payload).toString();
-    }
-
-    static String tick(JsonArray payload) {
-        return new JsonObject().add("type", "tick").add("payload", payload).toString();
     }
 
     static String error(String message) {

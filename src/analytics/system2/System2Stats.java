@@ -26,6 +26,7 @@ final class System2Stats {
     private final RateCounter delivered = new RateCounter();
     private WebSocketServer server;
     private IntSupplier dashboards = () -> 0;
+    private IntSupplier tickGroups = () -> 0;
     private IntSupplier servers = () -> 0;
 
     RateCounter accepted() {
@@ -41,9 +42,11 @@ final class System2Stats {
     }
 
     /** Wired once at start, when the parts these figures come from exist. */
-    void observe(WebSocketServer webSocketServer, IntSupplier dashboardCount, IntSupplier serverCount) {
+    void observe(WebSocketServer webSocketServer, IntSupplier dashboardCount, IntSupplier tickGroupCount,
+                 IntSupplier serverCount) {
         this.server = webSocketServer;
         this.dashboards = dashboardCount;
+        this.tickGroups = tickGroupCount;
         this.servers = serverCount;
     }
 
@@ -59,14 +62,16 @@ final class System2Stats {
         int dashboardCount = dashboards.getAsInt();
         return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
                 accepted.perSecond(), accepted.total(), rejected.perSecond(), rejected.total(),
-                Math.max(0, connections - dashboardCount), dashboardCount, servers.getAsInt(),
+                Math.max(0, connections - dashboardCount), dashboardCount, tickGroups.getAsInt(),
+                servers.getAsInt(),
                 DeliveryFigures.of(delivered, server), JvmFigures.now());
     }
 
     /** System 2's figures at one instant. */
     record Snapshot(long uptimeSeconds, long acceptedPerSecond, long acceptedTotal,
                     long rejectedPerSecond, long rejectedTotal, int producers, int dashboards,
-                    int servers, DeliveryFigures updates, JvmFigures jvm) implements StatsSnapshot {
+                    int tickGroups, int servers, DeliveryFigures updates,
+                    JvmFigures jvm) implements StatsSnapshot {
 
         @Override
         public JsonObject toJson() {
@@ -80,7 +85,8 @@ final class System2Stats {
                             .add("rejectedTotal", rejectedTotal))
                     .add("connections", new JsonObject()
                             .add("producers", producers)
-                            .add("dashboards", dashboards))
+                            .add("dashboards", dashboards)
+                            .add("tickGroups", tickGroups))
                     .add("servers", servers)
                     .add("updates", updates.toJson())
                     .add("jvm", jvm.toJson());
@@ -93,6 +99,7 @@ final class System2Stats {
                     .counter("messages_rejected_total", "Messages answered with an error.", rejectedTotal)
                     .gauge("producers", "Connected producer connections.", producers)
                     .gauge("dashboards", "Connected dashboards.", dashboards)
+                    .gauge("tick_groups", "Tick dashboards grouped by interval and filter.", tickGroups)
                     .gauge("servers", "Servers with aggregates in memory.", servers);
             return jvm.addTo(updates.addTo(text, "Updates queued to dashboards.")).toString();
         }

@@ -1,16 +1,19 @@
 package analytics.system1.broadcast;
 
+import analytics.fanout.TickGroups;
 import analytics.stats.RateCounter;
 import analytics.websocket.FrameEncoder;
 import analytics.websocket.WebSocketServer;
 import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 
 /**
  * Pushes one published message to every dashboard whose filter matches. The text is
  * already the wire format (the worker built it), so it is framed once and the same bytes
- * are queued on each recipient: no JSON is rebuilt, per message or per dashboard.
+ * are queued on each recipient: no JSON is rebuilt, per message or per dashboard. For tick
+ * dashboards the text is held by their shared TickGroups, and parsed only if a tick sends it.
  *
  * Pattern: fan-out with shared encoded frames; route on a field found by a cheap scan,
  *          with a full parse only as the fallback.
@@ -46,12 +49,14 @@ final class BroadcasterFanout {
             unroutable.increment(); // not a message of the contract: nobody could use it
             return;
         }
-        if (server.connectionCount() == 0) {
-            return; // no dashboard, no framing
+        TickGroups<String> ticks = subscriptions.ticks();
+        ticks.hold(serverId, message);
+        if (server.connectionCount() <= ticks.memberCount()) {
+            return; // no dashboard, or every one is in tick mode: no framing
         }
         byte[] frame = FrameEncoder.text(message);
         server.broadcast(frame, dashboard -> {
-            boolean wanted = subscriptions.wants(dashboard, serverId);
+            boolean wanted = subscriptions.wantsEach(dashboard, serverId);
             if (wanted) {
                 delivered.increment();
             }
@@ -79,13 +84,22 @@ final class BroadcasterFanout {
     }
 
     private static String parsedServerId(String message) {
+        JsonObject payload = payloadOf(message);
+        JsonValue serverId = payload == null ? null : payload.get("serverId");
+        return serverId != null && serverId.isString() && !serverId.asString().isEmpty()
+                ? serverId.asString() : null;
+    }
+
+    /**
+     * The metric inside a published message - {"serverId","timestamp","metrics"}, as a
+     * snapshot's elements are - or null when the text has no payload object. A tick is
+     * built from these: one parse per server that changed, per tick group, not per metric.
+     */
+    static JsonObject payloadOf(String message) {
         try {
             JsonValue root = Json.parse(message);
             JsonValue payload = root.isObject() ? root.asObject().get("payload") : null;
-            JsonValue serverId = payload != null && payload.isObject()
-                    ? payload.asObject().get("serverId") : null;
-            return serverId != null && serverId.isString() && !serverId.asString().isEmpty()
-                    ? serverId.asString() : null;
+            return payload != null && payload.isObject() ? payload.asObject() : null;
         } catch (ParseException notJson) {
             return null;
         }

@@ -1,18 +1,21 @@
 package analytics.system1.broadcast;
 
+import analytics.fanout.Subscription;
+import analytics.model.FieldError;
 import analytics.model.JsonMessage;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.websocket.WebSocketConnection;
 import analytics.websocket.WebSocketHandler;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
-import com.eclipsesource.json.JsonValue;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What a dashboard may say to the broadcaster, row by row of the contract's "WebSocket
- * broadcaster" table: subscribe (with a server filter, or null for all), snapshot.request,
- * and the two errors. Every connection is a dashboard; nothing is sent on connect.
+ * broadcaster" table: subscribe (with a server filter, or null for all; per metric or in
+ * tick mode), snapshot.request, and the errors. Every connection is a dashboard; nothing is sent on connect.
  *
  * Pattern: message dispatch on a type field (an arrow switch); the filters live in
  *          BroadcasterSubscriptions, read by the fan-out on another thread.
@@ -70,18 +73,19 @@ final class BroadcasterHandler implements WebSocketHandler {
         reject(connection, BroadcasterMessages.error(BroadcasterMessages.MALFORMED));
     }
 
-    /** Replaces the filter; an absent, null or empty serverId follows every server. */
+    /**
+     * Replaces the subscription; an absent, null or empty serverId follows every server,
+     * and without a mode every metric is one message again. Read with System 2's rules.
+     */
     private void subscribe(WebSocketConnection connection, JsonObject message) {
-        JsonValue serverId = message.get("serverId");
-        if (serverId != null && !serverId.isNull() && !serverId.isString()) {
-            reject(connection, BroadcasterMessages.error(BroadcasterMessages.INVALID_SUBSCRIBE,
-                    "serverId must be a string or null"));
+        List<FieldError> errors = new ArrayList<>();
+        Subscription subscription = Subscription.read(message, errors);
+        if (subscription == null) {
+            reject(connection, BroadcasterMessages.error(BroadcasterMessages.INVALID_SUBSCRIBE, errors));
             return;
         }
-        String filter = serverId != null && serverId.isString() && !serverId.asString().isEmpty()
-                ? serverId.asString() : null;
-        subscriptions.subscribe(connection, filter);
-        connection.sendText(BroadcasterMessages.subscriptionAck(filter));
+        subscriptions.subscribe(connection, subscription);
+        connection.sendText(BroadcasterMessages.subscriptionAck(subscription));
     }
 
     private void snapshot(WebSocketConnection connection) {

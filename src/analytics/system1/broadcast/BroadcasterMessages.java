@@ -1,8 +1,12 @@
 package analytics.system1.broadcast;
 
+import analytics.fanout.Subscription;
+import analytics.model.FieldError;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * Every message the broadcaster itself writes, spelled as the contract's "WebSocket
@@ -17,7 +21,7 @@ final class BroadcasterMessages {
 
     static final String MALFORMED = "Malformed client message";
     static final String UNKNOWN_TYPE = "Unknown message type";
-    /** Beyond the contract: a subscribe whose serverId is neither a string nor null. */
+    /** Beyond the contract: a subscribe with a bad serverId, mode or intervalMs. */
     static final String INVALID_SUBSCRIBE = "Invalid subscribe payload";
     /** Beyond the contract: snapshot.request while Redis cannot be read. */
     static final String SNAPSHOT_UNAVAILABLE = "Snapshot unavailable";
@@ -25,12 +29,16 @@ final class BroadcasterMessages {
     private BroadcasterMessages() {
     }
 
-    /** @param serverId the filter now in effect; null means every server */
-    static String subscriptionAck(String serverId) {
-        return new JsonObject()
+    /** The subscription now in effect, tick mode named only when asked for (beyond). */
+    static String subscriptionAck(Subscription subscription) {
+        String serverId = subscription.serverFilter();
+        JsonObject ack = new JsonObject()
                 .add("type", "subscription.ack")
-                .add("serverId", serverId == null ? Json.NULL : Json.value(serverId))
-                .toString();
+                .add("serverId", serverId == null ? Json.NULL : Json.value(serverId));
+        if (subscription.ticks()) {
+            ack.add("mode", Subscription.TICK_MODE).add("intervalMs", subscription.tickIntervalMs());
+        }
+        return ack.toString();
     }
 
     static String snapshot(JsonValue payload) {
@@ -39,6 +47,13 @@ final class BroadcasterMessages {
 
     static String error(String message) {
         return new JsonObject().add("type", "error").add("message", message).toString();
+    }
+
+    /** System 2 lists these as details; here they are the one reason, as the contract has it. */
+    static String error(String message, List<FieldError> errors) {
+        StringJoiner reason = new StringJoiner("; ");
+        errors.forEach(error -> reason.add(error.field() + " " + error.message()));
+        return error(message, reason.toString());
     }
 
     static String error(String message, String reason) {

@@ -7,6 +7,7 @@ import analytics.stats.RateCounter;
 import analytics.stats.StatsSnapshot;
 import analytics.websocket.WebSocketServer;
 import com.eclipsesource.json.JsonObject;
+import java.util.function.IntSupplier;
 
 /**
  * The broadcaster's own figures - messages heard on the channel, pushes queued to
@@ -26,6 +27,7 @@ final class BroadcasterStats {
     private final RateCounter rejected = new RateCounter();
     private WebSocketServer server;
     private BroadcasterSubscriber subscriber;
+    private IntSupplier tickGroups = () -> 0;
 
     /** Messages that arrived on the channel. */
     RateCounter received() {
@@ -48,9 +50,11 @@ final class BroadcasterStats {
     }
 
     /** Wired once at start, when the parts these figures come from exist. */
-    void observe(WebSocketServer webSocketServer, BroadcasterSubscriber redisSubscriber) {
+    void observe(WebSocketServer webSocketServer, BroadcasterSubscriber redisSubscriber,
+                 IntSupplier tickGroupCount) {
         this.server = webSocketServer;
         this.subscriber = redisSubscriber;
+        this.tickGroups = tickGroupCount;
     }
 
     /** Null while subscribed; else why not. */
@@ -70,13 +74,14 @@ final class BroadcasterStats {
         return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
                 received.perSecond(), received.total(), unroutable.total(),
                 subscriber == null ? 0 : subscriber.reconnects(),
-                server == null ? 0 : server.connectionCount(),
+                server == null ? 0 : server.connectionCount(), tickGroups.getAsInt(),
                 DeliveryFigures.of(delivered, server), rejected.total(), redisDownReason(), JvmFigures.now());
     }
 
     /** The broadcaster's figures at one instant; {@code redisDown} is null while subscribed. */
     record Snapshot(long uptimeSeconds, long receivedPerSecond, long receivedTotal,
-                    long unroutableTotal, long reconnects, int dashboards, DeliveryFigures updates,
+                    long unroutableTotal, long reconnects, int dashboards, int tickGroups,
+                    DeliveryFigures updates,
                     long rejectedTotal,
                     String redisDown, JvmFigures jvm) implements StatsSnapshot {
 
@@ -91,7 +96,8 @@ final class BroadcasterStats {
                             .add("unroutableTotal", unroutableTotal)
                             .add("reconnects", reconnects))
                     .add("connections", new JsonObject()
-                            .add("dashboards", dashboards))
+                            .add("dashboards", dashboards)
+                            .add("tickGroups", tickGroups))
                     .add("updates", updates.toJson())
                     .add("rejectedTotal", rejectedTotal)
                     .add("redis", redisDown == null ? "ready" : redisDown)
@@ -110,6 +116,7 @@ final class BroadcasterStats {
                     .counter("redis_reconnects_total", "Subscriptions made again after a lost connection.",
                             reconnects)
                     .gauge("dashboards", "Connected dashboards.", dashboards)
+                    .gauge("tick_groups", "Tick dashboards grouped by interval and filter.", tickGroups)
                     .gauge("redis_up", "1 while subscribed to the channel.", redisDown == null ? 1 : 0))
                     .toString();
         }

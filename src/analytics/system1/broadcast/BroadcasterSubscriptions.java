@@ -1,41 +1,55 @@
 package analytics.system1.broadcast;
 
+import analytics.fanout.Subscription;
+import analytics.fanout.TickGroups;
 import analytics.websocket.WebSocketConnection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which server each dashboard of the broadcaster follows. A dashboard that never subscribed
- * has no entry and receives everything, as in the original.
+ * What each dashboard of the broadcaster asked for: the server it follows, and whether it
+ * takes each metric or a tick per interval (then it is also a member of a shared TickGroup).
+ * A dashboard that never subscribed has no entry and receives every metric, as in the original.
  *
  * Pattern: per-connection state in the application's own typed map, not on the connection;
  *          a subscribe replaces the entry, never changes it.
  * Lesson:  lessons/13-pub-sub-fan-out.md
- * Threads: subscribe and forget on each connection's reader thread, wants on the subscriber
- *          thread; a concurrent map.
+ * Threads: subscribe and forget on each connection's reader thread, wantsEach on the
+ *          subscriber thread; a concurrent map, and TickGroups is thread-safe.
  */
 final class BroadcasterSubscriptions {
 
-    /** The entry for "every server": a ConcurrentHashMap holds no null, and "" is no id. */
-    private static final String EVERY_SERVER = "";
+    private final Map<WebSocketConnection, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Held values are the published messages' text, parsed only when a tick sends them. */
+    private final TickGroups<String> ticks;
 
-    private final Map<WebSocketConnection, String> filters = new ConcurrentHashMap<>();
+    BroadcasterSubscriptions(TickGroups<String> ticks) {
+        this.ticks = ticks;
+    }
 
-    /** @param serverId the only server whose messages the dashboard wants; null for all */
-    void subscribe(WebSocketConnection dashboard, String serverId) {
-        filters.put(dashboard, serverId == null ? EVERY_SERVER : serverId);
+    TickGroups<String> ticks() {
+        return ticks;
+    }
+
+    /** Replaces what the dashboard asked before, tick group included. */
+    void subscribe(WebSocketConnection dashboard, Subscription subscription) {
+        subscriptions.put(dashboard, subscription);
+        ticks.place(dashboard, subscription);
     }
 
     void forget(WebSocketConnection dashboard) {
-        filters.remove(dashboard);
+        subscriptions.remove(dashboard);
+        ticks.leave(dashboard);
     }
 
-    boolean wants(WebSocketConnection dashboard, String serverId) {
-        return matches(filters.get(dashboard), serverId);
+    /** Whether the dashboard gets this server's metrics one message each (not in ticks). */
+    boolean wantsEach(WebSocketConnection dashboard, String serverId) {
+        return eachMetric(subscriptions.get(dashboard), serverId);
     }
 
-    /** A missing filter (never subscribed) and the empty one follow every server. */
-    static boolean matches(String filter, String serverId) {
-        return filter == null || filter.equals(EVERY_SERVER) || filter.equals(serverId);
+    /** A missing subscription (never subscribed) follows every server, one message each. */
+    static boolean eachMetric(Subscription subscription, String serverId) {
+        Subscription asked = subscription == null ? Subscription.EVERYTHING : subscription;
+        return !asked.ticks() && asked.wants(serverId);
     }
 }

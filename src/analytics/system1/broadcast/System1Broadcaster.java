@@ -2,13 +2,14 @@ package analytics.system1.broadcast;
 
 import analytics.config.Config;
 import analytics.config.ConfigException;
+import analytics.fanout.TickGroups;
 import analytics.log.Log;
 import analytics.stats.StatsRoutes;
 import analytics.system1.redis.RedisConnector;
 import analytics.websocket.WebSocketServer;
 import java.io.IOException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +44,13 @@ public final class System1Broadcaster implements AutoCloseable {
     public static System1Broadcaster start(Config config) throws IOException, InterruptedException {
         Config.System1 settings = config.system1();
         BroadcasterStats stats = new BroadcasterStats();
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("system1-broadcaster-timers").daemon().factory());
+        timers.setRemoveOnCancelPolicy(true); // a tick group's timer goes with its last dashboard
         BroadcasterSnapshot snapshots = new BroadcasterSnapshot(
                 new RedisConnector(config.redis(), "system1-broadcaster-snapshot"));
-        BroadcasterSubscriptions subscriptions = new BroadcasterSubscriptions();
+        BroadcasterSubscriptions subscriptions = new BroadcasterSubscriptions(
+                new TickGroups<>(timers, BroadcasterFanout::payloadOf, stats.delivered()));
         BroadcasterHandler handler = new BroadcasterHandler(subscriptions, snapshots, stats,
                 config.webSocket().maxMessageBytes());
         Config.WebSocket ws = config.webSocket();
@@ -56,22 +61,26 @@ public final class System1Broadcaster implements AutoCloseable {
                 new StatsRoutes(() -> StatsRoutes.dependencyHealth("redis", stats.redisDownReason()),
                         stats::snapshot));
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
-        ConfigException.bindOrFail("SYSTEM1_WS_PORT", settings.wsPort(), server::start);
+        try {
+            ConfigException.bindOrFail("SYSTEM1_WS_PORT", settings.wsPort(), server::start);
+        } catch (ConfigException e) {
+            timers.shutdownNow();
+            throw e;
+        }
         BroadcasterFanout fanout = new BroadcasterFanout(server, subscriptions, stats.received(),
                 stats.delivered(), stats.unroutable());
         BroadcasterSubscriber subscriber = new BroadcasterSubscriber(
                 new RedisConnector(config.redis(), "system1-broadcaster"), settings.channel(),
                 fanout::publish);
-        stats.observe(server, subscriber);
+        stats.observe(server, subscriber, subscriptions.ticks()::groupCount);
         try {
             subscriber.start(RedisConnector.CONNECT_TIMEOUT);
         } catch (InterruptedException e) {
             subscriber.close();
             server.close();
+            timers.shutdownNow();
             throw e;
         }
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("system1-broadcaster-timers").daemon().factory());
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         long keepAlive = BroadcasterSubscriber.KEEP_ALIVE.toMillis();
         timers.scheduleAtFixedRate(subscriber::ping, keepAlive, keepAlive, TimeUnit.MILLISECONDS);

@@ -1,24 +1,23 @@
 package analytics.system1.broadcast;
 
+import static analytics.system1.broadcast.BroadcasterFixture.awaitSubscriber;
+import static analytics.system1.broadcast.BroadcasterFixture.get;
+import static analytics.system1.broadcast.BroadcasterFixture.processed;
+import static analytics.system1.broadcast.BroadcasterFixture.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.testing.Await;
-import analytics.testing.Closer;
 import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisProcess;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,27 +25,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The broadcaster over real sockets: messages PUBLISHed to a real redis-server come out at
  * real WebSocket clients (the JDK's), filtered as the contract's broadcaster table says.
- * Each test has its own channel, so tests sharing the run-wide Redis cannot hear each other.
+ * Tick mode has its own class, BroadcasterTickWireTest.
  */
 @ExtendWith(RedisExtension.class)
 class BroadcasterWireTest {
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration DEADLINE = Duration.ofSeconds(15);
     private static final JsonValue MALFORMED =
             Json.parse("{\"type\":\"error\",\"message\":\"Malformed client message\"}");
     private static final String METRICS_JSON =
             "{\"cpu\":42.5,\"memory\":61.2,\"disk\":70.1,\"network\":{\"in\":320,\"out\":210}}";
 
-    private final String channel = "test:broadcast:" + System.nanoTime();
     @AutoClose
-    private final Closer closer = new Closer();
+    private final BroadcasterFixture fixture = new BroadcasterFixture();
+    private final String channel = fixture.channel();
     private RedisProcess redis;
     private System1Broadcaster broadcaster;
 
@@ -54,56 +50,15 @@ class BroadcasterWireTest {
     void start(RedisProcess shared) throws Exception {
         Log.setThreshold(Log.Level.ERROR);
         redis = shared;
-        broadcaster = start(shared.host(), shared.port());
-    }
-
-    private System1Broadcaster start(String redisHost, int redisPort) throws Exception {
-        System1Broadcaster started = System1Broadcaster.start(RedisProcess.configAt(redisHost, redisPort,
-                "SYSTEM1_WS_PORT", "0", "SYSTEM1_REDIS_CHANNEL", channel));
-        closer.add(started);
-        return started;
+        broadcaster = fixture.start(shared.host(), shared.port());
     }
 
     private JdkWebSocketClient dashboard(System1Broadcaster target) {
-        JdkWebSocketClient client = JdkWebSocketClient.connect("ws://127.0.0.1:" + target.port());
-        closer.add(client);
-        return client;
+        return fixture.dashboard(target);
     }
 
     private JdkWebSocketClient subscribed(String subscription) {
-        JdkWebSocketClient client = dashboard(broadcaster);
-        client.send(subscription);
-        assertEquals("subscription.ack", client.next().getString("type", ""));
-        return client;
-    }
-
-    /** The exact text a worker publishes for one processed entry. */
-    static String processed(String entryId, String serverId) {
-        return "{\"type\":\"metric.processed\",\"entryId\":\"" + entryId + "\",\"payload\":{\"serverId\":\""
-                + serverId + "\",\"timestamp\":1764180000000,\"metrics\":{\"cpu\":42.5,\"memory\":61.2,"
-                + "\"disk\":70.1,\"network\":{\"in\":320,\"out\":210}}}}";
-    }
-
-    private static void publish(Supplier<Jedis> server, String channel, String message) {
-        try (Jedis jedis = server.get()) {
-            jedis.publish(channel, message);
-        }
-    }
-
-    /** Pub/sub drops what is published before SUBSCRIBE: wait until the broadcaster listens. */
-    private static void awaitSubscriber(Supplier<Jedis> server, String channel) throws InterruptedException {
-        Await.until("the broadcaster subscribed to " + channel, DEADLINE, () -> {
-            try (Jedis jedis = server.get()) {
-                return jedis.pubsubNumSub(channel).getOrDefault(channel, 0L) == 1;
-            } catch (JedisException notYet) {
-                return false;
-            }
-        });
-    }
-
-    private static HttpResponse<String> get(System1Broadcaster target, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return fixture.subscribed(broadcaster, subscription);
     }
 
     @Test
@@ -178,8 +133,8 @@ class BroadcasterWireTest {
     void aSnapshotIsWhatTheHashesHold() throws Exception {
         // metrics:servers is a fixed key the workers' tests write too: use a Redis of our own.
         RedisProcess own = RedisProcess.startPrivate();
-        closer.add(own);
-        System1Broadcaster target = start(own.host(), own.port());
+        fixture.closeAfter(own);
+        System1Broadcaster target = fixture.start(own.host(), own.port());
         JdkWebSocketClient client = dashboard(target);
 
         client.send("{\"type\":\"snapshot.request\"}");
@@ -226,9 +181,9 @@ class BroadcasterWireTest {
     @Test
     void theSubscriberResumesAfterRedisRestartsOnTheSamePort() throws Exception {
         RedisProcess own = RedisProcess.startPrivate(); // stopped below: not the shared server
-        closer.add(own);
+        fixture.closeAfter(own);
         int port = own.port();
-        System1Broadcaster target = start(own.host(), port);
+        System1Broadcaster target = fixture.start(own.host(), port);
         JdkWebSocketClient client = dashboard(target);
         awaitSubscriber(own::jedis, channel);
         assertEquals(200, get(target, "/healthz").statusCode());
