@@ -4,7 +4,10 @@
 # by Node's `ws` package (scripts/idle-connections.mjs, not our code). Reports the growth of
 # the JVM's resident memory as `ps` sees it, per connection, and how long a new client waits
 # for its first answer while COUNT are held. The JVM runs with the flags `make run` uses
-# (none: JAVA_OPTS as you set it) - no -Xms or pre-touching that would hide growth.
+# (none: JAVA_OPTS as you set it) - no -Xms or pre-touching that would hide growth. RSS
+# growth also counts garbage the connections' handshakes left in heap pages touched for the
+# first time, so the live heap per connection (after a full GC, `jcmd GC.run`) is printed too:
+# that is what 10,000 or 100,000 connections would cost once the heap has warmed up.
 #
 #   scripts/bench-idle-connections.sh                 # 5,000 per system, 3 runs each
 #   COUNT=10000 RUNS=1 scripts/bench-idle-connections.sh
@@ -29,12 +32,19 @@ trap stop_started EXIT
 LOGS="$(mktemp -d "${TMPDIR:-/tmp}/bench-idle.XXXXXX")"
 
 rss_kb() { ps -o rss= -p "$1" | tr -d ' '; }
+JCMD="$(./build.sh java-home)/bin/jcmd"
+# live_kb PID: the heap in use right after a full collection, in KB
+live_kb() {
+    "$JCMD" "$1" GC.run >/dev/null
+    "$JCMD" "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9
+}
 
 # measure NAME PID URL HELLO PROBE: one run against a freshly started system
 measure() {
-    local name="$1" pid="$2" url="$3" hello="$4" probe="$5" before after fifo line probes
+    local name="$1" pid="$2" url="$3" hello="$4" probe="$5" before after fifo line probes live0 live1
     sleep "$SETTLE_S"
     before="$(rss_kb "$pid")"
+    live0="$(live_kb "$pid")"
     fifo="$LOGS/hold.$name"
     rm -f "$fifo" && mkfifo "$fifo"
     node scripts/idle-connections.mjs "$url" "$COUNT" 600 "$hello" "$probe" <"$fifo" >"$LOGS/node.$name" &
@@ -43,11 +53,13 @@ measure() {
     for _ in $(seq 1 600); do grep -q probeMs "$LOGS/node.$name" 2>/dev/null && break; sleep 0.5; done
     sleep "$SETTLE_S"
     after="$(rss_kb "$pid")"
+    live1="$(live_kb "$pid")"
     echo >&7; exec 7>&-
     wait "$node" || true
     line="$(grep '"open"' "$LOGS/node.$name")"
     probes="$(grep -o '"probeMs":\[[^]]*\]' "$LOGS/node.$name")"
-    echo "$name  rss ${before} KB -> ${after} KB  = $(( (after - before) / COUNT )) KB per connection  $line  $probes"
+    echo "$name  rss ${before} KB -> ${after} KB = $(( (after - before) / COUNT )) KB per connection;" \
+         "live heap ${live0} KB -> ${live1} KB = $(awk -v a="$live0" -v b="$live1" -v n="$COUNT" 'BEGIN { printf "%.1f", (b - a) / n }') KB per connection  $line  $probes"
 }
 
 echo "bench-idle-connections.sh: $COUNT idle connections, $RUNS runs; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); JAVA_OPTS='${JAVA_OPTS:-}'"

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * Pattern: bounded queue + backpressure policy; producers never block on a slow reader.
  * Lesson:  lessons/07-backpressure-and-fan-out.md
  * Not here: conflation (latest update per key); System 2's tick mode conflates upstream.
- * Threads: any number of producers; exactly one consumer (the connection's writer thread).
+ * Threads: any number of producers; one consumer at a time (the connection's writer, which
+ *          runs only while frames wait: WebSocketConnection.wakeWriter).
  */
 final class OutboundQueue {
 
@@ -127,6 +128,16 @@ final class OutboundQueue {
         lock.lock();
         try {
             return overBudgetSince >= 0 && nanoClock.getAsLong() - overBudgetSince >= graceNanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when a frame waits to be written: the writer is started on demand (WebSocketConnection). */
+    boolean hasFrames() {
+        lock.lock();
+        try {
+            return !frames.isEmpty();
         } finally {
             lock.unlock();
         }

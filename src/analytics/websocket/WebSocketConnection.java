@@ -11,16 +11,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One open WebSocket: a reader thread that decodes frames and applies the protocol's rules,
- * a writer thread that drains the outbound queue, and the close handshake between them.
+ * a writer thread that drains the outbound queue while it has frames, and the close
+ * handshake between them.
  *
  * Pattern: one virtual thread per direction; the two meet only at the OutboundQueue,
- *          so a slow peer blocks its own writer and nobody else. The close handshake is
- *          a state machine in RFC 6455 §7's terms (see State).
+ *          so a slow peer blocks its own writer and nobody else. The writer exists only
+ *          while there is something to write: an idle connection is one parked reader, not
+ *          two threads and a timer (10,000 idle producers cost 10,000 stacks, not 20,000,
+ *          and no wake-ups). The close handshake is a state machine in RFC 6455 §7's terms
+ *          (see State).
  * Lesson:  lessons/06-websocket-messages-and-close.md   Spec: RFC 6455 §5.5, §7
  * Not here: what the application knows of a peer; a handler keeps that in its own map,
  *          keyed by connection (System2Fanout, BroadcasterSubscriptions).
@@ -83,8 +88,15 @@ public final class WebSocketConnection {
     private volatile boolean awaitingPong;
     private volatile int peerCloseCode = CloseCode.ABNORMAL_CLOSURE.code();
     private volatile String peerCloseReason = "";
+    /** The writer thread while one runs; terminate() interrupts it. */
     private volatile Thread writer;
+    /** True from the 101 on: frames queued before it wait, the handshake's answer goes first. */
+    private volatile boolean writable;
+    /** True while a writer thread runs (or the connection is done writing for good). */
+    private final AtomicBoolean writing = new AtomicBoolean();
     private volatile long coalesceNanos;
+    /** When the last batch was written; read and written by the one writer running. */
+    private long lastWriteNanos;
 
     WebSocketConnection(Socket socket, InputStream in, WebSocketServer server) throws IOException {
         this.socket = socket;
@@ -127,6 +139,8 @@ public final class WebSocketConnection {
         if (queue.offer(encodedFrame) == OutboundQueue.Offer.DROPPED) {
             server.countDropped();
             enforceSlowConsumerPolicy();
+        } else {
+            wakeWriter();
         }
     }
 
@@ -209,7 +223,10 @@ public final class WebSocketConnection {
 
     private void onFrame(Frame frame) throws WebSocketException {
         switch (frame.opcode()) {
-            case PING -> queue.offerControl(FrameEncoder.unmasked(true, Opcode.PONG, frame.payload()));
+            case PING -> {
+                queue.offerControl(FrameEncoder.unmasked(true, Opcode.PONG, frame.payload()));
+                wakeWriter();
+            }
             case PONG -> awaitingPong = false;
             case CLOSE -> closeFrameReceived(frame.payload());
             case TEXT, BINARY, CONTINUATION -> {
@@ -275,29 +292,51 @@ public final class WebSocketConnection {
 
     // --- the writer thread ---------------------------------------------------------------
 
+    /** Called once the 101 is on the wire: from now on frames may follow it. */
     void startWriter() {
-        writer = Thread.ofVirtual().name("ws-writer-" + id).start(this::writeLoop);
+        writable = true;
+        wakeWriter();
     }
 
+    /**
+     * Starts a writer when there is something to write and none is running. Called after
+     * every offer; the compare-and-set makes sure at most one writer runs at a time.
+     */
+    private void wakeWriter() {
+        if (writable && queue.hasFrames() && writing.compareAndSet(false, true)) {
+            writer = Thread.ofVirtual().name("ws-writer-" + id).start(this::writeLoop);
+        }
+    }
+
+    /**
+     * Drains the queue, batch by batch, and ends when it is empty. The race with an offer
+     * that comes as it ends: that offer saw {@code writing} still true and started nobody,
+     * so after clearing the flag the writer looks at the queue once more and takes the
+     * work back if it can.
+     */
     private void writeLoop() {
-        long lastFlush = 0;
         try {
             while (state.get() != State.CLOSED) {
-                List<byte[]> batch = queue.takeAll(1, TimeUnit.SECONDS);
+                List<byte[]> batch = queue.takeAll(0, TimeUnit.NANOSECONDS);
+                if (batch.isEmpty()) {
+                    writing.set(false);
+                    if (!queue.hasFrames() || !writing.compareAndSet(false, true)) {
+                        return; // idle: the next offer starts a new writer
+                    }
+                    continue;
+                }
                 long window = coalesceNanos;
-                long wait = lastFlush + window - System.nanoTime();
-                if (window > 0 && wait > 0 && !batch.isEmpty()) {
-                    // Flushed moments ago: let more frames gather, then write them together.
+                long wait = lastWriteNanos + window - System.nanoTime();
+                if (window > 0 && wait > 0) {
+                    // Written moments ago: let more frames gather, then write them together.
                     Thread.sleep(Duration.ofNanos(wait));
                     batch = new ArrayList<>(batch);
                     batch.addAll(queue.takeAll(0, TimeUnit.NANOSECONDS));
                 }
-                if (!batch.isEmpty()) {
-                    writeBatch(batch);
-                    lastFlush = System.nanoTime();
-                }
+                writeBatch(batch);
+                lastWriteNanos = System.nanoTime();
                 if (queue.isFinished()) {
-                    ourCloseFrameWritten();
+                    ourCloseFrameWritten(); // writing stays true: nothing is written after it
                     return;
                 }
             }
@@ -306,6 +345,12 @@ public final class WebSocketConnection {
         } catch (IOException gone) {
             terminate();
         }
+    }
+
+    /** Whether a writer thread is running now; for tests of the idle state. */
+    boolean writerRunning() {
+        Thread w = writer;
+        return writing.get() && w != null && w.isAlive();
     }
 
     /**
@@ -362,6 +407,7 @@ public final class WebSocketConnection {
             terminate();
             return true;
         }
+        wakeWriter();
         // A peer that never answers (or never reads) must not hold the socket forever.
         server.schedule(this::terminate, server.options().closeTimeout());
         return true;
@@ -401,6 +447,7 @@ public final class WebSocketConnection {
         awaitingPong = true;
         byte[] payload = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
         queue.offerControl(FrameEncoder.unmasked(true, Opcode.PING, payload));
+        wakeWriter();
         enforceSlowConsumerPolicy();
     }
 

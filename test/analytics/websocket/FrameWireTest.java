@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analytics.testing.Await;
 import analytics.websocket.RawWebSocketClient.ServerFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,6 +28,40 @@ class FrameWireTest {
         client.sendText("héllo");
         assertEquals("héllo", client.readFrame().text());
         assertEquals("héllo", poll(wire.handler.texts));
+    }
+
+    @Test
+    void anIdleConnectionHasNoWriterThreadAndTheNextFrameStartsOne() throws Exception {
+        RawWebSocketClient client = wire.connect();
+        client.sendText("first");
+        assertEquals("first", client.readFrame().text());
+        WebSocketConnection connection = wire.server().connections().iterator().next();
+        // Heartbeat pings start a writer every 200 ms; between them the connection is idle.
+        Await.until("the writer ended with nothing left to write", Duration.ofMillis(DEADLINE_MS),
+                () -> !connection.writerRunning());
+
+        client.sendText("second");
+        ServerFrame next = client.readFrame();
+        while (next.opcode() == Opcode.PING.code()) {
+            next = client.readFrame();
+        }
+        assertEquals("second", next.text(), "a new writer took the frame");
+    }
+
+    @Test
+    void aBurstOfFramesLeavesComplete() throws Exception {
+        RawWebSocketClient client = wire.connect();
+        int frames = 2_000;
+        for (int i = 0; i < frames; i++) {
+            client.sendText("m" + i); // each echo is queued as the writer of the last may end
+        }
+        for (int i = 0; i < frames; ) {
+            ServerFrame frame = client.readFrame();
+            if (frame.opcode() != Opcode.PING.code()) {
+                assertEquals("m" + i, frame.text(), "every echo, in order");
+                i++;
+            }
+        }
     }
 
     @Test
