@@ -9,6 +9,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends each metric as {@code POST /metrics} with a JSON body, expecting 202, on one shared
@@ -86,6 +88,8 @@ final class HttpTransport implements MetricTransport {
     private final SendBuffer buffer;
     private final RetryGate gate;
     private final TargetOutage outage;
+    /** Metrics in requests under way: the backlog is re-sent when these are answered too. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** False once the target showed it has no batch route (404, 405): one metric per request. */
     private final AtomicBoolean batches = new AtomicBoolean(true);
     private volatile boolean closed;
@@ -95,11 +99,11 @@ final class HttpTransport implements MetricTransport {
         this.batchTarget = batchTargetOf(target);
         this.stats = stats;
         this.version = version;
+        this.outage = new TargetOutage(target, stats, this::waiting);
         this.buffer = new SendBuffer("sender-" + (version == HttpClient.Version.HTTP_2 ? "h2" : "http"),
-                bufferSize, stats);
+                bufferSize, stats, outage);
         // Until the connection is known to speak HTTP/2, one request at a time opens it.
         this.gate = new RetryGate(version == HttpClient.Version.HTTP_2);
-        this.outage = new TargetOutage(target, stats, buffer::size);
         this.client = HttpClient.newBuilder()
                 .version(version)
                 .connectTimeout(Duration.ofSeconds(2))
@@ -149,6 +153,7 @@ final class HttpTransport implements MetricTransport {
         boolean batch = metrics.size() > 1;
         stats.sent(metrics.size());
         HttpResponse<String> response;
+        inFlight.addAndGet(metrics.size());
         try {
             response = client.send(request(batch ? batchTarget : target, json(metrics)),
                     HttpResponse.BodyHandlers.ofString());
@@ -159,6 +164,8 @@ final class HttpTransport implements MetricTransport {
         } catch (InterruptedException e) {
             buffer.putBack(metrics); // close(): unsent, and counted as such in the final line
             throw e;
+        } finally {
+            inFlight.addAndGet(-metrics.size());
         }
         int status = response.statusCode();
         boolean wrongVersion = response.version() != version;
@@ -167,8 +174,8 @@ final class HttpTransport implements MetricTransport {
                     status + " " + reasonOf(response.body()), retryAfter(response));
             return;
         }
+        outage.answered(); // first: once the gate opens, the other senders' acks follow
         gate.answered(pass);
-        outage.answered();
         if (wrongVersion) {
             stats.rejected(metrics.size(), "answered over " + response.version() + ", not " + version,
                     "the target does not speak h2c (System 1's is SYSTEM1_HTTP2_PORT, 4001)");
@@ -217,7 +224,7 @@ final class HttpTransport implements MetricTransport {
         return array.toString();
     }
 
-    /** Back to the head of the buffer; the gate decides when the next attempt goes. */
+    /** Back into the buffer, first in line again; the gate decides when the next attempt goes. */
     private void retryLater(List<Metric> metrics, RetryGate.Pass pass, Failure kind, String cause,
                             Duration retryAfter) {
         buffer.putBack(metrics);
@@ -264,8 +271,9 @@ final class HttpTransport implements MetricTransport {
     }
 
     /**
-     * java.net.http often throws a ConnectException without a message; the words ("Connection
-     * refused") sit in its cause.
+     * The first words found along the causes. java.net.http throws a refused connect as a
+     * ConnectException with no message at all (nor any in its causes), so that one is named
+     * by what it typically means.
      */
     static String causeOf(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -273,7 +281,9 @@ final class HttpTransport implements MetricTransport {
                 return t.getClass().getSimpleName() + ": " + t.getMessage();
             }
         }
-        return error.getClass().getSimpleName();
+        return error instanceof ConnectException
+                ? "ConnectException: connection refused (nothing listening), or no route to the host"
+                : error.getClass().getSimpleName();
     }
 
     /** The JDK's pool does not tell how many sockets it holds: 1 while the target answers. */
@@ -285,6 +295,11 @@ final class HttpTransport implements MetricTransport {
     @Override
     public int buffered() {
         return buffer.size();
+    }
+
+    /** Buffered, and in requests under way. */
+    private int waiting() {
+        return buffer.size() + inFlight.get();
     }
 
     /** Stops the senders; what they held goes back to the buffer, reported as unsent. */

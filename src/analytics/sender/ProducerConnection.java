@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  * One producer WebSocket shared by many simulated servers: it registers as a producer,
  * writes the metrics buffered for it one message at a time, matches the metric.acks that
  * come back to what it wrote, and when the connection breaks, puts what was not acknowledged
- * back at the head of the buffer, in order, and reconnects with exponential backoff and
- * jitter - then sends it again.
+ * back into the buffer - older than anything new, it goes first - and reconnects with
+ * exponential backoff and jitter.
  *
  * Pattern: a supervised connection - one loop owns connect, write and reconnect, so there
  *          is never a second writer and never two reconnects racing; acknowledgements
@@ -66,6 +66,7 @@ final class ProducerConnection implements AutoCloseable {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final Thread loop;
     private volatile WebSocket socket; // null while (re)connecting
+    private volatile Answers current;  // the latest connection attempt's
 
     ProducerConnection(String name, URI target, HttpClient client, SendBuffer buffer, TargetOutage outage,
                        SenderStats stats) {
@@ -88,6 +89,12 @@ final class ProducerConnection implements AutoCloseable {
         firstAttempt.await(3 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Written on the current connection and not yet answered. */
+    int unacknowledged() {
+        Answers answers = current;
+        return answers == null ? 0 : answers.written.size();
+    }
+
     boolean isUp() {
         return socket != null;
     }
@@ -99,6 +106,7 @@ final class ProducerConnection implements AutoCloseable {
                 String reason;
                 Failure kind = Failure.DISCONNECTED;
                 Answers answers = new Answers();
+                current = answers;
                 try {
                     WebSocket ws = client.newWebSocketBuilder()
                             .connectTimeout(CONNECT_TIMEOUT)
@@ -207,8 +215,8 @@ final class ProducerConnection implements AutoCloseable {
     }
 
     /**
-     * What a connection wrote and never saw acknowledged goes back to the head of the
-     * buffer, in order, to be sent on the next connection. System 2 may have aggregated
+     * What a connection wrote and never saw acknowledged goes back into the buffer, to be
+     * sent first, in its order, on the next connection. System 2 may have aggregated
      * some of it and lost only the ack: those arrive twice (at least once, never lost).
      */
     private void sendAgainLater(List<Metric> unacknowledged, boolean retry) {

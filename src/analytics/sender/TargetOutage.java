@@ -47,19 +47,25 @@ final class TargetOutage {
 
     private final URI target;
     private final SenderStats stats;
-    private final IntSupplier buffered;
+    private final IntSupplier waiting;
     private volatile State state = State.UP;
     private final EnumSet<Failure> seen = EnumSet.noneOf(Failure.class);
+    /** A buffer overflowed since the last recovery (or the start): logged once. */
+    private volatile boolean overflowLogged;
     private long downSinceNanos;
     private long upAgainNanos;
+    /** Drops since the last recovery (or the start) belong to the next outage's account. */
     private long droppedBefore;
-    private int backlog;
+    private long ackedBefore;
 
-    /** @param buffered the metrics waiting in this target's buffers now */
-    TargetOutage(URI target, SenderStats stats, IntSupplier buffered) {
+    /**
+     * @param waiting the metrics buffered for this target now, and those sent and not yet
+     *                answered: the outage is over when both are gone
+     */
+    TargetOutage(URI target, SenderStats stats, IntSupplier waiting) {
         this.target = target;
         this.stats = stats;
-        this.buffered = buffered;
+        this.waiting = waiting;
     }
 
     /** True from the first failure until the next answer. */
@@ -75,13 +81,30 @@ final class TargetOutage {
     synchronized void failed(Failure kind, String cause) {
         if (state == State.UP) {
             downSinceNanos = System.nanoTime();
-            droppedBefore = stats.droppedTotal();
             seen.clear();
         }
         state = State.DOWN;
         if (seen.add(kind)) {
             LOG.warn(kind.message, "target", target.toString(), "reason", cause,
-                    "buffered", buffered.getAsInt(), "dropped", stats.droppedTotal() - droppedBefore);
+                    "buffered", waiting.getAsInt(), "dropped", stats.droppedTotal() - droppedBefore);
+        }
+    }
+
+    /**
+     * A full buffer dropped its oldest. The first time since the last recovery is logged -
+     * during an outage, or while a target that answers is too slow for what is made.
+     */
+    void overflowed(String buffer, int capacity) {
+        if (overflowLogged) {
+            return;
+        }
+        synchronized (this) {
+            if (!overflowLogged) {
+                overflowLogged = true;
+                LOG.warn("buffer full: dropping the oldest metrics", "buffer", buffer, "capacity", capacity,
+                        "target", target.toString(),
+                        "reason", "more metrics waiting than FAKE_BUFFER_SIZE allows");
+            }
         }
     }
 
@@ -94,15 +117,19 @@ final class TargetOutage {
             if (state == State.DOWN) {
                 state = State.DRAINING;
                 upAgainNanos = System.nanoTime();
-                backlog = buffered.getAsInt();
+                ackedBefore = stats.ackedTotal();
             }
         }
         drainedIfEmpty();
     }
 
-    /** Called after each delivery: once the backlog is gone, the outage is over. */
+    /**
+     * Called after each delivery: once the backlog is gone, the outage is over. What was
+     * acknowledged since the target answered again is what the buffer held (and what joined
+     * it while it drained): the line calls it re-sent.
+     */
     void drainedIfEmpty() {
-        if (state != State.DRAINING || buffered.getAsInt() > 0) {
+        if (state != State.DRAINING || waiting.getAsInt() > 0) {
             return;
         }
         synchronized (this) {
@@ -112,9 +139,12 @@ final class TargetOutage {
             state = State.UP;
             long now = System.nanoTime();
             LOG.info("target recovered; buffered metrics re-sent", "target", target.toString(),
-                    "downSeconds", tenths(upAgainNanos - downSinceNanos), "resent", backlog,
+                    "downSeconds", tenths(upAgainNanos - downSinceNanos),
+                    "resent", stats.ackedTotal() - ackedBefore,
                     "resendSeconds", tenths(now - upAgainNanos),
                     "dropped", stats.droppedTotal() - droppedBefore);
+            droppedBefore = stats.droppedTotal();
+            overflowLogged = false;
         }
     }
 

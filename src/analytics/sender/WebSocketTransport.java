@@ -42,9 +42,10 @@ final class WebSocketTransport implements MetricTransport {
         this.buffers = new SendBuffer[count];
         this.connections = new ProducerConnection[count];
         // One outage for all connections: System 2 going away is one event, not four.
-        TargetOutage outage = new TargetOutage(target, stats, this::buffered);
+        TargetOutage outage = new TargetOutage(target, stats, this::waiting);
         for (int i = 0; i < count; i++) {
-            buffers[i] = new SendBuffer("sender-ws-" + (i + 1), Math.max(1, bufferSize / count), stats);
+            buffers[i] = new SendBuffer("sender-ws-" + (i + 1), Math.max(1, bufferSize / count), stats,
+                    outage);
         }
         for (int i = 0; i < count; i++) {
             connections[i] = new ProducerConnection("sender-ws-" + (i + 1), target, client, buffers[i],
@@ -74,6 +75,15 @@ final class WebSocketTransport implements MetricTransport {
         int waiting = 0;
         for (SendBuffer buffer : buffers) {
             waiting += buffer.size();
+        }
+        return waiting;
+    }
+
+    /** Buffered, and written but not yet acknowledged. */
+    private int waiting() {
+        int waiting = buffered();
+        for (ProducerConnection connection : connections) {
+            waiting += connection == null ? 0 : connection.unacknowledged();
         }
         return waiting;
     }
