@@ -88,7 +88,7 @@ final class HttpTransport implements MetricTransport {
     private final SendBuffer buffer;
     private final RetryGate gate;
     private final TargetOutage outage;
-    /** Metrics in requests under way: the backlog is re-sent when these are answered too. */
+    /** Metrics in requests under way: part of the backlog when the target answers again. */
     private final AtomicInteger inFlight = new AtomicInteger();
     /** False once the target showed it has no batch route (404, 405): one metric per request. */
     private final AtomicBoolean batches = new AtomicBoolean(true);
@@ -174,7 +174,7 @@ final class HttpTransport implements MetricTransport {
                     status + " " + reasonOf(response.body()), retryAfter(response));
             return;
         }
-        outage.answered(); // first: once the gate opens, the other senders' acks follow
+        outage.answered(metrics.size()); // first: once the gate opens, other acks follow
         gate.answered(pass);
         if (wrongVersion) {
             stats.rejected(metrics.size(), "answered over " + response.version() + ", not " + version,
@@ -200,7 +200,7 @@ final class HttpTransport implements MetricTransport {
         } else {
             stats.rejected(metrics.size(), "HTTP " + status, reasonOf(response.body()));
         }
-        outage.drainedIfEmpty();
+        outage.delivered();
     }
 
     /** Every request the senders make is built here: one place for the headers. */

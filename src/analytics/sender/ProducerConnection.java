@@ -116,7 +116,7 @@ final class ProducerConnection implements AutoCloseable {
                     socket = ws;
                     firstAttempt.countDown();
                     backoff.reset();
-                    outage.answered();
+                    outage.answered(0);
                     LOG.info("connected", "connection", name, "target", target.toString(),
                             "buffered", buffer.size());
                     reason = writeUntilBroken(ws, answers);
@@ -298,12 +298,13 @@ final class ProducerConnection implements AutoCloseable {
                                 "connection", name, "expectedId", oldest.id(), "answer", text);
                     }
                     stats.acked();
-                    outage.drainedIfEmpty();
+                    outage.delivered();
                 }
                 case "error" -> {
                     if (answered() != null) {
                         stats.rejected(1, "error: " + answer.getString("message", "?"),
                                 HttpTransport.reasonOf(text));
+                        outage.delivered();
                     } else {
                         LOG.warn("the server refused a message that was not a metric", "connection", name,
                                 "answer", HttpTransport.reasonOf(text));

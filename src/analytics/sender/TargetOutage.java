@@ -8,7 +8,8 @@ import java.util.function.IntSupplier;
 /**
  * An outage of the target as the senders live it: one warning when a kind of failure first
  * shows in it - with its cause and the metrics buffered and dropped so far - and one line
- * when it is over, which is when the metrics buffered meanwhile have all been re-sent.
+ * when it is over, which is when as many metrics as were waiting when the target answered
+ * again have been answered: the backlog has been re-sent.
  *
  * Pattern: an outage is a state, not an event (as analytics.retry.Outage is for System 1's
  *          Redis clients), with the kinds of failure kept apart: "unreachable" and then
@@ -56,7 +57,9 @@ final class TargetOutage {
     private long upAgainNanos;
     /** Drops since the last recovery (or the start) belong to the next outage's account. */
     private long droppedBefore;
-    private long ackedBefore;
+    /** Waiting when the target answered again, and the answers counted until then. */
+    private long backlog;
+    private long answeredBefore;
 
     /**
      * @param waiting the metrics buffered for this target now, and those sent and not yet
@@ -108,8 +111,11 @@ final class TargetOutage {
         }
     }
 
-    /** The target answered: an outage turns into re-sending its backlog. */
-    void answered() {
+    /**
+     * The target answered, about {@code inThisAnswer} metrics no longer counted as waiting:
+     * an outage turns into re-sending its backlog.
+     */
+    void answered(int inThisAnswer) {
         if (state != State.DOWN) {
             return;
         }
@@ -117,19 +123,21 @@ final class TargetOutage {
             if (state == State.DOWN) {
                 state = State.DRAINING;
                 upAgainNanos = System.nanoTime();
-                ackedBefore = stats.ackedTotal();
+                backlog = waiting.getAsInt() + inThisAnswer;
+                answeredBefore = answeredTotal();
             }
         }
-        drainedIfEmpty();
+        delivered();
     }
 
     /**
-     * Called after each delivery: once the backlog is gone, the outage is over. What was
-     * acknowledged since the target answered again is what the buffer held (and what joined
-     * it while it drained): the line calls it re-sent.
+     * Called after each answer: once as many metrics as were waiting when the target came
+     * back have been answered, the backlog is re-sent (the buffer gives the oldest first)
+     * and the outage is over. Not "when the buffer is empty": under steady load something
+     * is always in flight.
      */
-    void drainedIfEmpty() {
-        if (state != State.DRAINING || waiting.getAsInt() > 0) {
+    void delivered() {
+        if (state != State.DRAINING || answeredTotal() - answeredBefore < backlog) {
             return;
         }
         synchronized (this) {
@@ -139,13 +147,16 @@ final class TargetOutage {
             state = State.UP;
             long now = System.nanoTime();
             LOG.info("target recovered; buffered metrics re-sent", "target", target.toString(),
-                    "downSeconds", tenths(upAgainNanos - downSinceNanos),
-                    "resent", stats.ackedTotal() - ackedBefore,
+                    "downSeconds", tenths(upAgainNanos - downSinceNanos), "resent", backlog,
                     "resendSeconds", tenths(now - upAgainNanos),
                     "dropped", stats.droppedTotal() - droppedBefore);
             droppedBefore = stats.droppedTotal();
             overflowLogged = false;
         }
+    }
+
+    private long answeredTotal() {
+        return stats.ackedTotal() + stats.rejectedTotal();
     }
 
     private static double tenths(long nanos) {
