@@ -75,10 +75,13 @@ public record Config(
     /**
      * The fake metric senders. A target left unset points at this configuration's own
      * port, so {@code make run} with SYSTEM1_HTTP_PORT=5000 needs nothing else changed.
+     *
+     * @param bufferSize metrics one sender process keeps while its target cannot take them
      */
     public record FakeServers(int count, Duration interval, Duration jitter,
                               double spikeProbability, double spikeMultiplier,
-                              URI httpTarget, URI http2Target, URI wsTarget) {
+                              URI httpTarget, URI http2Target, URI wsTarget,
+                              int bufferSize) {
     }
 
     /**
@@ -181,7 +184,8 @@ public record Config(
                 env.decimal("FAKE_SPIKE_MULTIPLIER", 2, 1, 1000, "a factor from 1 to 1000"),
                 env.uri("FAKE_HTTP_TARGET", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
                 env.uri("FAKE_HTTP2_TARGET", "http://localhost:" + system1.http2Port() + "/metrics", HTTP),
-                env.uri("FAKE_WS_TARGET", "ws://localhost:" + system2.wsPort(), WS));
+                env.uri("FAKE_WS_TARGET", "ws://localhost:" + system2.wsPort(), WS),
+                env.integer("FAKE_BUFFER_SIZE", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000"));
         LoadTest loadTest = new LoadTest(
                 env.uri("LOAD_TEST_TARGET_HTTP", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
                 env.uri("LOAD_TEST_TARGET_HTTP2", "http://localhost:" + system1.http2Port() + "/metrics", HTTP),

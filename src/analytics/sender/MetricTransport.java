@@ -14,14 +14,17 @@ import analytics.model.Metric;
 sealed interface MetricTransport extends AutoCloseable permits HttpTransport, WebSocketTransport {
 
     /**
-     * Starts sending one metric and returns at once. A metric that cannot go now (target
-     * down, too many in flight) counts as failed and is dropped: the next tick of that
-     * server brings a fresher one, which is what a monitoring agent does too.
+     * Hands over one metric and returns at once. A metric that cannot go now (target down,
+     * too many in flight) waits in the transport's SendBuffer and goes when it can, oldest
+     * first; only a full buffer drops, and it drops the oldest.
      */
     void send(Metric metric);
 
     /** Connections up now, for the once-a-second summary line. */
     int connectionsUp();
+
+    /** Metrics waiting in the buffers now, for the same line. */
+    int buffered();
 
     /** Stops sending; WebSockets close with 1000 (normal closure). */
     @Override

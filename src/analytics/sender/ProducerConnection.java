@@ -2,32 +2,41 @@ package analytics.sender;
 
 import analytics.config.IngestToken;
 import analytics.log.Log;
+import analytics.model.Metric;
 import analytics.retry.Backoff;
+import analytics.sender.TargetOutage.Failure;
 import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.ParseException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * One producer WebSocket shared by many simulated servers: it registers as a producer,
- * writes the metrics queued for it one message at a time, counts the metric.acks that come
- * back, and when the connection breaks, reconnects with exponential backoff and jitter.
+ * writes the metrics buffered for it one message at a time, matches the metric.acks that
+ * come back to what it wrote, and when the connection breaks, puts what was not acknowledged
+ * back into the buffer - older than anything new, it goes first - and reconnects with
+ * exponential backoff and jitter.
  *
  * Pattern: a supervised connection - one loop owns connect, write and reconnect, so there
- *          is never a second writer and never two reconnects racing.
+ *          is never a second writer and never two reconnects racing; acknowledgements
+ *          matched in order (System 2 answers each metric, in the order it read them).
  * Lesson:  lessons/14-fake-metric-servers.md   Spec: RFC 6455 §7.1.5, §7.4.1 (1000)
- * Not here: which server goes on which connection (WebSocketTransport).
+ * Not here: which server goes on which connection (WebSocketTransport), the buffer
+ *           (SendBuffer), the outage's log lines (TargetOutage).
  * Threads: offer from the timer thread; one virtual thread writes and reconnects; the
  *          JDK's listener thread counts the answers.
  */
@@ -37,8 +46,11 @@ final class ProducerConnection implements AutoCloseable {
 
     static final String REGISTER = "{\"type\":\"register\",\"role\":\"producer\"}";
 
-    /** About a second of metrics per connection at full load; beyond that, drop and count. */
-    private static final int OUTBOX_CAPACITY = 10_000;
+    /**
+     * Metrics written and not yet acknowledged, at most: what a break sends again. About a
+     * tenth of a second at 10,000 metrics a second; the writer waits for acks beyond it.
+     */
+    static final int MAX_UNACKNOWLEDGED = 1_000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -49,28 +61,39 @@ final class ProducerConnection implements AutoCloseable {
     private final URI target;
     private final HttpClient client;
     private final SenderStats stats;
-    private final BlockingQueue<String> outbox = new ArrayBlockingQueue<>(OUTBOX_CAPACITY);
+    private final SendBuffer buffer;
+    private final TargetOutage outage;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final Thread loop;
     private volatile WebSocket socket; // null while (re)connecting
+    private volatile Answers current;  // the latest connection attempt's
 
-    ProducerConnection(String name, URI target, HttpClient client, SenderStats stats) {
+    ProducerConnection(String name, URI target, HttpClient client, SendBuffer buffer, TargetOutage outage,
+                       SenderStats stats) {
         this.name = name;
         this.target = target;
         this.client = client;
+        this.buffer = buffer;
+        this.outage = outage;
         this.stats = stats;
         this.loop = Thread.ofVirtual().name(name).start(this::superviseUntilStopped);
     }
 
-    /** Queues one producer message; false while the connection is down or the queue full. */
-    boolean offer(String message) {
-        return socket != null && outbox.offer(message);
+    /** Buffers one metric, up or down; a full buffer drops its oldest. */
+    void offer(Metric metric) {
+        buffer.add(metric);
     }
 
     /** Waits until the first connect succeeded or failed, so a start does not count misses. */
     void awaitFirstAttempt() throws InterruptedException {
         firstAttempt.await(3 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Written on the current connection and not yet answered. */
+    int unacknowledged() {
+        Answers answers = current;
+        return answers == null ? 0 : answers.written.size();
     }
 
     boolean isUp() {
@@ -82,8 +105,10 @@ final class ProducerConnection implements AutoCloseable {
         try {
             while (stopping.getCount() > 0) {
                 String reason;
+                Failure kind = Failure.DISCONNECTED;
+                Answers answers = new Answers();
+                current = answers;
                 try {
-                    Answers answers = new Answers();
                     WebSocket ws = client.newWebSocketBuilder()
                             .connectTimeout(CONNECT_TIMEOUT)
                             .buildAsync(target, answers)
@@ -92,20 +117,26 @@ final class ProducerConnection implements AutoCloseable {
                     socket = ws;
                     firstAttempt.countDown();
                     backoff.reset();
-                    LOG.info("connected", "connection", name, "target", target.toString());
-                    reason = writeUntilBroken(ws, answers.closed);
+                    outage.answered(0);
+                    LOG.info("connected", "connection", name, "target", target.toString(),
+                            "buffered", buffer.size());
+                    reason = writeUntilBroken(ws, answers);
                 } catch (ExecutionException e) {
-                    reason = String.valueOf(e.getCause());
+                    reason = HttpTransport.causeOf(e.getCause());
+                    kind = e.getCause() instanceof HttpTimeoutException ? Failure.TIMEOUT : Failure.UNREACHABLE;
                 } catch (TimeoutException e) {
                     reason = "no answer within the timeout";
+                    kind = Failure.TIMEOUT;
                 }
                 firstAttempt.countDown();
-                dropQueued();
+                sendAgainLater(answers.unacknowledged(), reason != null);
                 if (reason == null) {
                     return;
                 }
+                outage.failed(kind, reason);
                 Duration wait = backoff.next();
-                LOG.warn("connection down; reconnecting", "connection", name, "inMs", wait.toMillis(),
+                // The outage logs each kind of failure once; every attempt only at debug.
+                LOG.debug("connection down; reconnecting", "connection", name, "inMs", wait.toMillis(),
                         "reason", reason);
                 if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     return;
@@ -128,29 +159,50 @@ final class ProducerConnection implements AutoCloseable {
     }
 
     /**
-     * Writes queued messages until the connection breaks (returns why) or the sender stops
+     * Writes buffered metrics until the connection breaks (returns why) or the sender stops
      * (closes with 1000 and returns null). java.net.http allows one outstanding text send
      * per WebSocket, so this loop is the only writer and waits for each send to finish.
+     * Each metric is tracked as unacknowledged before it is written: its ack may come back
+     * before sendText's future completes.
      */
-    private String writeUntilBroken(WebSocket ws, CompletableFuture<String> closed)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    private String writeUntilBroken(WebSocket ws, Answers answers) throws InterruptedException {
         try {
-            while (!closed.isDone()) {
+            while (!answers.closed.isDone()) {
                 if (stopping.getCount() == 0) {
-                    closeNormally(ws, closed);
+                    closeNormally(ws, answers.closed);
                     return null;
                 }
-                String message = outbox.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                if (message != null) {
-                    ws.sendText(message, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    stats.sent();
+                if (!answers.window.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue; // MAX_UNACKNOWLEDGED written and unanswered: wait for acks
                 }
+                Metric metric = buffer.takeOne(POLL);
+                if (metric == null) {
+                    answers.window.release();
+                    continue;
+                }
+                String message = message(metric, answers.track(metric));
+                try {
+                    ws.sendText(message, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    return "writing failed: " + HttpTransport.causeOf(e.getCause());
+                } catch (TimeoutException e) {
+                    return "writing took over " + SEND_TIMEOUT.toSeconds() + " s";
+                }
+                stats.sent();
             }
-            return closed.getNow("closed");
+            return answers.closed.getNow("closed");
         } finally {
             socket = null;
             ws.abort();
         }
+    }
+
+    /**
+     * The contract's producer message, with an {@code id} System 2 echoes in its ack
+     * (beyond the original): the ack names the metric it answers.
+     */
+    static String message(Metric metric, long id) {
+        return new JsonObject().add("type", "metric").add("id", id).merge(metric.toJson()).toString();
     }
 
     /** RFC 6455 §7.1.2: send our Close, wait (briefly) for the server's, then drop the TCP. */
@@ -164,11 +216,16 @@ final class ProducerConnection implements AutoCloseable {
         }
     }
 
-    /** Metrics that were waiting for a broken connection: failed, never sent, nor resent later. */
-    private void dropQueued() {
-        ArrayList<String> dropped = new ArrayList<>();
-        outbox.drainTo(dropped);
-        stats.failed(dropped.size());
+    /**
+     * What a connection wrote and never saw acknowledged goes back into the buffer, to be
+     * sent first, in its order, on the next connection. System 2 may have aggregated
+     * some of it and lost only the ack: those arrive twice (at least once, never lost).
+     */
+    private void sendAgainLater(List<Metric> unacknowledged, boolean retry) {
+        buffer.putBack(unacknowledged);
+        if (retry) {
+            stats.retried(unacknowledged.size());
+        }
     }
 
     /** Stops the loop; an open connection is closed with 1000 (normal closure). */
@@ -182,10 +239,38 @@ final class ProducerConnection implements AutoCloseable {
         }
     }
 
-    /** The server's messages: metric.ack counts as acknowledged, an error as failed. */
+    /** One metric written on this connection, and the id its ack will carry. */
+    private record Written(long id, Metric metric) {
+    }
+
+    /**
+     * One connection's answers: metric.ack acknowledges the oldest metric written and not yet
+     * answered, an error rejects it (System 2 answers every metric, in order, with one or the
+     * other); greetings count as nothing.
+     */
     private final class Answers implements WebSocket.Listener {
         final CompletableFuture<String> closed = new CompletableFuture<>();
+        /** Room for more unacknowledged metrics; the writer takes, each answer gives back. */
+        final Semaphore window = new Semaphore(MAX_UNACKNOWLEDGED);
+        private final ConcurrentLinkedDeque<Written> written = new ConcurrentLinkedDeque<>();
         private final StringBuilder partial = new StringBuilder();
+        private long lastId; // the writer's only
+        private boolean outOfOrderLogged;
+
+        /** Before the write: the id to send with {@code metric}. */
+        long track(Metric metric) {
+            written.addLast(new Written(++lastId, metric));
+            return lastId;
+        }
+
+        /** After the connection ended: what it never answered, oldest first. */
+        List<Metric> unacknowledged() {
+            List<Metric> left = new ArrayList<>();
+            for (Written w = written.pollFirst(); w != null; w = written.pollFirst()) {
+                left.add(w.metric());
+            }
+            return left;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -199,21 +284,44 @@ final class ProducerConnection implements AutoCloseable {
         }
 
         private void count(String text) {
-            String type;
+            JsonObject answer;
             try {
-                type = Json.parse(text).asObject().getString("type", "");
+                answer = Json.parse(text).asObject();
             } catch (ParseException | UnsupportedOperationException e) {
                 LOG.warn("the server sent something that is not a JSON object", "connection", name);
                 return;
             }
-            switch (type) {
-                case "metric.ack" -> stats.acked();
+            switch (answer.getString("type", "")) {
+                case "metric.ack" -> {
+                    Written oldest = answered();
+                    if (oldest != null && oldest.id() != answer.getLong("id", oldest.id()) && !outOfOrderLogged) {
+                        outOfOrderLogged = true;
+                        LOG.warn("an ack names another metric than the oldest unanswered one",
+                                "connection", name, "expectedId", oldest.id(), "answer", text);
+                    }
+                    stats.acked();
+                    outage.delivered();
+                }
                 case "error" -> {
-                    stats.failed();
-                    LOG.debug("the server refused a metric", "connection", name, "answer", text);
+                    if (answered() != null) {
+                        stats.rejected(1, "error: " + answer.getString("message", "?"),
+                                HttpTransport.reasonOf(text));
+                        outage.delivered();
+                    } else {
+                        LOG.warn("the server refused a message that was not a metric", "connection", name,
+                                "answer", HttpTransport.reasonOf(text));
+                    }
                 }
                 default -> { } // connection.ack, register.ack: nothing to count
             }
+        }
+
+        private Written answered() {
+            Written oldest = written.pollFirst();
+            if (oldest != null) {
+                window.release();
+            }
+            return oldest;
         }
 
         @Override

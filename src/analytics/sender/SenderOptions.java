@@ -19,10 +19,12 @@ import java.util.Set;
  *
  * @param first    the number of the first simulated server: server-{first}..server-{first+count-1}
  * @param duration {@code null}: run until stopped
+ * @param bufferSize metrics kept while the target cannot take them (FAKE_BUFFER_SIZE)
  */
 public record SenderOptions(Mode mode, URI target, int count, int first, long seed, Duration duration,
                             Duration interval, Duration jitter,
-                            double spikeProbability, double spikeMultiplier) {
+                            double spikeProbability, double spikeMultiplier,
+                            int bufferSize) {
 
     /** The seed when --seed is not given: fixed, so two runs show the same fleet. */
     public static final long DEFAULT_SEED = 42;
@@ -39,7 +41,8 @@ public record SenderOptions(Mode mode, URI target, int count, int first, long se
               --seed      same seed, same data (default %d)
               --duration  stop by itself after this many seconds (default: run until Ctrl-C)
             interval, jitter and spikes come from FAKE_SERVER_INTERVAL_MS, FAKE_JITTER_MS,
-            FAKE_SPIKE_PROBABILITY and FAKE_SPIKE_MULTIPLIER""".formatted(DEFAULT_SEED);
+            FAKE_SPIKE_PROBABILITY and FAKE_SPIKE_MULTIPLIER; the buffer kept while the target
+            is down from FAKE_BUFFER_SIZE""".formatted(DEFAULT_SEED);
 
     /** The transport; the flag spells it in lower case. */
     public enum Mode {
@@ -91,7 +94,8 @@ public record SenderOptions(Mode mode, URI target, int count, int first, long se
                     + (mode == Mode.WS ? " (needs ws://)" : " (needs http://)"));
         }
         return new SenderOptions(mode, target, count, first, seed, duration, fake.interval(), fake.jitter(),
-                fake.spikeProbability(), fake.spikeMultiplier());
+                fake.spikeProbability(), fake.spikeMultiplier(),
+                fake.bufferSize());
     }
 
     private static Mode mode(String value) {

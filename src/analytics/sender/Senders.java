@@ -33,11 +33,13 @@ public final class Senders implements AutoCloseable {
     public static Senders start(SenderOptions options) throws InterruptedException {
         SenderStats stats = new SenderStats();
         MetricTransport transport = switch (options.mode()) {
-            case HTTP -> new HttpTransport(options.target(), HttpClient.Version.HTTP_1_1, stats);
-            case H2 -> new HttpTransport(options.target(), HttpClient.Version.HTTP_2, stats); // h2c upgrade
-            case WS -> new WebSocketTransport(options.target(), options.count(), stats);
+            case HTTP -> new HttpTransport(options.target(), HttpClient.Version.HTTP_1_1,
+                    options.bufferSize(), stats);
+            case H2 -> new HttpTransport(options.target(), HttpClient.Version.HTTP_2,
+                    options.bufferSize(), stats); // h2c upgrade
+            case WS -> new WebSocketTransport(options.target(), options.count(), options.bufferSize(), stats);
         };
-        stats.observe(transport::connectionsUp);
+        stats.observe(transport::connectionsUp, transport::buffered);
         MetricGenerator generator = new MetricGenerator(options.seed(),
                 options.spikeProbability(), options.spikeMultiplier());
         SendSchedule schedule = new SendSchedule(generator, options.count(), options.first(),
@@ -52,7 +54,8 @@ public final class Senders implements AutoCloseable {
         timer.scheduleAtFixedRate(stats::sampleAndLog, 1, 1, TimeUnit.SECONDS);
         LOG.info("started", "mode", options.mode().flag(), "target", options.target().toString(),
                 "servers", options.count(), "intervalMs", options.interval().toMillis(),
-                "jitterMs", options.jitter().toMillis(), "seed", options.seed());
+                "jitterMs", options.jitter().toMillis(), "seed", options.seed(),
+                "bufferSize", options.bufferSize());
         return new Senders(stats, transport, timer);
     }
 
@@ -60,7 +63,10 @@ public final class Senders implements AutoCloseable {
         return stats;
     }
 
-    /** Stops the ticks first (nothing new is sent), then the transport, then the summary. */
+    /**
+     * Stops the ticks first (nothing new is made), then the transport, then the summary,
+     * which reports what was still buffered as unsent.
+     */
     @Override
     public void close() {
         timer.shutdownNow();

@@ -1,7 +1,6 @@
 package analytics.sender;
 
 import analytics.model.Metric;
-import com.eclipsesource.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +17,9 @@ import java.util.concurrent.Executors;
  * Not here: connecting and reconnecting (ProducerConnection).
  * Threads: send from the timer thread; each connection has its own writer.
  *
+ * Each connection has its own SendBuffer, a share of FAKE_BUFFER_SIZE: a server's metrics
+ * wait where they will be written, so they stay in order through an outage too.
+ *
  * Why not one socket per server, as the original did: 10,000 sockets cost 10,000 handshakes,
  * buffers on both sides and, on the server, 20,000 threads; four sockets carry the same
  * 10,000 messages a second with room to spare.
@@ -29,16 +31,25 @@ final class WebSocketTransport implements MetricTransport {
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client = HttpClient.newBuilder().executor(executor).build();
-    private final SenderStats stats;
+    private final SendBuffer[] buffers;
     private final ProducerConnection[] connections;
 
-    WebSocketTransport(URI target, int serverCount, SenderStats stats) throws InterruptedException {
-        this.stats = stats;
+    /** @param bufferSize FAKE_BUFFER_SIZE, shared evenly by the connections */
+    WebSocketTransport(URI target, int serverCount, int bufferSize, SenderStats stats)
+            throws InterruptedException {
         int count = Math.clamp((serverCount + SERVERS_PER_CONNECTION - 1) / SERVERS_PER_CONNECTION,
                 1, MAX_CONNECTIONS);
+        this.buffers = new SendBuffer[count];
         this.connections = new ProducerConnection[count];
+        // One outage for all connections: System 2 going away is one event, not four.
+        TargetOutage outage = new TargetOutage(target, stats, this::waiting);
         for (int i = 0; i < count; i++) {
-            connections[i] = new ProducerConnection("sender-ws-" + (i + 1), target, client, stats);
+            buffers[i] = new SendBuffer("sender-ws-" + (i + 1), Math.max(1, bufferSize / count), stats,
+                    outage);
+        }
+        for (int i = 0; i < count; i++) {
+            connections[i] = new ProducerConnection("sender-ws-" + (i + 1), target, client, buffers[i],
+                    outage, stats);
         }
         for (ProducerConnection connection : connections) {
             connection.awaitFirstAttempt();
@@ -47,12 +58,7 @@ final class WebSocketTransport implements MetricTransport {
 
     @Override
     public void send(Metric metric) {
-        String message = new JsonObject().add("type", "metric").merge(metric.toJson()).toString();
-        ProducerConnection connection =
-                connections[Math.floorMod(metric.serverId().hashCode(), connections.length)];
-        if (!connection.offer(message)) {
-            stats.failed(); // counted as sent once written, by the connection's writer
-        }
+        connections[Math.floorMod(metric.serverId().hashCode(), connections.length)].offer(metric);
     }
 
     @Override
@@ -62,6 +68,24 @@ final class WebSocketTransport implements MetricTransport {
             up += connection.isUp() ? 1 : 0;
         }
         return up;
+    }
+
+    @Override
+    public int buffered() {
+        int waiting = 0;
+        for (SendBuffer buffer : buffers) {
+            waiting += buffer.size();
+        }
+        return waiting;
+    }
+
+    /** Buffered, and written but not yet acknowledged. */
+    private int waiting() {
+        int waiting = buffered();
+        for (ProducerConnection connection : connections) {
+            waiting += connection == null ? 0 : connection.unacknowledged();
+        }
+        return waiting;
     }
 
     /** Closes every connection with 1000 (each waits briefly for the server's Close). */

@@ -47,6 +47,7 @@ class ConfigTest {
         assertEquals(0.05, config.fakeServers().spikeProbability());
         assertEquals(URI.create("http://localhost:4000/metrics"), config.fakeServers().httpTarget());
         assertEquals(URI.create("ws://localhost:4100"), config.fakeServers().wsTarget());
+        assertEquals(10_000, config.fakeServers().bufferSize());
         assertEquals(Duration.ofSeconds(60), config.loadTest().durationPerLevel());
         assertEquals(8080, config.dashboardPort());
         assertEquals("127.0.0.1", config.bindHost());
@@ -97,6 +98,7 @@ class ConfigTest {
             SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS | 10001 | SYSTEM1_HTTP2_MAX_CONCURRENT_STREAMS must be a whole number from 1 to 10000, got "10001"
             SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES | 1023 | SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES must be a number of bytes from 1024 to 1048576, got "1023"
             SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES | 1048577 | SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES must be a number of bytes from 1024 to 1048576, got "1048577"
+            FAKE_BUFFER_SIZE       | 0     | FAKE_BUFFER_SIZE must be a whole number from 1 to 1000000, got "0"
             FAKE_HTTP_TARGET       | ftp://x/metrics | FAKE_HTTP_TARGET must be a URL starting with http:// or https://, got "ftp://x/metrics"
             SYSTEM1_MAX_LAG        | 2000000 | SYSTEM1_MAX_LAG (2000000) must be below SYSTEM1_STREAM_MAXLEN (1000000), or trimming the stream could drop entries no worker has processed
             SYSTEM2_WS_PORT        | 4000  | SYSTEM2_WS_PORT 4000 is the same port as SYSTEM1_HTTP_PORT

@@ -35,6 +35,7 @@ class SenderOptionsTest {
         assertEquals(Duration.ofMillis(30), options.jitter());
         assertEquals(0.1, options.spikeProbability());
         assertEquals(3, options.spikeMultiplier());
+        assertEquals(10_000, options.bufferSize());
     }
 
     @Test

@@ -25,7 +25,7 @@ import redis.clients.jedis.Jedis;
 @ExtendWith(RedisExtension.class)
 class SenderSystem1Test {
 
-    /** Sends 50 servers through a real System 1; returns its /stats requestsByProtocol after. */
+    /** Sends 50 servers through a real System 1; returns its /stats after. */
     private static JsonObject sendsEveryServerIntoRedis(RedisProcess redis, String mode) throws Exception {
         Log.setThreshold(Log.Level.WARN);
         String unique = "sender-" + mode + "-" + System.nanoTime();
@@ -47,10 +47,11 @@ class SenderSystem1Test {
                 return true;
             });
             assertTrue(jedis.smembers(MetricAggregates.SERVERS_KEY).containsAll(SenderSystem2Test.expectedServerIds()));
-            // The worker may write Redis before the client has read its 202. Failures are not
-            // asserted: while a cold or busy JVM is slow to answer, sends beyond the in-flight
-            // bound fail by design (counted, not queued).
+            // The worker may write Redis before the client has read its 202. While a cold JVM
+            // is slow to answer, metrics wait in the buffer: none is retried, dropped or refused.
             Await.until("50 acks", Duration.ofSeconds(3), () -> sender.stats().ackedTotal() >= 50);
+            assertEquals(0, sender.stats().droppedTotal());
+            assertEquals(0, sender.stats().rejectedTotal());
             assertEquals(1, sender.stats().connectionsUp());
             if (mode.equals("h2")) {
                 assertEquals(1, system.http2Connections(), "every stream on one HTTP/2 connection");
@@ -59,14 +60,20 @@ class SenderSystem1Test {
             String stats = http1.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + system.httpPort() + "/stats")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            return Json.parse(stats).asObject().get("requestsByProtocol").asObject();
+            return Json.parse(stats).asObject();
         }
     }
 
+    /**
+     * A cold JVM answers slowly at first, so metrics wait in the buffer and some go together
+     * as one /metrics/batch: fewer requests than metrics, every metric accepted.
+     */
     @Test
     void http1SendsEveryServerIntoRedis(RedisProcess redis) throws Exception {
-        JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "http");
-        assertTrue(byProtocol.getLong("http/1.1", -1) >= 51, byProtocol.toString()); // 50 metrics + this GET
+        JsonObject stats = sendsEveryServerIntoRedis(redis, "http");
+        JsonObject byProtocol = stats.get("requestsByProtocol").asObject();
+        assertTrue(stats.get("metrics").asObject().getLong("acceptedTotal", -1) >= 50, stats.toString());
+        assertTrue(byProtocol.getLong("http/1.1", -1) >= 2, byProtocol.toString()); // metrics + this GET
         assertEquals(0, byProtocol.getLong("h2c-upgrade", -1));
     }
 
@@ -78,8 +85,10 @@ class SenderSystem1Test {
      */
     @Test
     void h2SendsEveryServerIntoRedisOverOneHttp2Connection(RedisProcess redis) throws Exception {
-        JsonObject byProtocol = sendsEveryServerIntoRedis(redis, "h2");
+        JsonObject stats = sendsEveryServerIntoRedis(redis, "h2");
+        JsonObject byProtocol = stats.get("requestsByProtocol").asObject();
+        assertTrue(stats.get("metrics").asObject().getLong("acceptedTotal", -1) >= 50, stats.toString());
         assertEquals(1, byProtocol.getLong("http/1.1", -1), byProtocol.toString());
-        assertTrue(byProtocol.getLong("h2c-upgrade", -1) >= 50, byProtocol.toString());
+        assertTrue(byProtocol.getLong("h2c-upgrade", -1) >= 1, byProtocol.toString());
     }
 }
