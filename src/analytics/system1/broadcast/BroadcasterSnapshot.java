@@ -96,10 +96,8 @@ final class BroadcasterSnapshot implements AutoCloseable {
             }
             return read(connection);
         } catch (JedisException e) {
-            if (connection != null) {
-                connection.close();
-                connection = null; // the next request connects afresh
-            }
+            RedisConnector.closeQuietly(connection);
+            connection = null; // the next request connects afresh
             throw new RedisUnavailableException("cannot read Redis at " + connector.address() + ": "
                     + RedisUnavailableException.reasonOf(e));
         } finally {

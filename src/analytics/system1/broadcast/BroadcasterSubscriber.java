@@ -106,7 +106,7 @@ final class BroadcasterSubscriber implements AutoCloseable {
                     + RedisUnavailableException.reasonOf(e));
         } finally {
             pubSub = null;
-            connection.close();
+            RedisConnector.closeQuietly(connection);
         }
     }
 

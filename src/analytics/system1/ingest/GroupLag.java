@@ -163,10 +163,8 @@ final class GroupLag implements AutoCloseable {
     }
 
     private void disconnect() {
-        if (jedis != null) {
-            jedis.close();
-            jedis = null;
-        }
+        RedisConnector.closeQuietly(jedis);
+        jedis = null;
     }
 
     @Override

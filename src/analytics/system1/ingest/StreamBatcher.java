@@ -164,8 +164,14 @@ public final class StreamBatcher implements AutoCloseable {
         }
         failQueued("shutting down");
         if (connection != null) {
-            connection.close();
+            dropConnection();
         }
+    }
+
+    /** Closes the lost connection (quietly: see RedisConnector.closeQuietly) and forgets it. */
+    private void dropConnection() {
+        RedisConnector.closeQuietly(connection);
+        connection = null;
     }
 
     private boolean connect() {
@@ -207,8 +213,7 @@ public final class StreamBatcher implements AutoCloseable {
             roundTrips.increment();
         } catch (JedisException e) {
             // The connection is lost (or out of step): nobody in this batch knows its outcome.
-            connection.close();
-            connection = null;
+            dropConnection();
             RedisUnavailableException error = new RedisUnavailableException("lost the connection to Redis at "
                     + connector.address() + ": " + RedisUnavailableException.reasonOf(e));
             batch.forEach(job -> job.fail(error));
@@ -217,8 +222,7 @@ public final class StreamBatcher implements AutoCloseable {
             // A bug (an unexpected reply?): log it, start over on a fresh connection, and keep
             // the thread alive - a dead batcher thread would leave every request to time out.
             LOG.error("round trip failed unexpectedly", e);
-            connection.close();
-            connection = null;
+            dropConnection();
             RedisUnavailableException error = new RedisUnavailableException("internal error talking to Redis");
             batch.forEach(job -> job.fail(error));
             goDown(error.getMessage());

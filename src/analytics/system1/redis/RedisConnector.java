@@ -1,6 +1,9 @@
 package analytics.system1.redis;
 
 import analytics.config.Config;
+import analytics.log.Log;
+import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -21,6 +24,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisConnector {
 
     /** A Redis on the same machine or network answers in well under a millisecond. */
+    private static final Log LOG = Log.get(RedisConnector.class);
+
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
 
@@ -47,8 +52,26 @@ public final class RedisConnector {
             connection.ping();
             return connection;
         } catch (JedisException e) {
-            connection.close();
+            closeQuietly(connection);
             throw e;
+        }
+    }
+
+    /**
+     * Closes a connection that may already be broken. Closing one can throw too - Jedis
+     * flushes on close, and after Redis died that is a "Broken pipe" - and the caller is
+     * usually cleaning up after a failure on a thread that must live on (the ingest's
+     * batcher, a worker, the subscriber): dying of the clean-up would leave requests
+     * unanswered for good. The socket is gone either way. Null is fine.
+     */
+    public static void closeQuietly(Closeable connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (IOException | RuntimeException alreadyBroken) {
+            LOG.debug("closing a broken Redis connection failed too", "error", String.valueOf(alreadyBroken));
         }
     }
 

@@ -138,9 +138,7 @@ public final class StreamWorker implements AutoCloseable {
                 pause();
             }
         }
-        if (jedis != null) {
-            jedis.close();
-        }
+        RedisConnector.closeQuietly(jedis);
     }
 
     private boolean connect() {
@@ -159,10 +157,8 @@ public final class StreamWorker implements AutoCloseable {
     }
 
     private void disconnect(String reason) {
-        if (jedis != null) {
-            jedis.close();
-            jedis = null;
-        }
+        RedisConnector.closeQuietly(jedis);
+        jedis = null;
         outage.down(reason, "consumer", consumer);
     }
 
