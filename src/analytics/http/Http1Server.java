@@ -2,7 +2,6 @@ package analytics.http;
 
 import analytics.http.RequestHead.BadRequestException;
 import analytics.log.Log;
-import analytics.log.Untrusted;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -83,7 +82,7 @@ public final class Http1Server implements AutoCloseable {
     private Http1Server(HttpServer server, ExecutorService executor, Handler handler, int maxBodyBytes) {
         this.server = server;
         this.executor = executor;
-        this.handler = handler;
+        this.handler = new SafeHandler(handler); // a bug in it is a 500, not a dead exchange
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -119,7 +118,7 @@ public final class Http1Server implements AutoCloseable {
         Response early;
         try {
             Request head = readHead(exchange);
-            early = beforeBody(head);
+            early = handler.beforeBody(head);
             // Answered on its head: closing the exchange throws the unread body away, as for a 413.
             request = early == null ? readBody(exchange, head) : head;
         } catch (BadRequestException refused) {
@@ -128,7 +127,7 @@ public final class Http1Server implements AutoCloseable {
             throw new IOException("closed after " + refused.status() + ": " + refused.getMessage());
         }
         try (exchange) { // closing the exchange finishes the response and frees the connection
-            write(exchange, early != null ? early : call(request));
+            write(exchange, early != null ? early : handler.handle(request));
         } catch (IOException e) {
             // The peer went away while the answer was written: nobody is left to answer.
             LOG.debug("exchange ended early", "error", e.getMessage());
@@ -162,27 +161,6 @@ public final class Http1Server implements AutoCloseable {
             OutputStream os = exchange.getResponseBody();
             os.write(body);
             os.flush(); // not close(): that would drain
-        }
-    }
-
-    private Response beforeBody(Request head) {
-        try {
-            return handler.beforeBody(head);
-        } catch (RuntimeException e) {
-            LOG.error("handler failed on a request head", e,
-                    "method", Untrusted.text(head.method()), "path", Untrusted.text(head.path()));
-            return Response.error(500);
-        }
-    }
-
-    private Response call(Request request) {
-        try {
-            return handler.handle(request);
-        } catch (RuntimeException e) {
-            // A bug, not bad input: the handler answers every expected failure itself.
-            LOG.error("handler failed", e, "method", Untrusted.text(request.method()),
-                    "path", Untrusted.text(request.path()));
-            return Response.error(500);
         }
     }
 

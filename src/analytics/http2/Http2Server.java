@@ -8,12 +8,12 @@ import analytics.http.Protocol;
 import analytics.http.Request;
 import analytics.http.RequestHead;
 import analytics.http.Response;
+import analytics.http.SafeHandler;
 import analytics.http2.frame.ErrorCode;
 import analytics.http2.frame.FrameEncoder;
 import analytics.http2.frame.GoAwayFrame;
 import analytics.http2.frame.SettingsFrame;
 import analytics.log.Log;
-import analytics.log.Untrusted;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,7 +135,7 @@ public final class Http2Server implements AutoCloseable {
     private Http2Server(ServerSocket serverSocket, Limits limits, Handler handler) {
         this.serverSocket = serverSocket;
         this.limits = limits;
-        this.handler = handler;
+        this.handler = new SafeHandler(handler); // a bug in it is a 500, not a lost stream
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("h2-timer").daemon().factory());
     }
@@ -354,30 +354,14 @@ public final class Http2Server implements AutoCloseable {
         }
     }
 
-    /** Runs the handler; a bug in it (an exception) becomes a 500, as on the HTTP/1.1 port. */
+    /** Runs the handler; a bug in it becomes a 500 (SafeHandler), as on the HTTP/1.1 port. */
     Response handle(Request request) {
-        try {
-            Response response = handler.handle(request);
-            if (response == null) {
-                throw new IllegalStateException("the handler returned null");
-            }
-            return response;
-        } catch (RuntimeException e) {
-            LOG.error("handler failed", e, "method", Untrusted.text(request.method()),
-                    "path", Untrusted.text(request.path()));
-            return Response.error(500);
-        }
+        return handler.handle(request);
     }
 
-    /** The handler's look at a head before its body is read; a bug in it becomes a 500. */
+    /** The handler's look at a head before its body is read. */
     Response beforeBody(Request head) {
-        try {
-            return handler.beforeBody(head);
-        } catch (RuntimeException e) {
-            LOG.error("handler failed on a request head", e,
-                    "method", Untrusted.text(head.method()), "path", Untrusted.text(head.path()));
-            return Response.error(500);
-        }
+        return handler.beforeBody(head);
     }
 
     /** Runs {@code task} after {@code delay}; at once when the server is already stopping. */
