@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The request line and header fields of an HTTP/1.1 request, read from a socket with
@@ -26,6 +28,9 @@ public record RequestHead(String method, String target, String version, Headers 
 
     /** Limits like a web server's defaults (nginx: 8 KiB of headers, here 100 fields). */
     public static final int MAX_HEAD_BYTES = 8 * 1024;
+    private static final int FIRST_LINE_BYTES = 256;
+    /** RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT; compiled once, not per request. */
+    private static final Pattern HTTP_VERSION = Pattern.compile("HTTP/\\d\\.\\d");
     public static final int MAX_HEADER_COUNT = 100;
 
     /** The request cannot be served; {@code status} is the HTTP status to answer with. */
@@ -80,7 +85,10 @@ public record RequestHead(String method, String target, String version, Headers 
      */
     public static RequestHead read(InputStream in) throws IOException, BadRequestException {
         List<String> lines = new ArrayList<>();
-        byte[] line = new byte[MAX_HEAD_BYTES];
+        // Sized for a typical line and doubled as needed: every connection's head passes
+        // through here, and an 8 KiB array each was a third of what a WebSocket handshake
+        // allocated. The total is still bounded by MAX_HEAD_BYTES below.
+        byte[] line = new byte[FIRST_LINE_BYTES];
         int lineLength = 0;
         int total = 0;
         while (true) {
@@ -95,6 +103,9 @@ public record RequestHead(String method, String target, String version, Headers 
                 throw new BadRequestException(431, "request head over " + MAX_HEAD_BYTES + " bytes");
             }
             if (b != '\n') {
+                if (lineLength == line.length) {
+                    line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_HEAD_BYTES));
+                }
                 line[lineLength++] = (byte) b;
                 continue;
             }
@@ -121,7 +132,7 @@ public record RequestHead(String method, String target, String version, Headers 
             throw new BadRequestException(400, "malformed request line");
         }
         String version = requestLine[2];
-        if (!version.matches("HTTP/\\d\\.\\d")) {
+        if (!HTTP_VERSION.matcher(version).matches()) {
             throw new BadRequestException(400, "malformed HTTP version");
         }
         Map<String, List<String>> fields = new LinkedHashMap<>();
