@@ -191,12 +191,16 @@ function draw(now) {
   }
   const reporting = fleet.reportingCount(now, STALE_MS);
   const count = $('reporting-count');
-  count.dataset.count = String(reporting);
-  count.textContent = formatCount(reporting);
+  if (count.dataset.count !== String(reporting)) {  // unchanged text: no DOM work
+    count.dataset.count = String(reporting);
+    count.textContent = formatCount(reporting);
+  }
   const ignored = $('ignored-note');
   ignored.hidden = fleet.ignoredCount === 0;
-  ignored.textContent = `(${formatCount(fleet.ignoredCount)} more ignored: the page keeps `
-    + `at most ${formatCount(fleet.maxServers)} servers)`;
+  if (!ignored.hidden) {
+    ignored.textContent = `(${formatCount(fleet.ignoredCount)} more ignored: the page keeps `
+      + `at most ${formatCount(fleet.maxServers)} servers)`;
+  }
   parts.heatmap.draw(now);
   parts.table.draw((i) => now - fleet.receivedAt[i] <= STALE_MS);
 }

@@ -9,7 +9,7 @@
 
 const VIRIDIS_STOPS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c',
                        '#28ae80', '#5ec962', '#addc30', '#fde725'];
-const STEPS = 256;
+export const STEPS = 256;
 
 function rgbOf(hex) {
   return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));

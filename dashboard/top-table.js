@@ -63,7 +63,9 @@ export class TopTable {
       if (link.textContent !== serverId) link.textContent = serverId;
       if (link.getAttribute('href') !== href) link.setAttribute('href', href);
       for (let g = 0; g < GAUGE_COUNT; g++) {
-        row.cells[g + 1].textContent = formatValue(g, this.fleet.latest[i * GAUGE_COUNT + g]);
+        const cell = row.cells[g + 1];
+        const shown = formatValue(g, this.fleet.latest[i * GAUGE_COUNT + g]);
+        if (cell.textContent !== shown) cell.textContent = shown;  // unchanged: no DOM work
       }
     });
   }

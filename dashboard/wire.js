@@ -47,17 +47,19 @@ export function windowKeys(aggregate) {
  * old). Unknown types, acks and greetings bring nothing to draw.
  */
 export function decode(message, system, windowKey) {
-  const list = (payload) => [].concat(payload ?? []);  // one, many, or null
+  const items = [].concat(message.payload ?? []);  // one, many, or null
+  // No window chosen: the shortest, found once per message, not once per server.
+  const key = windowKey ?? windowKeys(items[0])[0];
   const fromItem = system === 'system1'
-    ? (item) => sampleFromMetric(item) : (item) => sampleFromAggregate(item, windowKey);
-  const samples = (payload) => list(payload).map(fromItem).filter(Boolean);
+    ? (item) => sampleFromMetric(item) : (item) => sampleFromAggregate(item, key);
+  const samples = () => items.map(fromItem).filter(Boolean);
   switch (message.type) {
     case 'metric.processed':                        // System 1, one per metric
     case 'metric.update':                           // System 2, one per metric
     case 'tick':                                    // both, conflated per interval
-      return { live: samples(message.payload), snapshot: [] };
+      return { live: samples(), snapshot: [] };
     case 'snapshot':
-      return { live: [], snapshot: samples(message.payload) };
+      return { live: [], snapshot: samples() };
     default:
       return { live: [], snapshot: [] };
   }

@@ -68,6 +68,40 @@ final class FleetPage {
         return names.isEmpty() ? List.of() : List.of(names.split(","));
     }
 
+    /**
+     * The chosen column of the top table as drawn, first row first, read in one look (so
+     * never half of one redraw and half of the next): "42.5 %" is 42.5, "1,234" is 1234.
+     */
+    List<Double> topFigures(int gauge) {
+        JsonValue figures = browser.evaluate("[...document.querySelectorAll('#top-table tbody tr:not([hidden])')]"
+                + ".map(tr => Number(tr.cells[" + (gauge + 1) + "].textContent.replace(/[^0-9.]/g, '')))");
+        return figures.asArray().values().stream().map(JsonValue::asDouble).toList();
+    }
+
+    /** The latest figure of a gauge of every server the page holds, in no order. */
+    double[] latestOfEveryServer(int gauge) {
+        JsonValue values = browser.evaluate("Array.from({length: dashboard.fleet.size},"
+                + " (_, i) => dashboard.fleet.latest[i * 5 + " + gauge + "])");
+        return values.asArray().values().stream().mapToDouble(JsonValue::asDouble).toArray();
+    }
+
+    /** How many servers numbered first .. first+count-1 (server-N) the page holds. */
+    int serversNumbered(int first, int count) {
+        return (int) number("dashboard.fleet.ids.filter(id => { const n = Number(id.slice(7));"
+                + " return id.startsWith('server-') && n >= " + first + " && n < " + (first + count) + "; })"
+                + ".length");
+    }
+
+    /** Servers the page holds, of whichever system it follows. */
+    int serversHeld() {
+        return (int) number("dashboard.fleet.size");
+    }
+
+    /** Switches to the other system with the radio button, as a reader does: "system1". */
+    void chooseSystem(String system) {
+        clickElement("input[name=\"system\"][value=\"" + system + "\"]");
+    }
+
     /** Clicks a column's sort button (0 CPU, 1 memory, ...) as a reader would. */
     void sortTopTableBy(int gauge) {
         clickElement("#top-table button[data-gauge=\"" + gauge + "\"]");
@@ -144,6 +178,12 @@ final class FleetPage {
     /** A live figure as shown: "messagesPerSecond", "updatesPerSecond", "p50", "p95". */
     String live(String figure) {
         return text("document.querySelector('#live dd[data-live=\"" + figure + "\"]').textContent");
+    }
+
+    /** A delay figure ("p50", "p95") in milliseconds; -1 while it shows none ("—"). */
+    int delayMillis(String figure) {
+        String shown = live(figure);
+        return shown.matches("-?\\d+ ms") ? Integer.parseInt(shown.substring(0, shown.length() - 3)) : -1;
     }
 
     /** How many messages of a type the page received, by its own count. */

@@ -12,26 +12,32 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
  * A real Chromium, headless, driven over the Chrome DevTools Protocol with the JDK's own
  * WebSocket client: open a page, evaluate JavaScript in it, move and click the mouse and
  * type as a person would (real input events, not synthetic DOM ones), take a screenshot,
- * collect its console errors.
+ * collect its console errors, and measure how busy the page keeps the browser's main thread
+ * (and, when that is too busy, which script costs the time).
  *
  * Pattern: test fixture around a real dependency, never a mock - the page under test runs
  *          in the browser its users run, against servers that really listen.
- * Lesson:  lessons/15-the-dashboard-page.md   Spec: Chrome DevTools Protocol (Runtime, Log, Page)
+ * Lesson:  lessons/15-the-dashboard-page.md   Spec: Chrome DevTools Protocol (Runtime, Log,
+ *          Page, Input, Performance, Profiler)
  * Not here: waiting for page state (tests poll evaluate with Await), keyboard keys other
- *           than text and Enter.
+ *           than text and Enter, full traces (Tracing: far more data than a test needs).
  * Threads: one test thread; the JDK client's listener only fills a queue.
  */
 public final class HeadlessChromium implements AutoCloseable {
@@ -44,12 +50,19 @@ public final class HeadlessChromium implements AutoCloseable {
     private static final int WINDOW_WIDTH = 1280;
     private static final int WINDOW_HEIGHT = 1000;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** V8's sampling period for selfTimeByFunction: fine enough for 10 s, 10,000 samples. */
+    private static final int PROFILE_INTERVAL_MICROS = 1000;
+    /** The switch Chromium starts a renderer process with; its main thread runs the page. */
+    private static final String RENDERER_SWITCH = "--type=renderer";
+    /** USER_HZ, the unit of /proc's CPU times: 100 on every Linux a test will meet. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final Process process;
     private final Path profile;
     private final JdkWebSocketClient devtools;
     private final List<String> errors = new ArrayList<>();
     private int nextId;
+    private boolean performanceEnabled;
 
     private HeadlessChromium(Process process, Path profile, JdkWebSocketClient devtools) {
         this.process = process;
@@ -176,6 +189,130 @@ public final class HeadlessChromium implements AutoCloseable {
                 .add("captureBeyondViewport", true)).asObject();
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode(result.getString("data", "")));
+    }
+
+    /**
+     * How much of a window of wall time the page's main thread spent running tasks, by
+     * Chromium's own bookkeeping: Performance.getMetrics before and after, and the growth
+     * of TaskDuration (every task the renderer's main thread ran: script, style, layout,
+     * paint set-up, garbage collection) over the growth of Timestamp. Blocks the caller for
+     * the window while the page runs as it would unwatched; nothing is sampled or traced,
+     * so the measurement costs the page nothing.
+     *
+     * A task's duration is wall time: on a machine short of cores, a task that waits for
+     * one keeps its clock running, and the figure reads high. So the same window is also
+     * measured as the operating system sees it, where it can: the CPU time of the
+     * renderer's main thread, as /proc counts it.
+     */
+    public MainThreadUse mainThreadUse(Duration window) throws InterruptedException {
+        if (!performanceEnabled) {
+            call("Performance.enable", new JsonObject());
+            performanceEnabled = true;
+        }
+        Map<String, Double> before = performanceMetrics();
+        double cpuBefore = rendererMainThreadCpuSeconds();
+        Thread.sleep(window.toMillis()); // the measured window itself, not a wait for state
+        double cpuAfter = rendererMainThreadCpuSeconds();
+        Map<String, Double> after = performanceMetrics();
+        ToDoubleFunction<String> grown = name -> after.getOrDefault(name, 0.0) - before.getOrDefault(name, 0.0);
+        return new MainThreadUse(grown.applyAsDouble("Timestamp"), grown.applyAsDouble("TaskDuration"),
+                grown.applyAsDouble("ScriptDuration"), grown.applyAsDouble("LayoutDuration"),
+                grown.applyAsDouble("RecalcStyleDuration"), cpuAfter - cpuBefore);
+    }
+
+    /**
+     * The page's main thread over a window, in seconds of each kind of work; onCpuSeconds
+     * is the operating system's count for the same thread (NaN where there is no /proc).
+     */
+    public record MainThreadUse(double wallSeconds, double taskSeconds, double scriptSeconds,
+                                double layoutSeconds, double styleSeconds, double onCpuSeconds) {
+
+        /** Busy time over wall time: 0.25 is a quarter of one core. */
+        public double busyFraction() {
+            return taskSeconds / wallSeconds;
+        }
+
+        @Override
+        public String toString() {
+            return ("main thread busy %.1f %% of %.1f s (script %.1f %%, style %.1f %%, layout %.1f %%;"
+                    + " on a CPU %.1f %%)").formatted(100 * busyFraction(), wallSeconds,
+                    100 * scriptSeconds / wallSeconds, 100 * styleSeconds / wallSeconds,
+                    100 * layoutSeconds / wallSeconds, 100 * onCpuSeconds / wallSeconds);
+        }
+    }
+
+    /**
+     * User plus system time so far of the main thread (the thread whose id is the process's)
+     * of every renderer this browser runs; NaN without /proc. Idle renderers (the spare one
+     * Chromium keeps ready) add next to nothing, so the sum is the page's.
+     */
+    private double rendererMainThreadCpuSeconds() {
+        long ticks = 0;
+        boolean found = false;
+        for (ProcessHandle child : process.descendants().toList()) {
+            Path proc = Path.of("/proc", String.valueOf(child.pid()));
+            try {
+                if (!Files.readString(proc.resolve("cmdline")).contains(RENDERER_SWITCH)) {
+                    continue;
+                }
+                // stat: "pid (comm) state ..." - fields 14 and 15 are utime and stime.
+                String stat = Files.readString(proc.resolve("task").resolve(String.valueOf(child.pid()))
+                        .resolve("stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                found = true;
+            } catch (IOException e) {
+                // not Linux, or the renderer ended meanwhile: it has no share to count
+            }
+        }
+        return found ? ticks / (double) CLOCK_TICKS_PER_SECOND : Double.NaN;
+    }
+
+    /** Performance.getMetrics as name -> value (durations and Timestamp in seconds). */
+    private Map<String, Double> performanceMetrics() {
+        Map<String, Double> metrics = new HashMap<>();
+        for (JsonValue metric : call("Performance.getMetrics", new JsonObject()).asObject()
+                .get("metrics").asArray()) {
+            metrics.put(metric.asObject().getString("name", ""), metric.asObject().getDouble("value", 0));
+        }
+        return metrics;
+    }
+
+    /**
+     * Where the page's main thread spends its time: V8's sampling profiler over a window (a
+     * sample every PROFILE_INTERVAL_MICROS), each sample's time given to the function it
+     * caught (its self time), summed per script file and function ("heatmap.js:draw") and
+     * sorted, most first. V8's own entries keep their names: "(program)" (the browser's
+     * native work: receiving messages, style, layout, paint), "(garbage collector)",
+     * "(idle)". For finding out why a page is slow; sampling costs the page a little, so
+     * never measure busy time in the same window.
+     */
+    public Map<String, Duration> selfTimeByFunction(Duration window) throws InterruptedException {
+        call("Profiler.enable", new JsonObject());
+        call("Profiler.setSamplingInterval", new JsonObject().add("interval", PROFILE_INTERVAL_MICROS));
+        call("Profiler.start", new JsonObject());
+        Thread.sleep(window.toMillis()); // the profiled window itself, not a wait for state
+        JsonObject profile = call("Profiler.stop", new JsonObject()).asObject().get("profile").asObject();
+        call("Profiler.disable", new JsonObject());
+        Map<Integer, String> scriptOfNode = new HashMap<>();
+        for (JsonValue node : profile.get("nodes").asArray()) {
+            JsonObject frame = node.asObject().get("callFrame").asObject();
+            String url = frame.getString("url", "");
+            scriptOfNode.put(node.asObject().getInt("id", -1),
+                    url.isEmpty() ? frame.getString("functionName", "?")
+                            : url.substring(url.lastIndexOf('/') + 1) + ":" + frame.getString("functionName", ""));
+        }
+        Map<String, Long> micros = new HashMap<>();
+        List<JsonValue> samples = profile.get("samples").asArray().values();
+        List<JsonValue> deltas = profile.get("timeDeltas").asArray().values();
+        // timeDeltas[i] is the time from sample i-1 to sample i: the time sample i-1 stood for.
+        for (int i = 0; i + 1 < samples.size(); i++) {
+            micros.merge(scriptOfNode.get(samples.get(i).asInt()), deltas.get(i + 1).asLong(), Long::sum);
+        }
+        Map<String, Duration> sorted = new LinkedHashMap<>();
+        micros.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), Duration.ofNanos(e.getValue() * 1000)));
+        return sorted;
     }
 
     /** Console errors, uncaught exceptions and error log entries (failed loads, CSP) so far. */
