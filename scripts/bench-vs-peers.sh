@@ -66,7 +66,8 @@ CPU_MODEL="$(lscpu 2>/dev/null | awk -F: '/^Model name/ { sub(/^ +/, "", $2); pr
 JDK_VERSION="$("$JAVA" -version 2>&1 | head -n 1)"
 # What the JVM made of the flags (heap sizes, GC): the same line for every JVM started here.
 # shellcheck disable=SC2086
-JVM_FLAGS="$("$JAVA" ${JAVA_OPTS:-} -XX:+PrintCommandLineFlags -version 2>&1 | head -n 1)"
+JVM_FLAGS="$("$JAVA" ${JAVA_OPTS:-} -XX:+PrintCommandLineFlags -version 2>&1 | head -n 1 \
+    | sed 's/ -XX:+PrintCommandLineFlags//; s/ *$//')"
 WRK_COMMAND="wrk -t1 -c$HTTP_CONNECTIONS -d${SECONDS_PER_RUN}s --latency -s scripts/wrk-post-metric.lua http://127.0.0.1:PORT/metrics"
 WS_COMMAND="node scripts/ws-load.mjs ws://127.0.0.1:PORT $WS_CONNECTIONS $WS_IN_FLIGHT $WARMUP_SECONDS $SECONDS_PER_RUN"
 echo "bench-vs-peers.sh: $RUNS round(s) of ${WARMUP_SECONDS} s warm-up + ${SECONDS_PER_RUN} s measured per server"
