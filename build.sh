@@ -6,6 +6,9 @@
 #                           --select-class NAME), print "N passed, N failed"
 #   ./build.sh run CLASS [ARGS]   compile src/, then run CLASS's main on the project classpath
 #   ./build.sh deps         only fetch and verify the jars (and Chart.js) in scripts/dependencies.lock
+#   ./build.sh deps bench   the same, plus the benchmark-only jars (needed-for bench)
+#   ./build.sh classpath run|test|bench   print that classpath (bench: run's jars and the
+#                           benchmark-only ones, fetched first; for scripts/bench/*.java)
 #   ./build.sh java-home    print the JDK 21+ this script found
 #
 # Why no Maven or Gradle: the project is small and a student should be able to read
@@ -59,18 +62,23 @@ JAVA="$JDK/bin/java"
 JAVAC="$JDK/bin/javac"
 
 # --- 2. Fetch the pinned jars ----------------------------------------------------------
-# Each jar line of the lock file: group:artifact:version sha256 (run|test).
-lock_entries() { grep -v -E '^\s*(#|$)|^npm:' "$LOCK"; }
+# Each jar line of the lock file: group:artifact:version sha256 (run|test|bench).
+# A bench jar is a reference the benchmarks measure the project against (scripts/bench/):
+# it is fetched only when asked for (lock_entries bench) and is on no classpath of src/ or
+# test/, so no class of the project can come to depend on it.
+lock_entries() {  # lock_entries [bench]: the jar lines; bench ones only when asked for
+    grep -v -E '^\s*(#|$)|^npm:' "$LOCK" | awk -v with="${1:-}" '$3 != "bench" || with == "bench"'
+}
 jar_name() { local g a v; IFS=: read -r g a v <<<"$1"; echo "$a-$v.jar"; }
 jar_url() { local g a v; IFS=: read -r g a v <<<"$1"; echo "$MAVEN_CENTRAL/${g//.//}/$a/$v/$a-$v.jar"; }
 sha256_of() { if command -v sha256sum >/dev/null; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d' ' -f1; }
 
-missing_jars() {
+missing_jars() {  # missing_jars [bench]
     local coord sum scope
     while read -r coord sum scope; do
         local f="$LIB/$(jar_name "$coord")"
         if [ ! -f "$f" ] || [ "$(sha256_of "$f")" != "$sum" ]; then echo "$coord"; fi
-    done < <(lock_entries)
+    done < <(lock_entries "${1:-}")
 }
 
 fetch_with_maven() {  # one Maven run for all missing jars, through a throw-away pom
@@ -96,10 +104,10 @@ fetch_with_curl() {
     done
 }
 
-ensure_deps() {
+ensure_deps() {  # ensure_deps [bench]
     [ -f "$LOCK" ] || die "$LOCK is missing"
-    local missing
-    missing="$(missing_jars)"
+    local with="${1:-}" missing
+    missing="$(missing_jars "$with")"
     [ -z "$missing" ] && return 0
     mkdir -p "$LIB" "$BUILD"
     # shellcheck disable=SC2086
@@ -115,7 +123,7 @@ ensure_deps() {
         local f="$LIB/$(jar_name "$coord")"
         [ -f "$f" ] || die "$coord was not fetched"
         [ "$(sha256_of "$f")" = "$sum" ] || { rm -f "$f"; die "$coord: SHA-256 differs from $LOCK; file removed"; }
-    done < <(lock_entries)
+    done < <(lock_entries "$with")
 }
 
 # --- 2b. Fetch the pinned browser files ------------------------------------------------
@@ -140,11 +148,14 @@ ensure_npm_files() {
     done < <(grep -E '^npm:' "$LOCK" || true)
 }
 
-classpath_of() {  # classpath_of run|test: the jars of that scope, ':'-separated
+classpath_of() {  # classpath_of run|test|bench: the jars of that scope, ':'-separated
     local coord sum scope out=""
     while read -r coord sum scope; do
-        if [ "$1" = test ] || [ "$scope" = run ]; then out="$out:$LIB/$(jar_name "$coord")"; fi
-    done < <(lock_entries)
+        # test: every jar but bench's; run: run's; bench: run's and bench's
+        if [ "$1" = test ] || [ "$scope" = run ] || [ "$scope" = "$1" ]; then
+            out="$out:$LIB/$(jar_name "$coord")"
+        fi
+    done < <(lock_entries "$1")
     echo "${out#:}"
 }
 
@@ -254,12 +265,16 @@ run_tests() {
 cmd="${1:-build}"; shift || true
 case "$cmd" in
     build)     compile_main ;;
-    deps)      ensure_deps; ensure_npm_files ;;
+    deps)      [ "${1:-bench}" = bench ] || die "usage: ./build.sh deps [bench]"
+               ensure_deps "${1:-}"; ensure_npm_files ;;
+    classpath) case "${1:-}" in run | test | bench) ;; *) die "usage: ./build.sh classpath run|test|bench" ;; esac
+               ensure_deps "$1"
+               classpath_of "$1" ;;
     test)      run_tests "$@" ;;
     run)       [ $# -ge 1 ] || die "usage: ./build.sh run MAIN_CLASS [ARGS]"
                compile_main
                main="$1"; shift
                exec "$JAVA" ${JAVA_OPTS:-} -cp "$MAIN_OUT:$(classpath_of run)" "$main" "$@" ;;
     java-home) echo "$JDK" ;;
-    *)         die "unknown command '$cmd' (build, deps, test, run, java-home)" ;;
+    *)         die "unknown command '$cmd' (build, deps, test, run, classpath, java-home)" ;;
 esac

@@ -6,8 +6,14 @@
 //
 //   node scripts/ws-load.mjs URL CONNECTIONS IN_FLIGHT_EACH WARMUP_S SECONDS
 //
-// Run with NODE_PATH=lib/node/node_modules (scripts/ensure-tools.sh node-ws installs ws there).
+// With SERVER_PIDS=PID[,PID] (and CLK_TCK, default 100) in the environment it also reads those
+// processes' CPU time (utime + stime, /proc/PID/stat) when the measured window opens and when
+// it closes, and adds "serverCpuSeconds": the server's cost over exactly the window whose acks
+// are counted, the warm-up left out (scripts/bench-vs-peers.sh).
+//
+// Run from the project root (scripts/ensure-tools.sh node-ws installs ws into lib/node).
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const require = createRequire(path.resolve('lib/node/node_modules') + '/');
@@ -22,6 +28,24 @@ if (!url || !(connections > 0) || !(inFlight > 0) || !(warmupS >= 0) || !(second
 const start = performance.now();
 const measureFrom = start + warmupS * 1000;
 const measureTo = measureFrom + seconds * 1000;
+const serverPids = (process.env.SERVER_PIDS || '').split(',').filter((pid) => pid !== '');
+const clkTck = Number(process.env.CLK_TCK || 100);
+const serverCpu = {};
+
+function cpuSecondsOf(pids) {  // fields 14 and 15 of /proc/PID/stat, counted after the name's ')'
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / clkTck;
+}
+
+if (serverPids.length > 0) {
+  setTimeout(() => { serverCpu.from = cpuSecondsOf(serverPids); }, measureFrom - start);
+  setTimeout(() => { serverCpu.to = cpuSecondsOf(serverPids); }, measureTo - start);
+}
 const latencies = [];
 let acks = 0;
 let errors = 0;
@@ -67,8 +91,10 @@ const sockets = await Promise.all(Array.from({ length: Number(connections) }, (_
 setTimeout(() => {
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies.length ? latencies[Math.max(0, Math.ceil(p / 100 * latencies.length) - 1)] : NaN;
-  console.log(JSON.stringify({ acks, seconds: Number(seconds), perSecond: acks / seconds,
-    p50Ms: at(50), p99Ms: at(99), errors }));
+  const line = { acks, seconds: Number(seconds), perSecond: acks / seconds,
+    p50Ms: at(50), p99Ms: at(99), errors };
+  if (serverPids.length > 0) line.serverCpuSeconds = serverCpu.to - serverCpu.from;
+  console.log(JSON.stringify(line));
   sockets.forEach((ws) => ws.close(1000));
   setTimeout(() => process.exit(0), 500);
 }, measureTo - performance.now() + 50);
