@@ -34,6 +34,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * delay figure is plausible, one server opens, and the page's own main thread stays under
  * MAX_BUSY_FRACTION - measured by Chromium over MEASURED_WINDOW, not guessed from outside.
  *
+ * Which "busy" is asserted: the main thread's own CPU time (MainThreadUse.onCpuFraction),
+ * with Chromium's task time printed beside it. A task's duration is wall time, and on this
+ * test's two cores the senders (10,000 metrics a second), System 2 and Chromium together
+ * keep both cores full, so the page's tasks wait for a core and Chromium's figure counts
+ * the wait: on a quiet machine, 39 % by Chromium's count was 21 % on a CPU. The page's own
+ * cost is the second figure; the first measures the machine the test itself saturates.
+ *
  * Each fleet reports while the page follows its system, not both at once: on two cores the
  * two fleets, both systems, Redis and Chromium together are more than the machine has (both
  * at once, System 2's senders got 5,800 to 6,700 of their 10,000 metrics a second through,
@@ -54,7 +61,7 @@ class FleetScaleBrowserTest {
     /** System 1's servers send once in 10 s: a full fleet takes that long to be heard once. */
     private static final Duration FILL_DEADLINE = Duration.ofSeconds(30);
     private static final Duration MEASURED_WINDOW = Duration.ofSeconds(10);
-    /** The bound: the page may keep its main thread busy at most this much. */
+    /** The bound: the page may keep its main thread busy at most this much (on a CPU). */
     private static final double MAX_BUSY_FRACTION = 0.30;
     private static final int MAX_DELAY_MS = 1000;
     /** Functions named when the page is too busy: the few that matter. */
@@ -153,7 +160,7 @@ class FleetScaleBrowserTest {
                 name, ours, SERVERS, filledMs, page.reportingCount(), page.heatMapCells(), use, p50, p95Delay,
                 page.live("messagesPerSecond"), page.live("updatesPerSecond"), sentPerSecond,
                 followed.metricsPerSecond());
-        if (use.busyFraction() >= MAX_BUSY_FRACTION) {
+        if (use.onCpuFraction() >= MAX_BUSY_FRACTION) {
             fail(name + ": " + use + "; where the time went, most first: " + mostCostly(browser));
         }
         assertTrue(p50 >= 0 && p50 < MAX_DELAY_MS && p95Delay >= 0 && p95Delay < MAX_DELAY_MS,

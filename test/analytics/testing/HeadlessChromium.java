@@ -227,9 +227,17 @@ public final class HeadlessChromium implements AutoCloseable {
     public record MainThreadUse(double wallSeconds, double taskSeconds, double scriptSeconds,
                                 double layoutSeconds, double styleSeconds, double onCpuSeconds) {
 
-        /** Busy time over wall time: 0.25 is a quarter of one core. */
+        /** Busy time over wall time, as Chromium counts it: 0.25 is a quarter of one core. */
         public double busyFraction() {
             return taskSeconds / wallSeconds;
+        }
+
+        /**
+         * The thread's own CPU time over wall time - busyFraction without the time its tasks
+         * waited for a core - where /proc is there to count it; busyFraction elsewhere.
+         */
+        public double onCpuFraction() {
+            return Double.isNaN(onCpuSeconds) ? busyFraction() : onCpuSeconds / wallSeconds;
         }
 
         @Override
