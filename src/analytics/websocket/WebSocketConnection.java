@@ -3,29 +3,21 @@ package analytics.websocket;
 import analytics.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One open WebSocket: a reader thread that decodes frames and applies the protocol's rules,
- * a writer thread that drains the outbound queue while it has frames, and the close
- * handshake between them.
+ * a writer that drains the outbound queue while it has frames (ConnectionWriter), and the
+ * close handshake between them.
  *
  * Pattern: one virtual thread per direction; the two meet only at the OutboundQueue,
- *          so a slow peer blocks its own writer and nobody else. The writer exists only
- *          while there is something to write: an idle connection is one parked reader, not
- *          two threads and a timer (10,000 idle producers cost 10,000 stacks, not 20,000,
- *          and no wake-ups). The close handshake is a state machine in RFC 6455 §7's terms
- *          (see State).
+ *          so a slow peer blocks its own writer and nobody else. The close handshake is
+ *          a state machine in RFC 6455 §7's terms (see State).
  * Lesson:  lessons/06-websocket-messages-and-close.md   Spec: RFC 6455 §5.5, §7
  * Not here: what the application knows of a peer; a handler keeps that in its own map,
  *          keyed by connection (System2Fanout, BroadcasterSubscriptions).
@@ -68,46 +60,37 @@ public final class WebSocketConnection {
      * fixed 16 KB read buffer and a 64 KB write buffer per connection cost before). A read
      * that fills its buffer means more is waiting, so the next read gets a buffer twice the
      * size, up to READ_BURST_BYTES; a short read means the burst is over, and the reader
-     * waits on the small one again. Writes gather a batch into one array made for that write.
+     * waits on the small one again. The send side keeps no buffer either (ConnectionWriter).
      */
     private static final int READ_IDLE_BYTES = 1024;
     private static final int READ_BURST_BYTES = 16 * 1024;
-    private static final int WRITE_GATHER_BYTES = 64 * 1024;
 
     private final long id = IDS.incrementAndGet();
     private final Socket socket;
     private final InputStream in;
-    private final OutputStream out;
     private final WebSocketServer server;
     private final WebSocketHandler handler;
     private final FrameDecoder decoder;
     private final MessageAssembler assembler;
     private final OutboundQueue queue;
+    private final ConnectionWriter writer;
 
     private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
     private volatile boolean awaitingPong;
     private volatile int peerCloseCode = CloseCode.ABNORMAL_CLOSURE.code();
     private volatile String peerCloseReason = "";
-    /** The writer thread while one runs; terminate() interrupts it. */
-    private volatile Thread writer;
-    /** True from the 101 on: frames queued before it wait, the handshake's answer goes first. */
-    private volatile boolean writable;
-    /** True while a writer thread runs (or the connection is done writing for good). */
-    private final AtomicBoolean writing = new AtomicBoolean();
-    private volatile long coalesceNanos;
-    /** When the last batch was written; read and written by the one writer running. */
-    private long lastWriteNanos;
 
     WebSocketConnection(Socket socket, InputStream in, WebSocketServer server) throws IOException {
         this.socket = socket;
         this.in = in;
-        this.out = socket.getOutputStream(); // unbuffered: writeBatch gathers each batch itself
         this.server = server;
         this.handler = server.handler();
         WebSocketServer.Options options = server.options();
         this.decoder = new FrameDecoder(options.maxMessageBytes(), true);
         this.assembler = new MessageAssembler(options.maxMessageBytes());
         this.queue = new OutboundQueue(options.outboundQueueBytes(), System::nanoTime);
+        this.writer = new ConnectionWriter(id, socket.getOutputStream(), queue,
+                () -> state.get() != State.CLOSED, this::ourCloseFrameWritten, this::terminate);
     }
 
     public long id() {
@@ -140,7 +123,7 @@ public final class WebSocketConnection {
             server.countDropped();
             enforceSlowConsumerPolicy();
         } else {
-            wakeWriter();
+            writer.wake();
         }
     }
 
@@ -153,7 +136,7 @@ public final class WebSocketConnection {
      * who wait for their acks.
      */
     public void coalesceWrites(Duration window) {
-        coalesceNanos = window.toNanos();
+        writer.coalesce(window);
     }
 
     /**
@@ -225,7 +208,7 @@ public final class WebSocketConnection {
         switch (frame.opcode()) {
             case PING -> {
                 queue.offerControl(FrameEncoder.unmasked(true, Opcode.PONG, frame.payload()));
-                wakeWriter();
+                writer.wake();
             }
             case PONG -> awaitingPong = false;
             case CLOSE -> closeFrameReceived(frame.payload());
@@ -290,100 +273,16 @@ public final class WebSocketConnection {
         }
     }
 
-    // --- the writer thread ---------------------------------------------------------------
+    // --- the writer (ConnectionWriter) ----------------------------------------------------
 
     /** Called once the 101 is on the wire: from now on frames may follow it. */
     void startWriter() {
-        writable = true;
-        wakeWriter();
-    }
-
-    /**
-     * Starts a writer when there is something to write and none is running. Called after
-     * every offer; the compare-and-set makes sure at most one writer runs at a time.
-     */
-    private void wakeWriter() {
-        if (writable && queue.hasFrames() && writing.compareAndSet(false, true)) {
-            writer = Thread.ofVirtual().name("ws-writer-" + id).start(this::writeLoop);
-        }
-    }
-
-    /**
-     * Drains the queue, batch by batch, and ends when it is empty. The race with an offer
-     * that comes as it ends: that offer saw {@code writing} still true and started nobody,
-     * so after clearing the flag the writer looks at the queue once more and takes the
-     * work back if it can.
-     */
-    private void writeLoop() {
-        try {
-            while (state.get() != State.CLOSED) {
-                List<byte[]> batch = queue.takeAll(0, TimeUnit.NANOSECONDS);
-                if (batch.isEmpty()) {
-                    writing.set(false);
-                    if (!queue.hasFrames() || !writing.compareAndSet(false, true)) {
-                        return; // idle: the next offer starts a new writer
-                    }
-                    continue;
-                }
-                long window = coalesceNanos;
-                long wait = lastWriteNanos + window - System.nanoTime();
-                if (window > 0 && wait > 0) {
-                    // Written moments ago: let more frames gather, then write them together.
-                    Thread.sleep(Duration.ofNanos(wait));
-                    batch = new ArrayList<>(batch);
-                    batch.addAll(queue.takeAll(0, TimeUnit.NANOSECONDS));
-                }
-                writeBatch(batch);
-                lastWriteNanos = System.nanoTime();
-                if (queue.isFinished()) {
-                    ourCloseFrameWritten(); // writing stays true: nothing is written after it
-                    return;
-                }
-            }
-        } catch (InterruptedException stopping) {
-            Thread.currentThread().interrupt();
-        } catch (IOException gone) {
-            terminate();
-        }
+        writer.start();
     }
 
     /** Whether a writer thread is running now; for tests of the idle state. */
     boolean writerRunning() {
-        Thread w = writer;
-        return writing.get() && w != null && w.isAlive();
-    }
-
-    /**
-     * The batch in as few socket writes as possible: a lone frame as it is; small frames
-     * copied together into one array of up to WRITE_GATHER_BYTES, made for this write and
-     * garbage after it, so a connection keeps no write buffer between batches.
-     */
-    private void writeBatch(List<byte[]> batch) throws IOException {
-        if (batch.size() == 1) {
-            out.write(batch.get(0));
-            return;
-        }
-        long total = 0;
-        for (byte[] frame : batch) {
-            total += frame.length;
-        }
-        byte[] gather = new byte[(int) Math.min(total, WRITE_GATHER_BYTES)];
-        int used = 0;
-        for (byte[] frame : batch) {
-            if (used > 0 && used + frame.length > gather.length) {
-                out.write(gather, 0, used);
-                used = 0;
-            }
-            if (frame.length >= gather.length) {
-                out.write(frame); // too big to gather: it is a write of its own anyway
-            } else {
-                System.arraycopy(frame, 0, gather, used, frame.length);
-                used += frame.length;
-            }
-        }
-        if (used > 0) {
-            out.write(gather, 0, used);
-        }
+        return writer.running();
     }
 
     // --- closing ---------------------------------------------------------------------------
@@ -407,7 +306,7 @@ public final class WebSocketConnection {
             terminate();
             return true;
         }
-        wakeWriter();
+        writer.wake();
         // A peer that never answers (or never reads) must not hold the socket forever.
         server.schedule(this::terminate, server.options().closeTimeout());
         return true;
@@ -447,7 +346,7 @@ public final class WebSocketConnection {
         awaitingPong = true;
         byte[] payload = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
         queue.offerControl(FrameEncoder.unmasked(true, Opcode.PING, payload));
-        wakeWriter();
+        writer.wake();
         enforceSlowConsumerPolicy();
     }
 
@@ -464,10 +363,7 @@ public final class WebSocketConnection {
         } catch (IOException ignored) {
             // closing a socket that is already broken: nothing left to do
         }
-        Thread w = writer;
-        if (w != null && w != Thread.currentThread()) {
-            w.interrupt();
-        }
+        writer.interrupt();
         server.unregister(this);
     }
 }
