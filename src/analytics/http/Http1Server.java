@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,8 @@ public final class Http1Server implements AutoCloseable {
             2 * (RequestHead.MAX_HEAD_BYTES
                     + JDK_LINE_OVERHEAD * (1 + RequestHead.MAX_HEADER_COUNT));
     static final int JDK_MAX_FIELD_NAMES = 2 * RequestHead.MAX_HEADER_COUNT;
+    /** A request's head and body must arrive within this (checked by the JDK once a second). */
+    public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(10);
 
     static {
         // The JDK server reads its tuning once, when its ServerConfig class is first used in
@@ -70,6 +73,21 @@ public final class Http1Server implements AutoCloseable {
         // head in full, and then only our 431 bounds it.
         setIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(JDK_MAX_FIELD_NAMES));
         setIfAbsent("sun.net.httpserver.maxReqHeaderSize", Integer.toString(JDK_MAX_HEAD_SIZE));
+        // Slowloris: the JDK's default is no time limit at all for reading a request, so a
+        // client sending half a head (or half a body) and then nothing held its connection
+        // and its thread for ever - 1,000 such clients, 1,000 connections. maxReqTime closes
+        // a connection whose request (head and body) has not arrived within this many
+        // seconds, the same deadline the WebSocket and h2c ports give a handshake.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(REQUEST_DEADLINE.toSeconds()));
+    }
+
+    /**
+     * For code that creates a com.sun.net.httpserver.HttpServer of its own in a JVM that
+     * also runs Http1Server (a test's stand-in server): call this first, so the JDK reads
+     * the settings above rather than its defaults - it reads them only once per JVM.
+     */
+    public static void applyJdkServerSettings() {
+        // Nothing to do: calling any static method runs the static initializer above, once.
     }
 
     private static final Log LOG = Log.get(Http1Server.class);

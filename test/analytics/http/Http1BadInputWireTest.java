@@ -193,6 +193,28 @@ class Http1BadInputWireTest {
         }
     }
 
+    @Test
+    void aRequestThatStopsHalfwayIsClosedAtTheDeadline() throws Exception {
+        try (Socket halfHead = connect(); Socket halfBody = connect()) {
+            halfHead.setSoTimeout(DEADLINE_MILLIS + (int) Http1Server.REQUEST_DEADLINE.toMillis());
+            halfBody.setSoTimeout(DEADLINE_MILLIS + (int) Http1Server.REQUEST_DEADLINE.toMillis());
+            long sent = System.nanoTime();
+            send(halfHead, "POST /metrics HTTP/1.1\r\nHost: x\r\n");
+            send(halfBody, "POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"cpu\":");
+            // Slowloris: nothing more ever comes. The server must not wait for ever.
+            assertEquals("", readUntilClosed(halfHead), "closed without an answer");
+            assertEquals("", readUntilClosed(halfBody), "closed without an answer");
+            long waitedMillis = (System.nanoTime() - sent) / 1_000_000;
+            assertTrue(waitedMillis >= Http1Server.REQUEST_DEADLINE.toMillis() - 1_000,
+                    "not before the deadline: " + waitedMillis + " ms");
+        }
+        assertEquals(0, handled.get(), "the handler never saw the half-sent body's request finish");
+        try (Socket next = connect()) { // and the server still serves
+            send(next, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            readKeptAlive(next);
+        }
+    }
+
     private Socket connect() throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(DEADLINE_MILLIS); // a hang fails the read with SocketTimeoutException

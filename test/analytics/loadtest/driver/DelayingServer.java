@@ -1,5 +1,6 @@
 package analytics.loadtest.driver;
 
+import analytics.http.Http1Server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -35,6 +36,7 @@ final class DelayingServer implements AutoCloseable {
     DelayingServer(int slowEvery, long slowMillis) throws IOException {
         this.slowEvery = slowEvery;
         this.slowMillis = slowMillis;
+        Http1Server.applyJdkServerSettings(); // the JDK reads them once per JVM
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::answer);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());

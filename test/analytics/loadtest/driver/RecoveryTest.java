@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import analytics.http.Http1Server;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,7 @@ class RecoveryTest {
     private HttpServer server;
 
     private URI serve(int unhealthyAnswers, int[] lagByAsk) throws IOException {
+        Http1Server.applyJdkServerSettings(); // the JDK reads them once per JVM
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/healthz", exchange -> answer(exchange,
                 healthAsked.incrementAndGet() <= unhealthyAnswers ? 503 : 200, "{\"status\":\"ok\"}"));
