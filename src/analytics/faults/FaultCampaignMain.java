@@ -33,7 +33,7 @@ public final class FaultCampaignMain {
 
     private static final List<Scenario> SCENARIOS = List.of(
             new RedisKill(), new WorkerKills(), new BroadcasterRestart(), new System2Restart(),
-            new DemoKills());
+            new DemoKills(), new Slowloris());
 
     private FaultCampaignMain() {
     }
