@@ -1,6 +1,7 @@
 package analytics.faults;
 
 import analytics.retry.Backoff;
+import analytics.websocket.WholeTextListener;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
@@ -93,24 +94,17 @@ final class FollowingDashboard implements AutoCloseable {
         }
     }
 
-    private final class Listener implements WebSocket.Listener {
+    private final class Listener extends WholeTextListener {
 
         private final CompletableFuture<Void> closed;
-        private final StringBuilder parts = new StringBuilder();
 
         Listener(CompletableFuture<Void> closed) {
             this.closed = closed;
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            parts.append(data);
-            if (last) {
-                heard(parts.toString());
-                parts.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
+        protected void onMessage(WebSocket webSocket, String text) {
+            heard(text);
         }
 
         @Override

@@ -5,6 +5,7 @@ import analytics.log.Log;
 import analytics.model.Metric;
 import analytics.retry.Backoff;
 import analytics.sender.TargetOutage.Failure;
+import analytics.websocket.WholeTextListener;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.ParseException;
@@ -248,12 +249,11 @@ final class ProducerConnection implements AutoCloseable {
      * answered, an error rejects it (System 2 answers every metric, in order, with one or the
      * other); greetings count as nothing.
      */
-    private final class Answers implements WebSocket.Listener {
+    private final class Answers extends WholeTextListener {
         final CompletableFuture<String> closed = new CompletableFuture<>();
         /** Room for more unacknowledged metrics; the writer takes, each answer gives back. */
         final Semaphore window = new Semaphore(MAX_UNACKNOWLEDGED);
         private final ConcurrentLinkedDeque<Written> written = new ConcurrentLinkedDeque<>();
-        private final StringBuilder partial = new StringBuilder();
         private long lastId; // the writer's only
         private boolean outOfOrderLogged;
 
@@ -273,14 +273,8 @@ final class ProducerConnection implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                count(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
+        protected void onMessage(WebSocket webSocket, String text) {
+            count(text);
         }
 
         private void count(String text) {

@@ -1,6 +1,7 @@
 package analytics.loadtest.driver;
 
 import analytics.loadtest.measure.LatencyHistogram;
+import analytics.websocket.WholeTextListener;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -151,22 +151,11 @@ final class DashboardFleet implements AutoCloseable {
     }
 
     /** One dashboard: assembles each text message and hands it over. */
-    private final class Screen implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
+    private final class Screen extends WholeTextListener {
 
         @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            if (last && partial.isEmpty()) {
-                received(data.toString());
-            } else {
-                partial.append(data);
-                if (last) {
-                    received(partial.toString());
-                    partial.setLength(0);
-                }
-            }
-            ws.request(1);
-            return null;
+        protected void onMessage(WebSocket webSocket, String text) {
+            received(text);
         }
     }
 

@@ -2,6 +2,7 @@ package analytics.loadtest.driver;
 
 import analytics.config.IngestToken;
 import analytics.retry.Backoff;
+import analytics.websocket.WholeTextListener;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
@@ -38,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Threads: send() from many virtual threads, one at a time on the wire (java.net.http
  *          allows a single outstanding send); the listener runs on the client's threads.
  */
-final class ProducerLink implements WebSocket.Listener {
+final class ProducerLink extends WholeTextListener {
 
     private final URI target;
     private final HttpClient client;
@@ -50,7 +51,6 @@ final class ProducerLink implements WebSocket.Listener {
     /** Sent first only when INGEST_TOKEN is set: unregistered, a connection is a producer anyway. */
     private static final String REGISTER = "{\"type\":\"register\",\"role\":\"producer\"}";
     private final Backoff reconnectBackoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
-    private final StringBuilder partial = new StringBuilder(); // the listener's thread only
     private volatile WebSocket socket; // null while down
     private long nextAttemptNanos; // guarded by sending
 
@@ -130,14 +130,8 @@ final class ProducerLink implements WebSocket.Listener {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            answered(partial.toString());
-            partial.setLength(0);
-        }
-        ws.request(1);
-        return null;
+    protected void onMessage(WebSocket webSocket, String text) {
+        answered(text);
     }
 
     private void answered(String text) {
