@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# What an idle WebSocket connection costs each system, measured from outside: a freshly
-# started System 2 and System 1 (its broadcaster port), then COUNT connections opened and held
+# What an idle WebSocket connection costs each system, measured from outside and against a
+# reference in the same run: a freshly started Java-WebSocket 1.6 server (the peer issue 12
+# names, scripts/bench/JavaWebSocketAckServer.java), System 2, and System 1 (its broadcaster
+# port), each with COUNT connections opened and held
 # by Node's `ws` package (scripts/idle-connections.mjs, not our code). Reports the growth of
 # the JVM's resident memory as `ps` sees it, per connection, and how long a new client waits
 # for its first answer while COUNT are held. The JVM runs with the flags `make run` uses
@@ -58,16 +60,32 @@ measure() {
     wait "$node" || true
     line="$(grep '"open"' "$LOGS/node.$name")"
     probes="$(grep -o '"probeMs":\[[^]]*\]' "$LOGS/node.$name")"
-    echo "$name  rss ${before} KB -> ${after} KB = $(( (after - before) / COUNT )) KB per connection;" \
-         "live heap ${live0} KB -> ${live1} KB = $(awk -v a="$live0" -v b="$live1" -v n="$COUNT" 'BEGIN { printf "%.1f", (b - a) / n }') KB per connection  $line  $probes"
+    local rss_each live_each
+    rss_each="$(awk -v a="$before" -v b="$after" -v n="$COUNT" 'BEGIN { printf "%.1f", (b - a) / n }')"
+    live_each="$(awk -v a="$live0" -v b="$live1" -v n="$COUNT" 'BEGIN { printf "%.1f", (b - a) / n }')"
+    RSS_EACH[$name]+="$rss_each " LIVE_EACH[$name]+="$live_each "
+    echo "$name  rss ${before} KB -> ${after} KB = $rss_each KB per connection;" \
+         "live heap ${live0} KB -> ${live1} KB = $live_each KB per connection  $line  $probes"
 }
 
+declare -A RSS_EACH=() LIVE_EACH=()   # name -> one figure per run, space-separated
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
 echo "bench-idle-connections.sh: $COUNT idle connections, $RUNS runs; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); JAVA_OPTS='${JAVA_OPTS:-}'"
+BENCH_CLASSPATH="$(./build.sh classpath bench)"   # fetches Java-WebSocket (needed-for bench) once
+HELLO='{"type":"register","role":"producer","serverId":"idle"}'
 for run in $(seq 1 "$RUNS"); do
+    read -r ref <<<"$(free_ports 1)"
+    start_reference "$ref" "$LOGS/java-websocket.log" scripts/bench/JavaWebSocketAckServer.java "$BENCH_CLASSPATH"
+    measure "java-websocket" "$REFERENCE_PID" "ws://127.0.0.1:$ref" "$HELLO" \
+        '{"type":"metric","serverId":"probe","timestamp":1,"metrics":{}}'
+    stop_reference
+
     read -r ws <<<"$(free_ports 1)"
     start_system2 "$ws" "$LOGS/system2.log"
-    measure "system2-producers" "$SYSTEM2_PID" "ws://127.0.0.1:$ws" \
-        '{"type":"register","role":"producer","serverId":"idle"}' '{"type":"snapshot.request","serverId":"none"}'
+    measure "system2-producers" "$SYSTEM2_PID" "ws://127.0.0.1:$ws" "$HELLO" \
+        '{"type":"snapshot.request","serverId":"none"}'
     stop_started
 
     read -r http http2 bws redis <<<"$(free_ports 4)"
@@ -76,4 +94,11 @@ for run in $(seq 1 "$RUNS"); do
     measure "system1-dashboards" "$SYSTEM1_PID" "ws://127.0.0.1:$bws" \
         '{"type":"subscribe","serverId":"idle"}' '{"type":"subscribe","serverId":"none"}'
     stop_started
+done
+
+echo "== medians of $RUNS run(s), per idle connection; ratios to Java-WebSocket measured in the same runs"
+ref_rss="$(median <<<"${RSS_EACH[java-websocket]}")" ref_live="$(median <<<"${LIVE_EACH[java-websocket]}")"
+for name in java-websocket system2-producers system1-dashboards; do
+    rss="$(median <<<"${RSS_EACH[$name]}")" live="$(median <<<"${LIVE_EACH[$name]}")"
+    echo "  $name  rss $rss KB ($(ratio "$rss" "$ref_rss")x)  live heap $live KB ($(ratio "$live" "$ref_live")x)"
 done

@@ -49,10 +49,9 @@ JAVA="$(./build.sh java-home)/bin/java"
 CLK_TCK="$(getconf CLK_TCK)"
 
 source scripts/services.sh
-REFERENCE_PID="" CLIENT_PID=""
-stop_reference() { [ -z "$REFERENCE_PID" ] || stop_process "$REFERENCE_PID"; REFERENCE_PID=""; }
+CLIENT_PID=""
 stop_client() { [ -z "$CLIENT_PID" ] || kill -TERM "$CLIENT_PID" 2>/dev/null || true; CLIENT_PID=""; }
-trap 'stop_client; stop_reference; stop_started' EXIT
+trap 'stop_client; stop_started' EXIT
 trap 'exit 130' INT TERM
 
 LOGS="run/bench-vs-peers"
@@ -89,19 +88,6 @@ to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
                            else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
-accepts_tcp() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# start_reference PORT LOG SOURCE [CLASSPATH]: a reference in source-file mode, with the flags
-# every JVM here gets (SERVICES_JAVA_OPTS: JAVA_OPTS and the PID it stops with).
-start_reference() {
-    local port="$1" log="$2" source="$3" classpath=()
-    [ -n "${4:-}" ] && classpath=(-cp "$4")
-    # shellcheck disable=SC2086
-    "$JAVA" $SERVICES_JAVA_OPTS "${classpath[@]}" "$source" "$port" >"$log" 2>&1 &
-    REFERENCE_PID=$!
-    wait_until "${source##*/}" "$REFERENCE_PID" "$log" accepts_tcp "$port"
-}
-
 # stream_field PORT NAME: groupLag or pending of System 1's /stats ("stream":{...}), or empty
 stream_field() {
     curl -fs --max-time 1 "http://127.0.0.1:$1/stats" | grep -o "\"$2\":-\\?[0-9]*" | cut -d: -f2

@@ -8,6 +8,8 @@
 #   start_redis PORT LOG              redis-server, no persistence, in a temp dir of its own
 #   start_system1 PORTS LOG [CHECKOUT]  PORTS = "HTTP HTTP2 WS REDIS"; CHECKOUT: whose System 1
 #   start_system2 PORT LOG
+#   start_reference PORT LOG SOURCE [CLASSPATH]  a benchmark reference (scripts/bench/*.java)
+#                                     in source-file mode; stop_reference stops it
 #   stop_started                      stops what was started, the last started first (a trap)
 #
 # A start_ function returns once the process answers (Redis: PING; the systems: GET /healthz
@@ -16,7 +18,7 @@
 # watch its PID (analytics.supervisor.pid, as under `make run`), and Redis is started through
 # setpriv --pdeathsig where util-linux has it (Linux), so the kernel sends it SIGTERM.
 
-REDIS_PID="" SYSTEM1_PID="" SYSTEM2_PID="" REDIS_DIR=""   # set by the start_ functions
+REDIS_PID="" SYSTEM1_PID="" SYSTEM2_PID="" REDIS_DIR="" REFERENCE_PID=""   # set by the start_ functions
 SERVICES_NAME="${0##*/}"   # the sourcing script's name, for its messages
 SERVICES_JAVA_OPTS="${JAVA_OPTS:-} -Danalytics.supervisor.pid=$$"
 # Redis in a process group of its own: Ctrl-C in a terminal signals the foreground group only,
@@ -91,6 +93,21 @@ start_system2() {
     wait_until "System 2" "$SYSTEM2_PID" "$log" answers_http "$port"
 }
 
+accepts_tcp() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A reference server in source-file mode (java scripts/bench/X.java PORT), with the flags every
+# JVM started here gets; ready once its port accepts a connection.
+start_reference() {
+    local port="$1" log="$2" source="$3" classpath=()
+    [ -n "${4:-}" ] && classpath=(-cp "$4")
+    # shellcheck disable=SC2086
+    "$(./build.sh java-home)/bin/java" $SERVICES_JAVA_OPTS "${classpath[@]}" "$source" "$port" >"$log" 2>&1 &
+    REFERENCE_PID=$!
+    wait_until "${source##*/}" "$REFERENCE_PID" "$log" accepts_tcp "$port"
+}
+
+stop_reference() { [ -z "$REFERENCE_PID" ] || stop_process "$REFERENCE_PID"; REFERENCE_PID=""; }
+
 # A JVM takes up to SHUTDOWN_TIMEOUT_MS (10 s) to stop gracefully; past 15 s it is stuck.
 stop_process() {
     local pid="$1"
@@ -106,9 +123,9 @@ stop_process() {
 # The systems before the Redis System 1 writes to, so none of them logs a lost connection.
 stop_started() {
     local pid
-    for pid in "$SYSTEM2_PID" "$SYSTEM1_PID" "$REDIS_PID"; do
+    for pid in "$REFERENCE_PID" "$SYSTEM2_PID" "$SYSTEM1_PID" "$REDIS_PID"; do
         [ -n "$pid" ] && stop_process "$pid"
     done
     [ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
-    SYSTEM2_PID="" SYSTEM1_PID="" REDIS_PID="" REDIS_DIR=""
+    SYSTEM2_PID="" SYSTEM1_PID="" REDIS_PID="" REDIS_DIR="" REFERENCE_PID=""
 }

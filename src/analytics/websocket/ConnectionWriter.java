@@ -66,15 +66,19 @@ final class ConnectionWriter {
     /** Called once the 101 is on the wire: from now on frames may follow it. */
     void start() {
         writable = true;
-        wake();
+        if (queue.hasFrames()) { // queued while the handshake's answer was being written
+            wake();
+        }
     }
 
     /**
-     * Starts a writer when there is something to write and none is running. Called after
-     * every offer; the compare-and-set makes sure at most one writer runs at a time.
+     * Starts a writer unless one is running. Called right after every frame queued, so
+     * there is something to write (or a running writer has just taken it - then the new
+     * one finds the queue empty and ends at once); the compare-and-set makes sure at most
+     * one writer runs at a time.
      */
     void wake() {
-        if (writable && queue.hasFrames() && writing.compareAndSet(false, true)) {
+        if (writable && writing.compareAndSet(false, true)) {
             writer = Thread.ofVirtual().name("ws-writer-" + connectionId).start(this::writeLoop);
         }
     }
