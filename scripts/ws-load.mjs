@@ -11,6 +11,12 @@
 // it closes, and adds "serverCpuSeconds": the server's cost over exactly the window whose acks
 // are counted, the warm-up left out (scripts/bench-vs-peers.sh).
 //
+// With RATE=N in the environment the load is paced instead (an open model, the fault
+// campaign's never-reading-dashboards scenario): N metrics per second over all connections,
+// sent on a 10 ms tick whether or not the acks came back, IN_FLIGHT_EACH ignored; latency is
+// still send to ack. Either way the line also carries "closes" ({"1008":2}: the closes the
+// client did not ask for, by code).
+//
 // Run from the project root (scripts/ensure-tools.sh node-ws installs ws into lib/node).
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -47,9 +53,12 @@ if (serverPids.length > 0) {
   setTimeout(() => { serverCpu.to = cpuSecondsOf(serverPids); }, measureTo - start);
 }
 const latencies = [];
+const closes = {};
+const rate = Number(process.env.RATE || 0);
 let acks = 0;
 let errors = 0;
 let nextId = 0;
+let ending = false;
 
 function metric(id) {
   const server = 'xcheck-' + (id % 1000);
@@ -67,8 +76,18 @@ function open(n) {
       sentAt.set(id, performance.now());
       ws.send(metric(id));
     };
-    ws.on('open', () => { for (let i = 0; i < inFlight; i++) send(); resolve(ws); });
+    ws.on('open', () => {
+      if (rate > 0) {
+        paceOn(send, n);
+      } else {
+        for (let i = 0; i < inFlight; i++) send();
+      }
+      resolve(ws);
+    });
     ws.on('error', reject);
+    ws.on('close', (code) => {
+      if (!ending) closes[code] = (closes[code] || 0) + 1;
+    });
     ws.on('message', (data) => {
       const message = JSON.parse(data);
       if (message.type === 'metric.ack' && sentAt.has(message.id)) {
@@ -79,7 +98,7 @@ function open(n) {
           acks++;
           latencies.push(now - began);
         }
-        send();
+        if (rate === 0) send();
       } else if (message.type === 'error') {
         errors++;
       }
@@ -87,12 +106,26 @@ function open(n) {
   });
 }
 
+// Open model: this connection's share of RATE, due on a 10 ms tick; a tick that comes late
+// sends what fell due meanwhile, so the rate holds even when the event loop is busy.
+function paceOn(send, n) {
+  const perMs = rate / Number(connections) / 1000;
+  const began = performance.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now >= measureTo) { clearInterval(timer); return; }
+    for (const due = Math.floor((now - began) * perMs); sent < due; sent++) send();
+  }, 10);
+}
+
 const sockets = await Promise.all(Array.from({ length: Number(connections) }, (_, n) => open(n)));
 setTimeout(() => {
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies.length ? latencies[Math.max(0, Math.ceil(p / 100 * latencies.length) - 1)] : NaN;
+  ending = true;
   const line = { acks, seconds: Number(seconds), perSecond: acks / seconds,
-    p50Ms: at(50), p99Ms: at(99), errors };
+    p50Ms: at(50), p99Ms: at(99), errors, closes };
   if (serverPids.length > 0) line.serverCpuSeconds = serverCpu.to - serverCpu.from;
   console.log(JSON.stringify(line));
   sockets.forEach((ws) => ws.close(1000));

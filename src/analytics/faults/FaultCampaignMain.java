@@ -33,7 +33,7 @@ public final class FaultCampaignMain {
 
     private static final List<Scenario> SCENARIOS = List.of(
             new RedisKill(), new WorkerKills(), new BroadcasterRestart(), new System2Restart(),
-            new DemoKills(), new Slowloris());
+            new DemoKills(), new Slowloris(), new Overload(), new NeverReadingDashboards());
 
     private FaultCampaignMain() {
     }
@@ -116,7 +116,7 @@ public final class FaultCampaignMain {
     /** --name value pairs, and --help; anything else is refused. */
     static Map<String, String> options(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
-        List<String> known = List.of("only", "steady", "down", "kills", "kill-every", "rate");
+        List<String> known = List.of("only", "steady", "down", "kills", "kill-every", "rate", "overload");
         for (int i = 0; i < args.length; i++) {
             String name = args[i].startsWith("--") ? args[i].substring(2) : "";
             if (name.equals("help")) {
@@ -138,7 +138,8 @@ public final class FaultCampaignMain {
                 Duration.ofSeconds(number(options, "down", d.down().toSeconds(), 0, 600)),
                 (int) number(options, "kills", d.workerKills(), 1, 1_000),
                 Duration.ofSeconds(number(options, "kill-every", d.killEvery().toSeconds(), 1, 600)),
-                (int) number(options, "rate", d.rate(), 1, 5_000));
+                (int) number(options, "rate", d.rate(), 1, 5_000),
+                Duration.ofSeconds(number(options, "overload", d.overload().toSeconds(), 1, 600)));
     }
 
     private static long number(Map<String, String> options, String name, long fallback, long min, long max) {
@@ -187,9 +188,11 @@ public final class FaultCampaignMain {
                   --kills N         worker-kills: how many kills (default %d)
                   --kill-every S    worker-kills: seconds between kills (default %d)
                   --rate N          metrics per second per transport (default %d)
+                  --overload S      overload: seconds past capacity on each transport (default %d)
                 Scenarios:
                 """.formatted(Pace.DEFAULT.steady().toSeconds(), Pace.DEFAULT.down().toSeconds(),
-                Pace.DEFAULT.workerKills(), Pace.DEFAULT.killEvery().toSeconds(), Pace.DEFAULT.rate()));
+                Pace.DEFAULT.workerKills(), Pace.DEFAULT.killEvery().toSeconds(), Pace.DEFAULT.rate(),
+                Pace.DEFAULT.overload().toSeconds()));
         SCENARIOS.forEach(s -> text.append("  %-20s %s%n".formatted(s.name(), s.description())));
         return text.toString();
     }

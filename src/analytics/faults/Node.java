@@ -3,6 +3,7 @@ package analytics.faults;
 import analytics.demo.ChildProcess;
 import analytics.demo.DemoException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -86,6 +87,20 @@ final class Node implements AutoCloseable {
         } catch (TimeoutException | ExecutionException e) {
             return -1;
         }
+    }
+
+    /** This life's VmRSS from /proc, in KB; 0 where there is no /proc. */
+    long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(current.handle().pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            // no /proc (macOS), or the process is gone: reported as 0
+        }
+        return 0;
     }
 
     boolean isAlive() {

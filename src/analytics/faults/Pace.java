@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param workerKills how many times worker-kills kills a worker process
  * @param killEvery  the time between two of those kills
  * @param rate       metrics per second per transport
+ * @param overload   how long the overload scenario holds each transport past its capacity
  */
-record Pace(Duration steady, Duration down, int workerKills, Duration killEvery, int rate) {
+record Pace(Duration steady, Duration down, int workerKills, Duration killEvery, int rate,
+            Duration overload) {
 
     static final Pace DEFAULT = new Pace(Duration.ofSeconds(4), Duration.ofSeconds(2), 10,
-            Duration.ofSeconds(6), 150);
+            Duration.ofSeconds(6), 150, Duration.ofSeconds(30));
 }

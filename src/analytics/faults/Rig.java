@@ -129,6 +129,11 @@ final class Rig implements AutoCloseable {
                 Readiness.httpOk(http(system2Port, "/healthz")))));
     }
 
+    /** Where this rig's logs and files go: run/faults/<time>/<scenario>/. */
+    Path directory() {
+        return directory;
+    }
+
     Jedis jedis() {
         return new Jedis("127.0.0.1", redisPort, 5_000);
     }

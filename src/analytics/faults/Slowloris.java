@@ -8,8 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +66,7 @@ final class Slowloris implements Scenario {
                 new Target("h2c ingest", rig.http2Port, "PRI * HTTP/2.0\r\n"),
                 new Target("broadcaster", rig.broadcasterPort, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"),
                 new Target("System 2", rig.system2Port, "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"));
-        long[] rssBefore = {rssKb(ingest), rssKb(broadcaster), rssKb(system2)};
+        long[] rssBefore = {ingest.rssKb(), broadcaster.rssKb(), system2.rssKb()};
 
         ConcurrentLinkedQueue<Long> closedAt = new ConcurrentLinkedQueue<>();
         List<Socket> sockets = new ArrayList<>();
@@ -82,7 +80,7 @@ final class Slowloris implements Scenario {
             opened = System.nanoTime();
             findings.figure("%,d half-sent requests held (%,d on each of %d ports)", sockets.size(),
                     PER_PORT, targets.size());
-            long[] rssHeld = {rssKb(ingest), rssKb(broadcaster), rssKb(system2)};
+            long[] rssHeld = {ingest.rssKb(), broadcaster.rssKb(), system2.rssKb()};
             findings.figure("resident memory while held: ingest %+,d KB, broadcaster %+,d KB, System 2 %+,d KB",
                     rssHeld[0] - rssBefore[0], rssHeld[1] - rssBefore[1], rssHeld[2] - rssBefore[2]);
             for (Target target : targets) {
@@ -148,19 +146,5 @@ final class Slowloris implements Scenario {
             }
         }
         return nanos;
-    }
-
-    /** VmRSS from /proc, in KB; 0 where there is no /proc. */
-    private static long rssKb(Node node) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(node.handle().pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException gone) {
-            // no /proc (macOS), or the process is gone: reported as 0
-        }
-        return 0;
     }
 }

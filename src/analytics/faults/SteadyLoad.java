@@ -74,10 +74,15 @@ final class SteadyLoad implements AutoCloseable {
         return this;
     }
 
+    /** A valid metric of the contract, stamped now. */
+    static String metric(String serverId) {
+        return "{\"serverId\":\"" + serverId + "\",\"timestamp\":" + System.currentTimeMillis()
+                + ",\"metrics\":{\"cpu\":50,\"memory\":40,\"disk\":30,\"network\":{\"in\":100,\"out\":50}}}";
+    }
+
     private void send() {
         String serverId = prefix + "-" + sequence.getAndIncrement();
-        String body = "{\"serverId\":\"" + serverId + "\",\"timestamp\":" + System.currentTimeMillis()
-                + ",\"metrics\":{\"cpu\":50,\"memory\":40,\"disk\":30,\"network\":{\"in\":100,\"out\":50}}}";
+        String body = metric(serverId);
         HttpRequest request = HttpRequest.newBuilder(target).timeout(ANSWER_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

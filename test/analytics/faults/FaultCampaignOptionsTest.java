@@ -19,19 +19,20 @@ class FaultCampaignOptionsTest {
     @Test
     void defaultsAreTheDocumentedPace() {
         assertEquals(Pace.DEFAULT, FaultCampaignMain.pace(FaultCampaignMain.options(new String[0])));
-        assertEquals(6, FaultCampaignMain.chosen("").size(), "every scenario by default");
+        assertEquals(8, FaultCampaignMain.chosen("").size(), "every scenario by default");
     }
 
     @Test
     void optionsSetThePaceAndPickScenarios() {
         Map<String, String> options = FaultCampaignMain.options(
                 new String[] {"--steady", "60", "--kills", "30", "--kill-every", "2", "--rate", "500",
-                              "--only", "worker-kills, redis-kill"});
+                              "--overload", "5", "--only", "worker-kills, redis-kill"});
         Pace pace = FaultCampaignMain.pace(options);
         assertEquals(Duration.ofSeconds(60), pace.steady());
         assertEquals(30, pace.workerKills());
         assertEquals(Duration.ofSeconds(2), pace.killEvery());
         assertEquals(500, pace.rate());
+        assertEquals(Duration.ofSeconds(5), pace.overload());
         assertEquals(List.of("worker-kills", "redis-kill"),
                 FaultCampaignMain.chosen(options.get("only")).stream().map(Scenario::name).toList());
     }
