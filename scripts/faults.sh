@@ -17,6 +17,9 @@ cd "$(dirname "$0")/.."
 FAULTS_MINUTES="${FAULTS_MINUTES:-15}"
 # overload and never-reading-dashboards judge the servers with clients we did not write.
 REDIS_URL= scripts/ensure-tools.sh redis wrk nghttp2 node-ws
+# idle-thousands holds 10,000 connections in one Node process: raise the soft limit on open
+# files to the hard one, as far as it goes (the JVMs raise their own).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 status=0
 timeout --kill-after=30 "$((FAULTS_MINUTES * 60))" \
     ./build.sh run analytics.faults.FaultCampaignMain "$@" || status=$?

@@ -33,7 +33,8 @@ public final class FaultCampaignMain {
 
     private static final List<Scenario> SCENARIOS = List.of(
             new RedisKill(), new WorkerKills(), new BroadcasterRestart(), new System2Restart(),
-            new DemoKills(), new Slowloris(), new Overload(), new NeverReadingDashboards());
+            new DemoKills(), new Slowloris(), new IdleThousands(), new Overload(),
+            new NeverReadingDashboards());
 
     private FaultCampaignMain() {
     }

@@ -42,17 +42,27 @@ final class LoadTool {
     /** As above, with {@code environment} added to the campaign's own. */
     static String run(String name, List<String> command, Map<String, String> environment, Duration duration,
                       Path folder) throws IOException, InterruptedException {
-        Path output = folder.resolve(name.replaceAll("[^A-Za-z0-9.-]", "") + ".out");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(output.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
+        Path output = output(name, folder);
+        Process process = start(command, environment, output);
         if (!process.waitFor(duration.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IOException(name + " did not finish within " + duration.plus(GRACE).toSeconds()
                     + " s: " + output);
         }
         return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    /** Where a tool's output goes: the scenario's folder, a file named after the run. */
+    static Path output(String name, Path folder) {
+        return folder.resolve(name.replaceAll("[^A-Za-z0-9.-]", "") + ".out");
+    }
+
+    /** Starts {@code command} from the project root without waiting; all it prints goes to {@code output}. */
+    static Process start(List<String> command, Map<String, String> environment, Path output) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** The last line of {@code output} that is a JSON object: the scripts' one-line summary. */

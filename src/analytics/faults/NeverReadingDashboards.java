@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * send System 2 10,000 metrics a second. The producers are Node's `ws` (scripts/ws-load.mjs,
  * paced, an open model), so their ack latency is measured from outside, once without the
  * stuck dashboards and once with them, in the same run. What must hold: the producers' acks
- * keep their latency (p99 within twice the baseline's, or 20 ms above it) and their rate;
+ * keep their latency (p99 within twice the baseline's, or 50 ms above it: one collection's
+ * pause, which the stuck dashboards' budgets may add) and their rate;
  * the stuck dashboards are handled by the documented slow-consumer policy - their updates
  * dropped and counted, then each closed (1008 "slow consumer") - and the heap stays
  * bounded: it is each connection's 4 MiB budget that holds, not the sender's goodwill.
@@ -107,7 +108,7 @@ final class NeverReadingDashboards implements Scenario {
                         + "at %,.0f/s alone; p50 %.1f ms, p99 %.1f ms at %,.0f/s with %d dashboards that never read",
                 PRODUCERS, RATE, baseline.getDouble("p50Ms", 0), p99Alone, baseline.getDouble("perSecond", 0),
                 loaded.getDouble("p50Ms", 0), p99Loaded, loaded.getDouble("perSecond", 0), DASHBOARDS);
-        findings.require(p99Loaded <= Math.max(2 * p99Alone, p99Alone + 20),
+        findings.require(p99Loaded <= Math.max(2 * p99Alone, p99Alone + 50),
                 "the stuck dashboards slowed the producers' acks: p99 %.1f ms, alone %.1f ms", p99Loaded, p99Alone);
         findings.require(baseline.getDouble("perSecond", 0) >= 0.95 * RATE,
                 "System 2 could not hold %,d metrics/s even without stuck dashboards (%,.0f acks/s): nothing "

@@ -19,7 +19,7 @@ class FaultCampaignOptionsTest {
     @Test
     void defaultsAreTheDocumentedPace() {
         assertEquals(Pace.DEFAULT, FaultCampaignMain.pace(FaultCampaignMain.options(new String[0])));
-        assertEquals(8, FaultCampaignMain.chosen("").size(), "every scenario by default");
+        assertEquals(9, FaultCampaignMain.chosen("").size(), "every scenario by default");
     }
 
     @Test
