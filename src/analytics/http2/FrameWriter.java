@@ -7,7 +7,6 @@ import analytics.http2.frame.FrameEncoder;
 import analytics.http2.frame.GoAwayFrame;
 import analytics.http2.frame.Http2Exception;
 import analytics.http2.frame.RstStreamFrame;
-import analytics.http2.frame.Setting;
 import analytics.http2.frame.Settings;
 import analytics.http2.frame.SettingsFrame;
 import analytics.http2.hpack.HeaderField;
@@ -21,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * of it into one buffer and hands that to the socket in one write. Ten small responses
  * that finish together leave in one system call.
  *
- * It also owns the sending side of flow control (§6.9): the connection's window and each
- * stream's, which WINDOW_UPDATE and SETTINGS_INITIAL_WINDOW_SIZE move and DATA uses up;
- * a response waits here while a window is closed. And it owns the HPACK encoder, whose
+ * It also keeps the sending side of flow control (§6.9, SendWindows) under its lock: a
+ * response body waits here while a window is closed. And it owns the HPACK encoder, whose
  * dynamic table must change in exactly the order the peer decodes our header blocks.
  *
  * Pattern: single writer with write coalescing; producers (reader, handlers) queue under
@@ -67,10 +64,6 @@ final class FrameWriter {
         STOPPED
     }
 
-    /** A slice of one response body that the windows allowed in this batch. */
-    private record Chunk(Stream stream, int offset, int length, boolean last) {
-    }
-
     /** The HPACK encoder's output, readable without the copy toByteArray() makes. */
     private static final class BlockBuffer extends ByteArrayOutputStream {
         byte[] array() {
@@ -91,9 +84,7 @@ final class FrameWriter {
     // --- guarded by lock --------------------------------------------------------------------
     private final ArrayDeque<Frame> controlFrames = new ArrayDeque<>();
     private final ArrayDeque<Stream> newResponses = new ArrayDeque<>();
-    /** Streams whose HEADERS are out and whose body is not all reserved yet. */
-    private final ArrayList<Stream> sending = new ArrayList<>();
-    private long connectionWindow = Setting.INITIAL_WINDOW_SIZE.initialValue();
+    private final SendWindows windows = new SendWindows();
     /** The client's SETTINGS as applied so far (§6.5.3). */
     private Settings peer = Settings.INITIAL;
     /** A new SETTINGS_HEADER_TABLE_SIZE for the encoder, applied before the next block; -1: none. */
@@ -110,7 +101,7 @@ final class FrameWriter {
     // --- the writer thread's scratch lists, reused batch after batch -------------------------
     private final ArrayList<Frame> batchFrames = new ArrayList<>();
     private final ArrayList<Stream> batchHeaders = new ArrayList<>();
-    private final ArrayList<Chunk> batchChunks = new ArrayList<>();
+    private final ArrayList<SendWindows.Chunk> batchChunks = new ArrayList<>();
 
     FrameWriter(long connectionId, Socket socket) throws IOException {
         this.connectionId = connectionId;
@@ -161,7 +152,7 @@ final class FrameWriter {
     void register(Stream stream) {
         lock.lock();
         try {
-            stream.sendWindow = peer.initialWindowSize();
+            stream.sendWindow = peer.initialWindowSize(); // §6.9.2
         } finally {
             lock.unlock();
         }
@@ -171,7 +162,7 @@ final class FrameWriter {
     void forget(Stream stream) {
         lock.lock();
         try {
-            sending.remove(stream);
+            windows.forget(stream);
         } finally {
             lock.unlock();
         }
@@ -181,12 +172,7 @@ final class FrameWriter {
     void connectionWindowUpdate(int increment) throws Http2Exception {
         lock.lock();
         try {
-            long next = connectionWindow + increment;
-            if (next > Setting.MAX_WINDOW_SIZE) {
-                throw Http2Exception.connectionError(ErrorCode.FLOW_CONTROL_ERROR,
-                        "connection window of " + next + " bytes is over 2^31-1");
-            }
-            connectionWindow = next;
+            windows.connectionUpdate(increment);
             windowOpened();
         } finally {
             lock.unlock();
@@ -197,12 +183,7 @@ final class FrameWriter {
     void streamWindowUpdate(Stream stream, int increment) throws Http2Exception {
         lock.lock();
         try {
-            long next = stream.sendWindow + increment;
-            if (next > Setting.MAX_WINDOW_SIZE) {
-                throw Http2Exception.streamError(ErrorCode.FLOW_CONTROL_ERROR, stream.id,
-                        "window of stream " + stream.id + " would be " + next + " bytes, over 2^31-1");
-            }
-            stream.sendWindow = next;
+            windows.streamUpdate(stream, increment);
             windowOpened();
         } finally {
             lock.unlock();
@@ -223,7 +204,7 @@ final class FrameWriter {
             Settings next = peer.with(frame);
             long delta = (long) next.initialWindowSize() - peer.initialWindowSize();
             if (delta != 0) {
-                moveStreamWindows(delta, streams);
+                windows.initialWindowChanged(delta, streams);
             }
             if (next.headerTableSize() != peer.headerTableSize()) {
                 pendingHeaderTableSize = next.headerTableSize();
@@ -238,18 +219,6 @@ final class FrameWriter {
         return !acknowledge || offerControl(SettingsFrame.ACKNOWLEDGEMENT);
     }
 
-    private void moveStreamWindows(long delta, Iterable<Stream> streams) throws Http2Exception {
-        for (Stream stream : streams) {
-            if (!stream.isClosed() && stream.sendWindow + delta > Setting.MAX_WINDOW_SIZE) {
-                throw Http2Exception.connectionError(ErrorCode.FLOW_CONTROL_ERROR,
-                        "a new SETTINGS_INITIAL_WINDOW_SIZE overflows the window of " + stream);
-            }
-        }
-        for (Stream stream : streams) {
-            stream.sendWindow += delta;
-        }
-    }
-
     /** Connection error: this GOAWAY is the last frame; everything not yet written is dropped. */
     void goAwayAndStop(GoAwayFrame goAway) {
         lock.lock();
@@ -258,7 +227,7 @@ final class FrameWriter {
                 return;
             }
             newResponses.clear();
-            sending.clear();
+            windows.clear();
             controlFrames.add(goAway);
             state = State.LAST_FRAME_QUEUED;
             workArrived.signal();
@@ -355,7 +324,7 @@ final class FrameWriter {
         lock.lock();
         try {
             while (state == State.RUNNING && controlFrames.isEmpty() && newResponses.isEmpty()
-                    && !(windowOpened && canSendData())) {
+                    && !(windowOpened && windows.canSend())) {
                 workArrived.await();
             }
             if (state == State.STOPPED) {
@@ -374,14 +343,12 @@ final class FrameWriter {
             // A frame never outgrows our buffer, even if the peer allows 16 MiB frames.
             frameLimit = Math.min(peer.maxFrameSize(), WRITE_BUFFER_BYTES - FrameDecoder.HEADER_LENGTH);
             for (Stream stream : batchHeaders) {
-                if (stream.responseBody.length > 0) {
-                    sending.add(stream);
-                }
+                windows.await(stream);
             }
-            reserveData();
+            windows.reserve(batchChunks);
             windowOpened = false;
             last = state == State.LAST_FRAME_QUEUED
-                    || (state == State.FINISHING && (sending.isEmpty() || !canSendData()));
+                    || (state == State.FINISHING && (windows.nothingWaiting() || !windows.canSend()));
         } finally {
             lock.unlock();
         }
@@ -393,7 +360,7 @@ final class FrameWriter {
         for (Stream stream : batchHeaders) {
             writeHeaders(stream, frameLimit);
         }
-        for (Chunk chunk : batchChunks) {
+        for (SendWindows.Chunk chunk : batchChunks) {
             writeData(chunk, frameLimit);
         }
         batchFrames.clear();
@@ -401,46 +368,6 @@ final class FrameWriter {
         batchChunks.clear();
         flush();
         return !last;
-    }
-
-    /** Whether some queued body may send a byte now (both windows open). Under the lock. */
-    private boolean canSendData() {
-        if (connectionWindow <= 0) {
-            return false;
-        }
-        for (Stream stream : sending) {
-            if (stream.sendWindow > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * §6.9: takes from both windows what each waiting body may send now. Under the lock; the
-     * bytes themselves are copied into the buffer afterwards, without it.
-     */
-    private void reserveData() {
-        for (Iterator<Stream> it = sending.iterator(); it.hasNext(); ) {
-            Stream stream = it.next();
-            if (stream.isClosed()) {
-                it.remove();
-                continue;
-            }
-            int remaining = stream.responseBody.length - stream.responseBytesReserved;
-            long allowed = Math.min(remaining, Math.min(stream.sendWindow, connectionWindow));
-            if (allowed <= 0) {
-                continue; // blocked until a WINDOW_UPDATE
-            }
-            stream.sendWindow -= allowed;
-            connectionWindow -= allowed;
-            boolean last = allowed == remaining;
-            batchChunks.add(new Chunk(stream, stream.responseBytesReserved, (int) allowed, last));
-            stream.responseBytesReserved += (int) allowed;
-            if (last) {
-                it.remove();
-            }
-        }
     }
 
     /** HEADERS, and CONTINUATION when the block is longer than the peer's frame size. */
@@ -487,7 +414,7 @@ final class FrameWriter {
         }
     }
 
-    private void writeData(Chunk chunk, int frameLimit) throws IOException {
+    private void writeData(SendWindows.Chunk chunk, int frameLimit) throws IOException {
         Stream stream = chunk.stream();
         if (stream.isClosed()) {
             giveBack(chunk.length()); // reset meanwhile: the connection window was not used after all
@@ -527,7 +454,7 @@ final class FrameWriter {
     private void giveBack(int bytes) {
         lock.lock();
         try {
-            connectionWindow += bytes;
+            windows.giveBack(bytes);
         } finally {
             lock.unlock();
         }
