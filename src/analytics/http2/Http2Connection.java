@@ -69,10 +69,6 @@ final class Http2Connection {
     static final int READ_BUFFER_BYTES = 64 * 1024;
     /** A debug line shows this much of a request's header fields, escaped (analytics.log.Untrusted). */
     private static final int DEBUG_FIELDS_CHARS = 1024;
-    /** Our receive window for the whole connection, raised from 65,535 by a WINDOW_UPDATE at start. */
-    static final int CONNECTION_WINDOW = 1024 * 1024;
-    /** Each stream's receive window: the initial 65,535, so our SETTINGS need not change it. */
-    static final int STREAM_WINDOW = (int) Setting.INITIAL_WINDOW_SIZE.initialValue();
     /** Our SETTINGS_HEADER_TABLE_SIZE for the client's HPACK encoder, left at the initial 4,096. */
     static final int HEADER_TABLE_SIZE = (int) Setting.HEADER_TABLE_SIZE.initialValue();
     /**
@@ -126,8 +122,7 @@ final class Http2Connection {
     private final int sweepThreshold;
     private int highestStreamId;
     private HeaderBlock pendingBlock;
-    private int connectionReceiveWindow = CONNECTION_WINDOW;
-    private int connectionUnacknowledged;
+    private final ReceiveWindows windows = new ReceiveWindows();
 
     // --- read by the server's timer -----------------------------------------------------------
     private volatile boolean settingsReceived;
@@ -177,7 +172,7 @@ final class Http2Connection {
         writer.offerControl(new SettingsFrame(false, List.of(
                 new SettingsFrame.Entry(Setting.MAX_CONCURRENT_STREAMS, limits.maxConcurrentStreams()),
                 new SettingsFrame.Entry(Setting.MAX_HEADER_LIST_SIZE, limits.maxHeaderListBytes()))));
-        writer.offerControl(new WindowUpdateFrame(0, CONNECTION_WINDOW - STREAM_WINDOW));
+        writer.offerControl(ReceiveWindows.opening());
         try {
             if (upgrade != null) {
                 startUpgradedStream();
@@ -391,7 +386,7 @@ final class Http2Connection {
             return;
         }
         stream.open(endStream);
-        stream.receiveWindow = STREAM_WINDOW;
+        windows.open(stream);
         writer.register(stream);
         if (dependency == streamId) {
             throw Http2Exception.streamError(ErrorCode.PROTOCOL_ERROR, streamId,
@@ -468,18 +463,7 @@ final class Http2Connection {
     private void onData(DataFrame frame) throws Http2Exception {
         int length = frame.flowControlledLength();
         // §6.9: every DATA counts against the connection window, whatever its stream's fate.
-        if (length > connectionReceiveWindow) {
-            throw Http2Exception.connectionError(ErrorCode.FLOW_CONTROL_ERROR,
-                    "DATA of " + length + " bytes with " + connectionReceiveWindow
-                            + " left in the connection window");
-        }
-        connectionReceiveWindow -= length;
-        connectionUnacknowledged += length;
-        if (connectionUnacknowledged >= CONNECTION_WINDOW / 2) {
-            sendControl(new WindowUpdateFrame(0, connectionUnacknowledged));
-            connectionReceiveWindow += connectionUnacknowledged;
-            connectionUnacknowledged = 0;
-        }
+        sendControlIfAny(windows.onConnectionData(length));
         int streamId = frame.streamId();
         if (isIdle(streamId)) {
             throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
@@ -498,12 +482,7 @@ final class Http2Connection {
             throw Http2Exception.streamError(ErrorCode.STREAM_CLOSED, streamId,
                     "DATA on " + arrival.state() + " " + stream + " (§6.1)");
         }
-        if (length > stream.receiveWindow) {
-            throw Http2Exception.streamError(ErrorCode.FLOW_CONTROL_ERROR, streamId,
-                    "DATA of " + length + " bytes with " + stream.receiveWindow + " left in the window of "
-                            + stream);
-        }
-        stream.receiveWindow -= length;
+        windows.onStreamData(stream, length);
         if (frame.data().length == 0 && !frame.endStream()) {
             countEmptyFrame();
         }
@@ -519,12 +498,7 @@ final class Http2Connection {
         } else if (!stream.dispatched) {
             // Replenish only while we keep the body: a stream answered early is left to stall
             // until our RST_STREAM tells the client to stop.
-            stream.unacknowledgedBytes += length;
-            if (stream.unacknowledgedBytes >= STREAM_WINDOW / 2) {
-                sendControl(new WindowUpdateFrame(streamId, stream.unacknowledgedBytes));
-                stream.receiveWindow += stream.unacknowledgedBytes;
-                stream.unacknowledgedBytes = 0;
-            }
+            sendControlIfAny(windows.kept(stream, length));
         }
     }
 
@@ -659,6 +633,13 @@ final class Http2Connection {
             throw Http2Exception.connectionError(ErrorCode.ENHANCE_YOUR_CALM,
                     "more than " + FrameWriter.MAX_QUEUED_CONTROL_FRAMES
                             + " frames unsent; the peer is not reading");
+        }
+    }
+
+    /** A WINDOW_UPDATE when ReceiveWindows says one is due; null: nothing to send. */
+    private void sendControlIfAny(Frame frame) throws Http2Exception {
+        if (frame != null) {
+            sendControl(frame);
         }
     }
 
