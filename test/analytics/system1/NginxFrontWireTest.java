@@ -171,6 +171,17 @@ class NginxFrontWireTest {
     }
 
     @Test
+    void aBodyOverNginxsOwnLimitGetsTheSameJson413FromNginx() throws Exception {
+        long before = rejected(INGESTS.get(0)) + rejected(INGESTS.get(1));
+        String huge = "[" + "1,".repeat(600_000) + "1]"; // ~1.2 MiB: over nginx's 1 MiB
+        HttpResponse<String> answer = postThroughNginx(huge);
+        assertEquals(413, answer.statusCode());
+        assertEquals("{\"error\":\"Payload too large\"}", answer.body());
+        assertEquals(0, rejected(INGESTS.get(0)) + rejected(INGESTS.get(1)) - before,
+                "stopped at nginx: no ingest saw it");
+    }
+
+    @Test
     void h2cWithPriorKnowledgePassesThroughTheStreamPortToOurHttp2Server() throws Exception {
         long before = requests(INGESTS.get(0), "h2") + requests(INGESTS.get(1), "h2");
         long[] perIngest = {requests(INGESTS.get(0), "h2"), requests(INGESTS.get(1), "h2")};
