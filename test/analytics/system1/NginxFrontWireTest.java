@@ -1,10 +1,10 @@
 package analytics.system1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
+import analytics.demo.NginxTemplate;
 import analytics.log.Log;
 import analytics.system1.broadcast.System1Broadcaster;
 import analytics.system1.ingest.System1Ingest;
@@ -74,10 +74,10 @@ class NginxFrontWireTest {
                 "NGINX_HTTP2_LISTEN", "127.0.0.1:" + http2Port,
                 "NGINX_WS_LISTEN", "127.0.0.1:" + wsPort,
                 "NGINX_INGEST_HTTP_SERVERS",
-                NginxFront.servers(INGESTS.get(0).port(), INGESTS.get(1).port()),
+                NginxTemplate.servers(INGESTS.get(0).port(), INGESTS.get(1).port()),
                 "NGINX_INGEST_HTTP2_SERVERS",
-                NginxFront.servers(INGESTS.get(0).http2Port(), INGESTS.get(1).http2Port()),
-                "NGINX_BROADCASTER_SERVERS", NginxFront.servers(broadcaster.port())),
+                NginxTemplate.servers(INGESTS.get(0).http2Port(), INGESTS.get(1).http2Port()),
+                "NGINX_BROADCASTER_SERVERS", NginxTemplate.servers(broadcaster.port())),
                 httpPort, http2Port, wsPort));
     }
 
@@ -231,16 +231,5 @@ class NginxFrontWireTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
         assertEquals("{\"status\":\"ok\",\"redis\":\"ready\"}", health.body());
-    }
-
-    @Test
-    void renderingRefusesAPlaceholderWithoutAValue() {
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> NginxFront.render("listen ${NGINX_HTTP_LISTEN};", Map.of()));
-        assertEquals("no value for ${NGINX_HTTP_LISTEN} in scripts/nginx/nginx.conf.template",
-                refused.getMessage());
-        // nginx's own variables are left for nginx: lower case, never a placeholder.
-        assertEquals("log '${request_time}s';",
-                NginxFront.render("log '${request_time}s';", Map.of()));
     }
 }
