@@ -5,8 +5,9 @@
 # checked first, so a second run installs nothing and prints nothing.
 #
 # Usage: scripts/ensure-tools.sh TOOL|GROUP...
-#   tools: redis chromium python-websockets node-ws nghttp2 nginx curl wrk
-#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, nghttp2, nginx, curl
+#   tools: redis chromium python-websockets node-ws nghttp2 nginx curl wrk docker-compose
+#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, nghttp2, nginx,
+#          curl, docker-compose
 # A tool named on its own is required: exit 1 while it is missing. In the test group only
 # redis is (most tests need it); without another tool the tests that use it are reported as
 # skipped with the reason, and this script says so in one line and exits 0.
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."   # lib/node is relative to the project root
 
 NODE_WS="ws@8.23.0"       # the version of the original project; lib/ is git-ignored
-TEST_GROUP=(redis chromium python-websockets node-ws nghttp2 nginx curl)
+TEST_GROUP=(redis chromium python-websockets node-ws nghttp2 nginx curl docker-compose)
 
 on_path() { command -v "$1" >/dev/null 2>&1; }
 
@@ -29,9 +30,13 @@ present() {  # present TOOL: is it installed? (the same checks the tests make)
                                || /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 ;;
         node-ws)           on_path node && [ -f lib/node/node_modules/ws/package.json ] ;;
         nghttp2)           on_path h2load && on_path nghttp ;;
-        # nginx: an independent h2c server the paced bench client is tested against.
+        # nginx: an independent h2c server the paced bench client is tested against (with
+        # its echo module), and System 1's front end (with its stream module, lesson 21).
         nginx)             { on_path nginx || [ -x /usr/sbin/nginx ]; } \
-                               && [ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] ;;
+                               && [ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] \
+                               && [ -f /usr/lib/nginx/modules/ngx_stream_module.so ] ;;
+        # docker-compose: only to validate docker-compose.yml (no engine is needed for that).
+        docker-compose)    on_path docker-compose ;;
         curl)              on_path curl ;;
         wrk)               on_path wrk ;;
     esac
@@ -44,7 +49,9 @@ packages() {  # packages TOOL: the Debian/Ubuntu packages that provide it
         python-websockets) echo python3-websockets ;;
         node-ws)           on_path node || echo nodejs; on_path npm || echo npm ;;
         nghttp2)           echo nghttp2-client ;;
-        nginx)             echo nginx-light ;;
+        # nginx-light lacks the stream module; Debian ships it as libnginx-mod-stream.
+        nginx)             echo nginx-light libnginx-mod-stream ;;
+        docker-compose)    echo docker-compose ;;
         curl | wrk)        echo "$1" ;;
     esac
 }
@@ -59,7 +66,8 @@ say_missing() {  # say_missing TOOL: the one line - what is missing, what to ins
                            else install="$install, then npm install --prefix lib/node $NODE_WS"; fi
                            echo "Node's ws is not in lib/node: $install; its interop test is skipped" ;;
         nghttp2)           echo "h2load and nghttp are not installed: $install; the HTTP/2 tests that run them are skipped" ;;
-        nginx)             echo "nginx (with its echo module) is not installed: $install; the bench client's tests against it are skipped" ;;
+        nginx)             echo "nginx (with its echo and stream modules) is not installed: $install; the bench client's tests against it and System 1's tests behind it are skipped" ;;
+        docker-compose)    echo "docker-compose is not installed: $install; docker-compose.yml is not validated and its test is skipped" ;;
         curl)              echo "curl is not installed: $install; build.sh needs it (or mvn) to fetch the jars the first time" ;;
         wrk)               echo "wrk is not installed: $install; scripts/bench-system1.sh needs it" ;;
     esac | sed 's/^/ensure-tools: /' >&2
@@ -98,9 +106,9 @@ tools=() required=()
 for arg in "$@"; do
     case "$arg" in
         test) tools+=("${TEST_GROUP[@]}"); required+=(redis) ;;
-        redis | chromium | python-websockets | node-ws | nghttp2 | curl | wrk)
+        redis | chromium | python-websockets | node-ws | nghttp2 | nginx | curl | wrk | docker-compose)
               tools+=("$arg"); required+=("$arg") ;;
-        *)    echo "ensure-tools: unknown tool '$arg' (tools: redis chromium python-websockets node-ws nghttp2 curl wrk; group: test)" >&2
+        *)    echo "ensure-tools: unknown tool '$arg' (tools: redis chromium python-websockets node-ws nghttp2 nginx curl wrk docker-compose; group: test)" >&2
               exit 2 ;;
     esac
 done

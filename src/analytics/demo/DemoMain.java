@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code make run}: the whole classroom demo from one command - a private Redis, System 1,
@@ -36,45 +37,63 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
-        Config config;
+        Config config = configOrExit("make run");
+        Path redisExecutable = redisOrExit("make run");
+        DemoPlan plan = new DemoPlan(config, redisExecutable, freeOr(config.redis().port()), RUN_DIR);
+        supervise("make run", config, "Redis, System 1, System 2, the dashboard and the senders",
+                "the senders, then the systems and the dashboard, then Redis",
+                plan.layers(), plan.redisDirectory(), plan::banner);
+    }
+
+    /** The settings in effect, or the one line naming the bad one and exit status 78. */
+    static Config configOrExit(String command) {
         try {
-            config = Config.load();
+            return Config.load();
         } catch (ConfigException e) {
-            System.err.println("make run: " + e.getMessage());
+            System.err.println(command + ": " + e.getMessage());
             System.exit(ConfigMain.EXIT_BAD_CONFIG);
-            return;
+            throw new IllegalStateException("unreachable");
         }
-        Path redisExecutable = PrivateRedis.findExecutable().orElse(null);
-        if (redisExecutable == null) {
-            System.err.println("make run: redis-server is not installed; install it "
+    }
+
+    /** redis-server, or the line saying how to install it and exit status 1. */
+    static Path redisOrExit(String command) {
+        return PrivateRedis.findExecutable().orElseGet(() -> {
+            System.err.println(command + ": redis-server is not installed; install it "
                     + "(sudo apt-get install redis-server, or brew install redis) and run again");
             System.exit(1);
-            return;
-        }
-        int redisPort = freeOr(config.redis().port());
+            throw new IllegalStateException("unreachable");
+        });
+    }
+
+    /**
+     * Starts {@code layers} in order under one Supervisor, prints the banner, and waits: for
+     * Ctrl-C (stops everything, last layer first) or for a program to exit (says which and
+     * why, stops the rest, exits with status 1). {@code command} opens every line it prints.
+     */
+    static void supervise(String command, Config config, String starting, String stopping,
+                          List<List<ChildProcess>> layers, Path redisDirectory, Supplier<String> banner) {
         // Each program's own shutdown takes up to SHUTDOWN_TIMEOUT_MS; then it is killed.
         Supervisor supervisor = new Supervisor(READY_TIMEOUT, config.shutdownTimeout().plusSeconds(2));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (!supervisor.isStopping()) { // Ctrl-C or SIGTERM, not a crash already reported
-                System.out.println(System.lineSeparator()
-                        + "make run: stopping the senders, then the systems and the dashboard, then Redis ...");
+                System.out.println(System.lineSeparator() + command + ": stopping " + stopping + " ...");
                 supervisor.close();
-                System.out.println("make run: stopped");
+                System.out.println(command + ": stopped");
             }
         }, "demo-shutdown"));
         try {
-            System.out.println("make run: starting Redis, System 1, System 2, the dashboard and the senders ...");
-            DemoPlan plan = new DemoPlan(config, redisExecutable, redisPort, RUN_DIR);
-            Files.createDirectories(plan.redisDirectory());
-            for (List<ChildProcess> layer : plan.layers()) {
+            System.out.println(command + ": starting " + starting + " ...");
+            Files.createDirectories(redisDirectory);
+            for (List<ChildProcess> layer : layers) {
                 supervisor.startLayer(layer);
             }
-            System.out.println(plan.banner());
+            System.out.println(banner.get());
             String reason = supervisor.unexpectedExit().join();
-            System.err.println("make run: " + reason + "; stopping the demo");
+            System.err.println(command + ": " + reason + "; stopping the demo");
         } catch (DemoException | IOException e) {
             if (!supervisor.isStopping()) { // after Ctrl-C mid-start, a child's exit is no news
-                System.err.println("make run: " + e.getMessage() + "; stopping the demo");
+                System.err.println(command + ": " + e.getMessage() + "; stopping the demo");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -87,7 +106,7 @@ public final class DemoMain {
      * The configured Redis port when nothing listens there, else any free one: a Redis the
      * machine already runs on 6379 is not ours to use or to stop.
      */
-    private static int freeOr(int preferred) {
+    static int freeOr(int preferred) {
         try (ServerSocket probe = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         } catch (IOException inUse) {

@@ -5,6 +5,7 @@ import analytics.lifecycle.Startup;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -64,7 +65,7 @@ final class DemoPlan {
         return runDir.resolve("redis");
     }
 
-    private ChildProcess redis() {
+    ChildProcess redis() {
         return new ChildProcess("redis",
                 PrivateRedis.stoppedWithParent(
                         PrivateRedis.command(redisExecutable, redisPort, redisDirectory().toAbsolutePath())),
@@ -78,27 +79,34 @@ final class DemoPlan {
      */
     private ChildProcess java(String name, String mainClass, BooleanSupplier ready,
                               String... args) {
+        return java(name, mainClass, ready, Map.of(), args);
+    }
+
+    /** The same, with {@code settings} added to its environment (its own ports, say). */
+    ChildProcess java(String name, String mainClass, BooleanSupplier ready,
+                      Map<String, String> settings, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Startup stops a program whose supervisor is gone, even after a kill -9.
                 "-D" + Startup.SUPERVISOR_PID + "=" + ProcessHandle.current().pid(),
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
-        Map<String, String> environment = Map.of(
+        Map<String, String> environment = new HashMap<>(settings);
+        environment.putAll(Map.of(
                 "SYSTEM1_REDIS_HOST", "127.0.0.1",
                 "SYSTEM1_REDIS_PORT", String.valueOf(redisPort),
                 // The private Redis has no users or passwords, whatever .env says.
                 "SYSTEM1_REDIS_USERNAME", "",
-                "SYSTEM1_REDIS_PASSWORD", "");
+                "SYSTEM1_REDIS_PASSWORD", ""));
         return new ChildProcess(name, command, environment, runDir.resolve(name + ".log"), ready);
     }
 
-    private URI http(int port, String path) {
+    URI http(int port, String path) {
         return URI.create("http://" + host + ":" + port + path);
     }
 
     /** run/ rather than /home/you/project/run/: shorter, and what the lessons say. */
-    private static Path shown(Path directory) {
+    static Path shown(Path directory) {
         Path here = Path.of("").toAbsolutePath();
         return directory.startsWith(here) ? here.relativize(directory) : directory;
     }
