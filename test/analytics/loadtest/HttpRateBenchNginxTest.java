@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import analytics.testing.Await;
 import analytics.testing.FreePorts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,8 +65,8 @@ class HttpRateBenchNginxTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile())
                 .start();
         Await.until("nginx listening on " + h2Port + ", " + h2OneStreamPort + " and " + h1Port,
-                Duration.ofSeconds(10), () -> !nginx.isAlive()
-                        || accepts(h2Port) && accepts(h2OneStreamPort) && accepts(h1Port));
+                Duration.ofSeconds(10), () -> !nginx.isAlive() || FreePorts.accepts(h2Port)
+                        && FreePorts.accepts(h2OneStreamPort) && FreePorts.accepts(h1Port));
         assertTrue(nginx.isAlive(), () -> "nginx stopped at start: "
                 + read(dir.resolve("nginx.out")) + read(dir.resolve("error.log")));
     }
@@ -129,15 +127,6 @@ class HttpRateBenchNginxTest {
         requireNginx();
         assumeTrue(Files.exists(ECHO_MODULE),
                 "nginx's echo module is not installed: apt-get install libnginx-mod-http-echo");
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String read(Path file) {

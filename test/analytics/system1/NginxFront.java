@@ -1,11 +1,10 @@
 package analytics.system1;
 
 import analytics.demo.NginxTemplate;
+import analytics.testing.FreePorts;
 import analytics.testing.Await;
 import analytics.testing.ExternalTool;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,20 +53,11 @@ final class NginxFront implements AutoCloseable {
                 .start();
         NginxFront front = new NginxFront(process, prefix);
         Await.until("nginx listening on " + Arrays.toString(ports), Duration.ofSeconds(10),
-                () -> !process.isAlive() || Arrays.stream(ports).allMatch(NginxFront::accepts));
+                () -> !process.isAlive() || Arrays.stream(ports).allMatch(FreePorts::accepts));
         if (!process.isAlive()) {
             throw new IllegalStateException("nginx stopped at start: " + front.output());
         }
         return front;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** What nginx printed: its access logs (the upstream of each request) and errors. */
