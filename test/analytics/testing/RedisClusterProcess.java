@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -105,6 +106,12 @@ public final class RedisClusterProcess implements AutoCloseable {
 
     /** The port of the master serving {@code key}'s slot, as a live node sees it now. */
     public int masterOf(String key) {
+        return masterNow(key).orElseThrow(() -> new IllegalStateException(
+                "no live node names a master online for slot " + JedisClusterCRC16.getSlot(key)));
+    }
+
+    /** The same, or empty while there is none: a failover under way. */
+    public OptionalInt masterNow(String key) {
         int slot = JedisClusterCRC16.getSlot(key);
         for (int port : livePorts()) {
             try (Jedis jedis = new Jedis("127.0.0.1", port, 2_000)) {
@@ -113,7 +120,7 @@ public final class RedisClusterProcess implements AutoCloseable {
                     if (serves) {
                         for (var member : shard.getNodes()) {
                             if ("master".equals(member.getRole()) && "online".equals(member.getHealth())) {
-                                return member.getPort().intValue();
+                                return OptionalInt.of(member.getPort().intValue());
                             }
                         }
                     }
@@ -122,7 +129,7 @@ public final class RedisClusterProcess implements AutoCloseable {
                 // a node going down: ask the next one
             }
         }
-        throw new IllegalStateException("no live node names a master for slot " + slot);
+        return OptionalInt.empty();
     }
 
     /** SIGKILL of one node: no shutdown, no last replication; its Process is kept for restart(). */
