@@ -47,7 +47,7 @@ public record StreamShards(List<StreamShard> all) {
         return all.size();
     }
 
-    /** For logs: "metrics:stream", or "metrics:stream:{0}..{2}" when split. */
+    /** For logs: the stream's name; split, the first shard's, "..", and the last tag. */
     public String describe() {
         StreamShard first = all.get(0);
         return all.size() == 1 ? first.streamKey()
