@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
 import analytics.log.Log;
+import analytics.system1.broadcast.System1Broadcaster;
 import analytics.system1.ingest.System1Ingest;
 import analytics.system1.redis.StreamShard;
 import analytics.system1.redis.StreamShards;
 import analytics.system1.worker.MetricAggregates;
 import analytics.system1.worker.System1Workers;
 import analytics.testing.Await;
+import analytics.testing.JdkWebSocketClient;
 import analytics.testing.RedisClusterProcess;
 import com.eclipsesource.json.Json;
 import java.net.http.HttpResponse;
@@ -33,8 +35,9 @@ import redis.clients.jedis.resps.StreamEntry;
 /**
  * A master of a real Redis Cluster killed with SIGKILL while ingest takes metrics: its
  * replica takes over after the node timeout (2 s here), ingest answers 503 meanwhile -
- * never 500 - and 202 again once it has reconnected to the new master; the workers drain
- * every shard and count every entry in the streams exactly once.
+ * never 500 - and 202 again once it has reconnected to the new master; the broadcaster's
+ * shard subscription follows the slot to the new master; the workers drain every shard and
+ * count every entry in the streams exactly once.
  *
  * What the 202s were worth is measured, not assumed. Redis replicates asynchronously: a
  * write the master acknowledged and died before sending on is gone. The first test counts
@@ -98,8 +101,13 @@ class ClusterFailoverTest {
             StreamShard target = shards.all().get(0);
             int victim = cluster.masterOf(target.streamKey());
             long killedAt;
+            String watched = serverOf(shards, target, unique + "-watched");
             try (System1Ingest ingest = System1Ingest.start(config);
-                 System1Workers workers = System1Workers.start(config)) {
+                 System1Workers workers = System1Workers.start(config);
+                 System1Broadcaster broadcaster = System1Broadcaster.start(config);
+                 JdkWebSocketClient dashboard = JdkWebSocketClient.connect("ws://127.0.0.1:" + broadcaster.port())) {
+                dashboard.send("{\"type\":\"subscribe\",\"serverId\":\"" + watched + "\"}");
+                assertEquals("subscription.ack", dashboard.next().getString("type", ""));
                 List<Thread> loaders = new ArrayList<>();
                 for (int i = 0; i < LOADERS; i++) {
                     int loader = i;
@@ -129,12 +137,33 @@ class ClusterFailoverTest {
                     assertTrue(answer.status() == 202 || answer.status() == 503,
                             "ingest answers 202 or 503 through a failover, never " + answer.status());
                 }
+                // The broadcaster's shard subscription went down with the master and is back
+                // on the new one: a metric of the dead master's shard reaches the dashboard.
+                Await.until("the broadcaster subscribed again", RECOVERY, () -> broadcaster.redisDownReason() == null);
+                HttpResponse<String> after = ClusterShardingTest.post(ingest.port(), "/metrics",
+                        ClusterShardingTest.metric(watched, clock.incrementAndGet(), 99));
+                assertEquals(202, after.statusCode(), after.body());
+                String afterId = Json.parse(after.body()).asObject().getString("id", "");
+                answers.add(new Answer(watched, 202, afterId, System.nanoTime())); // counted like the rest
+                assertEquals(afterId,
+                        dashboard.next("metric.processed").getString("entryId", ""),
+                        "after the failover a metric of that shard reaches the dashboard");
                 Await.until("the workers drained every shard", RECOVERY,
                         () -> shards.all().stream().allMatch(shard -> ClusterShardingTest.unfinished(cluster, shard) == 0));
                 assertTrue(workers.processed() > 0, "the workers processed entries");
             }
             return figures(cluster, shards, target, killedAt);
         }
+    }
+
+    /** A server id of the given shard: {@code prefix}-0, -1, ... the first that hashes there. */
+    private static String serverOf(StreamShards shards, StreamShard shard, String prefix) {
+        for (int i = 0; i < 1_000; i++) {
+            if (shards.of(prefix + "-" + i).equals(shard)) {
+                return prefix + "-" + i;
+            }
+        }
+        throw new IllegalStateException("no server id of " + shard.tag() + " among 1,000");
     }
 
     /** One loader: POSTs one metric after another, each answer recorded, until told to stop. */
