@@ -19,8 +19,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +79,155 @@ class ClusterFailoverTest {
         Figures figures = killAMasterUnderLoad("1", true);
         System.out.println("[failover, SYSTEM1_REDIS_WAIT_REPLICAS=1] " + figures);
         assertEquals(0, figures.lost(), "every 202 survived the failover: " + figures);
+    }
+
+    @Test
+    void aReplicaBehindItsMasterWhenTheMasterDiesLosesAcknowledgedWrites() throws Exception {
+        LagFigures figures = killTheMasterOfALaggingReplica("0");
+        System.out.println("[replica behind, WAIT off] " + figures);
+        assertTrue(figures.accepted() > 0, "some batches were acknowledged: " + figures);
+    }
+
+    @Test
+    void withWaitNothingAcknowledgedIsLostWhenTheReplicaWasBehind() throws Exception {
+        LagFigures figures = killTheMasterOfALaggingReplica("1");
+        System.out.println("[replica behind, SYSTEM1_REDIS_WAIT_REPLICAS=1] " + figures);
+        assertTrue(figures.accepted() > 0, "some batches were acknowledged: " + figures);
+        assertEquals(0, figures.lost(), "WAIT answered 503 for what the replica did not have: " + figures);
+    }
+
+    /** Metrics acknowledged (202) in all, while the replica was frozen, and missing afterwards. */
+    record LagFigures(long accepted, long acceptedWhileFrozen, long refusedWhileFrozen, long lost) {
+        @Override
+        public String toString() {
+            return accepted + " metrics answered 202, " + acceptedWhileFrozen + " of them while the replica was"
+                    + " frozen (" + refusedWhileFrozen + " answered 503 then); after the failover " + lost
+                    + " acknowledged metrics are missing from the stream";
+        }
+    }
+
+    /** One batch POST: its metrics' timestamps (unique), its status, when it was answered. */
+    private record BatchAnswer(List<Long> timestamps, int status, long at) {
+    }
+
+    /**
+     * The replica of shard {0}'s master is frozen (SIGSTOP) while batches keep coming, so it
+     * falls behind by more than the sockets between them can hold; then the master is killed
+     * and the replica thawed and promoted, without what it never received.
+     */
+    private LagFigures killTheMasterOfALaggingReplica(String waitReplicas) throws Exception {
+        ConcurrentLinkedQueue<BatchAnswer> batches = new ConcurrentLinkedQueue<>();
+        try (RedisClusterProcess cluster = RedisClusterProcess.start()) {
+            Config config = cluster.config("SYSTEM1_REDIS_STREAM_KEY", unique + ":stream",
+                    "SYSTEM1_REDIS_CHANNEL", unique + ":channel", "SYSTEM1_STREAM_SHARDS", "3",
+                    "SYSTEM1_REDIS_WAIT_REPLICAS", waitReplicas);
+            StreamShards shards = StreamShards.of(config);
+            StreamShard target = shards.all().get(0);
+            List<String> servers = new ArrayList<>();
+            for (int i = 0; servers.size() < 10; i++) {
+                String id = serverOf(shards, target, unique + "-lag" + i);
+                if (!servers.contains(id)) {
+                    servers.add(id);
+                }
+            }
+            int master = cluster.masterOf(target.streamKey());
+            int replica = cluster.replicaOf(master);
+            long frozenAt;
+            long thawedAt;
+            try (System1Ingest ingest = System1Ingest.start(config)) {
+                List<Thread> loaders = new ArrayList<>();
+                for (int i = 0; i < LOADERS; i++) {
+                    loaders.add(Thread.ofVirtual().start(() -> loadBatches(ingest.port(), servers, batches)));
+                }
+                try {
+                    Await.until("some batches acknowledged", RECOVERY,
+                            () -> batches.stream().filter(b -> b.status() == 202).count() >= 10);
+                    frozenAt = System.nanoTime();
+                    cluster.signal(replica, "STOP");
+                    try {
+                        // Behind by more than the sockets hold: many MB, or 4 s of WAIT refusing.
+                        Await.until("the master took many writes the replica did not read", RECOVERY,
+                                () -> metricsAfter(batches, frozenAt) >= FROZEN_METRICS
+                                        || System.nanoTime() - frozenAt > FROZEN_AT_MOST.toNanos());
+                        cluster.kill(master);
+                    } finally {
+                        cluster.signal(replica, "CONT");
+                    }
+                    thawedAt = System.nanoTime();
+                    Await.until("the lagging replica was promoted", RECOVERY,
+                            () -> cluster.masterNow(target.streamKey()).orElse(master) != master);
+                } finally {
+                    loading.set(false);
+                    for (Thread loader : loaders) {
+                        loader.join();
+                    }
+                }
+            }
+            Set<Long> present = new HashSet<>();
+            try (Jedis jedis = cluster.jedisFor(target.streamKey())) {
+                StreamEntryID from = new StreamEntryID(0, 0);
+                while (true) {
+                    List<StreamEntry> page = jedis.xrange(target.streamKey(), from, new StreamEntryID(Long.MAX_VALUE, Long.MAX_VALUE), 10_000);
+                    page.forEach(entry -> present.add(Long.parseLong(entry.getFields().get("timestamp"))));
+                    if (page.size() < 10_000) {
+                        break;
+                    }
+                    StreamEntryID last = page.get(page.size() - 1).getID();
+                    from = new StreamEntryID(last.getTime(), last.getSequence() + 1);
+                }
+            }
+            long accepted = 0;
+            long acceptedFrozen = 0;
+            long refusedFrozen = 0;
+            long lost = 0;
+            for (BatchAnswer batch : batches) {
+                boolean frozen = batch.at() > frozenAt && batch.at() < thawedAt;
+                if (batch.status() == 202) {
+                    accepted += batch.timestamps().size();
+                    acceptedFrozen += frozen ? batch.timestamps().size() : 0;
+                    lost += batch.timestamps().stream().filter(ts -> !present.contains(ts)).count();
+                } else {
+                    assertTrue(batch.status() == 503, "202 or 503, never " + batch.status());
+                    refusedFrozen += frozen ? batch.timestamps().size() : 0;
+                }
+            }
+            return new LagFigures(accepted, acceptedFrozen, refusedFrozen, lost);
+        }
+    }
+
+    /** Metrics per batch, and extra numbers per metric: about 1 KB an entry, so MBs pile up fast. */
+    private static final int BATCH = 50;
+    private static final int EXTRA_FIELDS = 40;
+    private static final long FROZEN_METRICS = 40_000;
+    private static final Duration FROZEN_AT_MOST = Duration.ofSeconds(4);
+
+    private void loadBatches(int port, List<String> servers, ConcurrentLinkedQueue<BatchAnswer> batches) {
+        StringBuilder extras = new StringBuilder();
+        for (int f = 0; f < EXTRA_FIELDS; f++) {
+            extras.append(",\"extra").append(f).append("\":").append(1_000_000 + f);
+        }
+        int n = 0;
+        while (loading.get()) {
+            List<Long> timestamps = new ArrayList<>(BATCH);
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < BATCH; i++) {
+                long timestamp = clock.incrementAndGet();
+                timestamps.add(timestamp);
+                String metric = ClusterShardingTest.metric(servers.get(n++ % servers.size()), timestamp, 10);
+                body.append(i == 0 ? "" : ",").append(metric, 0, metric.length() - 2).append(extras).append("}}");
+            }
+            int status;
+            try {
+                status = ClusterShardingTest.post(port, "/metrics/batch", body + "]").statusCode();
+            } catch (Exception e) {
+                status = -1;
+            }
+            batches.add(new BatchAnswer(timestamps, status, System.nanoTime()));
+        }
+    }
+
+    private static long metricsAfter(ConcurrentLinkedQueue<BatchAnswer> batches, long after) {
+        return batches.stream().filter(b -> b.at() > after).mapToLong(b -> b.timestamps().size()).sum();
     }
 
     /** What one failover cost. */

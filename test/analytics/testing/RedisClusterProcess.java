@@ -139,6 +139,34 @@ public final class RedisClusterProcess implements AutoCloseable {
         process.waitFor(5, TimeUnit.SECONDS);
     }
 
+    /** The port of a replica of the master on {@code masterPort}, as a live node sees it now. */
+    public int replicaOf(int masterPort) {
+        try (Jedis jedis = new Jedis("127.0.0.1", masterPort, 2_000)) {
+            for (var shard : jedis.clusterShards()) {
+                boolean mine = shard.getNodes().stream().anyMatch(member -> "master".equals(member.getRole())
+                        && member.getPort() == masterPort);
+                for (var member : shard.getNodes()) {
+                    if (mine && "replica".equals(member.getRole())) {
+                        return member.getPort().intValue();
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("the master on " + masterPort + " has no replica");
+    }
+
+    /**
+     * SIGSTOP (frozen) or SIGCONT (thawed) to one node, by its PID: a frozen replica reads
+     * nothing from its master, so it falls behind - a slow link, made on one machine.
+     */
+    public void signal(int port, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(nodes.get(port).pid()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " of node " + port + " failed");
+        }
+    }
+
     /** The node of {@code port} again, with its nodes.conf: it rejoins, as a replica if it was replaced. */
     public void restart(int port) {
         launch(port);
