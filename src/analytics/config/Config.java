@@ -27,6 +27,7 @@ public record Config(
         int dashboardPort,
         System1 system1,
         Redis redis,
+        RedisCluster redisCluster,
         System2 system2,
         WebSocket webSocket,
         FakeServers fakeServers,
@@ -38,11 +39,13 @@ public record Config(
      *
      * @param maxPendingWrites metrics admitted and still waiting for Redis; a request that
      *                         finds this many waiting is answered 503 (SYSTEM1_MAX_PENDING_WRITES)
+     * @param streamShards     streams the metrics are split over by server id (SYSTEM1_STREAM_SHARDS);
+     *                         1 on one Redis keeps the original key names
      */
     public record System1(int httpPort, int http2Port, int wsPort, int workerCount,
                           String streamKey, String channel, long streamMaxLen, long maxLag,
                           Duration claimIdle, boolean publishIngested, Http2 http2,
-                          int maxPendingWrites) {
+                          int maxPendingWrites, int streamShards) {
     }
 
     /**
@@ -60,6 +63,21 @@ public record Config(
         public String toString() {
             return "Redis[host=" + host + ", port=" + port + ", db=" + db + ", username=" + username
                     + ", password=" + (password.isEmpty() ? "(none)" : "********") + "]";
+        }
+    }
+
+    /**
+     * System 1 on a Redis Cluster instead of one Redis (lesson 21).
+     *
+     * @param nodes        SYSTEM1_REDIS_CLUSTER: "host:port" of some nodes to ask for the slot
+     *                     map; empty means one Redis at SYSTEM1_REDIS_HOST:SYSTEM1_REDIS_PORT
+     * @param waitReplicas SYSTEM1_REDIS_WAIT_REPLICAS: replicas that must have a write
+     *                     before ingest answers 202 ({@code WAIT}); 0 answers after the master
+     */
+    public record RedisCluster(List<String> nodes, int waitReplicas) {
+
+        public boolean enabled() {
+            return !nodes.isEmpty();
         }
     }
 
@@ -151,7 +169,9 @@ public record Config(
                         env.integer("SYSTEM1_HTTP2_MAX_HEADER_LIST_BYTES", 16_384, 1024, 1_048_576,
                                 "a number of bytes from 1024 to 1048576")),
                 env.integer("SYSTEM1_MAX_PENDING_WRITES", DEFAULT_MAX_PENDING_WRITES, 1, 1_000_000,
-                        "a number of metrics from 1 to 1000000"));
+                        "a number of metrics from 1 to 1000000"),
+                env.integer("SYSTEM1_STREAM_SHARDS", 1, 1, MAX_STREAM_SHARDS,
+                        "a whole number from 1 to " + MAX_STREAM_SHARDS));
         if (system1.maxLag() >= system1.streamMaxLen()) {
             throw new ConfigException("SYSTEM1_MAX_LAG (" + system1.maxLag()
                     + ") must be below SYSTEM1_STREAM_MAXLEN (" + system1.streamMaxLen()
@@ -163,6 +183,13 @@ public record Config(
                 env.integer("SYSTEM1_REDIS_DB", 0, 0, 15, "a database number from 0 to 15"),
                 env.string("SYSTEM1_REDIS_USERNAME", ""),
                 env.string("SYSTEM1_REDIS_PASSWORD", ""));
+        RedisCluster redisCluster = new RedisCluster(
+                clusterNodes(env),
+                env.integer("SYSTEM1_REDIS_WAIT_REPLICAS", 0, 0, 16, "a number of replicas from 0 to 16"));
+        if (redisCluster.enabled() && redis.db() != 0) {
+            throw new ConfigException("SYSTEM1_REDIS_DB must be 0 with SYSTEM1_REDIS_CLUSTER set:"
+                    + " a Redis Cluster has database 0 only");
+        }
         System2 system2 = new System2(
                 env.port("SYSTEM2_WS_PORT", 4100),
                 Duration.ofMillis(env.longValue("SYSTEM2_AGG_WINDOW_MS", 1000, 1, 86_400_000,
@@ -203,7 +230,7 @@ public record Config(
                 millis(env, "SHUTDOWN_TIMEOUT_MS", 10_000),
                 env.string("BIND_HOST", "127.0.0.1"),
                 env.port("DASHBOARD_PORT", 8080),
-                system1, redis, system2, webSocket, fake, loadTest,
+                system1, redis, redisCluster, system2, webSocket, fake, loadTest,
                 IngestToken.of(env.string("INGEST_TOKEN", "")));
         config.requireDistinctPorts();
         return config;
@@ -238,6 +265,31 @@ public record Config(
      * while 2,000 fake servers with one request each in flight are never refused.
      */
     public static final int DEFAULT_MAX_PENDING_WRITES = 5_000;
+
+    /** One stream per shard, a worker per shard and per SYSTEM1_WORKER_COUNT: keep it small. */
+    public static final int MAX_STREAM_SHARDS = 256;
+
+    /** SYSTEM1_REDIS_CLUSTER: "host:port,host:port", each port a number from 1 to 65535. */
+    private static List<String> clusterNodes(EnvReader env) {
+        List<String> nodes = env.list("SYSTEM1_REDIS_CLUSTER");
+        for (String node : nodes) {
+            int colon = node.lastIndexOf(':');
+            boolean valid = colon > 0;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(node.substring(colon + 1));
+                    valid = port >= 1 && port <= 65_535;
+                } catch (NumberFormatException notANumber) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                throw EnvReader.bad("SYSTEM1_REDIS_CLUSTER",
+                        "a comma-separated list of host:port (ports 1-65535)", String.join(",", nodes));
+            }
+        }
+        return nodes;
+    }
 
     private static final Set<String> HTTP = Set.of("http", "https");
     private static final Set<String> WS = Set.of("ws", "wss");

@@ -2,13 +2,17 @@ package analytics.system1.broadcast;
 
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
+import analytics.system1.redis.StreamShard;
+import analytics.system1.redis.StreamShards;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.ParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +33,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * for 1,800 servers, waiting in line for 20 reads: the last got its snapshot 6.6 s after
  * the restart. Shared, they wait for one or two.
  *
+ * A split stream (lesson 21) keeps a servers set and the latest hashes per shard, under
+ * the shard's hash tag: the read is then the same two round trips per shard, each on a
+ * connection to the node serving that shard, and the answer is all shards merged.
+ *
  * Pattern: read model kept by the writers (the workers), read on demand; pipelined reads;
  *          request coalescing (single flight) against a thundering herd.
  * Lesson:  lessons/13-pub-sub-fan-out.md, lessons/20-faults-and-floods.md
@@ -43,14 +51,23 @@ final class BroadcasterSnapshot implements AutoCloseable {
     static final String SERVERS_KEY = "metrics:servers";
     static final String LATEST_KEY_PREFIX = "metrics:latest:";
 
-    private final RedisConnector connector;
+    private final List<StreamShard> shards;
+    /** By shard index: each bound to the node of its shard's slot. */
+    private final List<RedisConnector> connectors;
     private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection; // under lock
+    /** By shard index, null until opened or after a failure; under lock. */
+    private final Connection[] connections;
     /** The read under way, which later requests join; null when none is. Guarded by this. */
     private CompletableFuture<JsonArray> inFlight;
 
     BroadcasterSnapshot(RedisConnector connector) {
-        this.connector = connector;
+        this(connector, new StreamShards(List.of(StreamShard.single("", ""))));
+    }
+
+    BroadcasterSnapshot(RedisConnector connector, StreamShards shards) {
+        this.shards = shards.all();
+        this.connectors = this.shards.stream().map(shard -> connector.forKey(shard.serversKey())).toList();
+        this.connections = new Connection[this.shards.size()];
     }
 
     /**
@@ -91,40 +108,54 @@ final class BroadcasterSnapshot implements AutoCloseable {
     private JsonArray readNow() throws RedisUnavailableException {
         lock.lock();
         try {
-            if (connection == null) {
-                connection = connector.connect();
+            Map<String, JsonObject> byServer = new TreeMap<>();
+            for (int i = 0; i < shards.size(); i++) {
+                byServer.putAll(readShard(i));
             }
-            return read(connection);
-        } catch (JedisException e) {
-            RedisConnector.closeQuietly(connection);
-            connection = null; // the next request connects afresh
-            throw new RedisUnavailableException("cannot read Redis at " + connector.address() + ": "
-                    + RedisUnavailableException.reasonOf(e));
+            JsonArray payload = new JsonArray();
+            byServer.values().forEach(payload::add);
+            return payload;
         } finally {
             lock.unlock();
         }
     }
 
-    private static JsonArray read(Connection connection) {
+    /** One shard's servers, on its own connection; the next request connects afresh after a failure. */
+    private Map<String, JsonObject> readShard(int index) throws RedisUnavailableException {
+        RedisConnector connector = connectors.get(index);
+        try {
+            if (connections[index] == null) {
+                connections[index] = connector.connect();
+            }
+            return read(connections[index], shards.get(index));
+        } catch (JedisException e) {
+            RedisConnector.closeQuietly(connections[index]);
+            connections[index] = null;
+            throw new RedisUnavailableException("cannot read Redis at " + connector.address() + ": "
+                    + RedisUnavailableException.reasonOf(e));
+        }
+    }
+
+    private static Map<String, JsonObject> read(Connection connection, StreamShard shard) {
         Pipeline first = new Pipeline(connection);
-        Response<Set<String>> members = first.smembers(SERVERS_KEY);
+        Response<Set<String>> members = first.smembers(shard.serversKey());
         first.sync();
         Set<String> ids = new TreeSet<>(members.get());
         Pipeline pipeline = new Pipeline(connection);
         List<Response<List<String>>> replies = new ArrayList<>();
         for (String id : ids) {
-            replies.add(pipeline.hmget(LATEST_KEY_PREFIX + id, "timestamp", "metrics"));
+            replies.add(pipeline.hmget(shard.latestKey(id), "timestamp", "metrics"));
         }
         pipeline.sync();
-        JsonArray payload = new JsonArray();
+        Map<String, JsonObject> metrics = new TreeMap<>();
         int i = 0;
         for (String id : ids) {
             JsonObject metric = metric(id, replies.get(i++).get());
             if (metric != null) {
-                payload.add(metric);
+                metrics.put(id, metric);
             }
         }
-        return payload;
+        return metrics;
     }
 
     /** One hash as the contract's metric; null when it is gone or not what workers write. */
@@ -148,9 +179,11 @@ final class BroadcasterSnapshot implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            if (connection != null) {
-                connection.close();
-                connection = null;
+            for (int i = 0; i < connections.length; i++) {
+                if (connections[i] != null) {
+                    connections[i].close();
+                    connections[i] = null;
+                }
             }
         } finally {
             lock.unlock();

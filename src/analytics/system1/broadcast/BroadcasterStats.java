@@ -7,6 +7,7 @@ import analytics.stats.RateCounter;
 import analytics.stats.StatsSnapshot;
 import analytics.websocket.WebSocketServer;
 import com.eclipsesource.json.JsonObject;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -26,7 +27,8 @@ final class BroadcasterStats {
     private final RateCounter unroutable = new RateCounter();
     private final RateCounter rejected = new RateCounter();
     private WebSocketServer server;
-    private BroadcasterSubscriber subscriber;
+    /** One per stream shard; null until observe(). */
+    private List<BroadcasterSubscriber> subscribers;
     private IntSupplier tickGroups = () -> 0;
 
     /** Messages that arrived on the channel. */
@@ -50,16 +52,30 @@ final class BroadcasterStats {
     }
 
     /** Wired once at start, when the parts these figures come from exist. */
-    void observe(WebSocketServer webSocketServer, BroadcasterSubscriber redisSubscriber,
+    void observe(WebSocketServer webSocketServer, List<BroadcasterSubscriber> redisSubscribers,
                  IntSupplier tickGroupCount) {
         this.server = webSocketServer;
-        this.subscriber = redisSubscriber;
+        this.subscribers = List.copyOf(redisSubscribers);
         this.tickGroups = tickGroupCount;
     }
 
-    /** Null while subscribed; else why not. */
+    /** Null while subscribed (to every shard channel); else why not. */
     String redisDownReason() {
-        return subscriber == null ? "not started" : subscriber.downReason();
+        if (subscribers == null) {
+            return "not started";
+        }
+        for (BroadcasterSubscriber subscriber : subscribers) {
+            String reason = subscriber.downReason();
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return null;
+    }
+
+    private long reconnects() {
+        return subscribers == null ? 0
+                : subscribers.stream().mapToLong(BroadcasterSubscriber::reconnects).sum();
     }
 
     void sample() {
@@ -73,7 +89,7 @@ final class BroadcasterStats {
     Snapshot snapshot() {
         return new Snapshot((System.currentTimeMillis() - startedAt) / 1000,
                 received.perSecond(), received.total(), unroutable.total(),
-                subscriber == null ? 0 : subscriber.reconnects(),
+                reconnects(),
                 server == null ? 0 : server.connectionCount(), tickGroups.getAsInt(),
                 DeliveryFigures.of(delivered, server), rejected.total(), redisDownReason(), JvmFigures.now());
     }

@@ -4,6 +4,7 @@ import analytics.log.Log;
 import analytics.retry.Outage;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,16 +12,26 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.JedisShardedPubSub;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The broadcaster's ear on Redis: one thread, one dedicated connection in SUBSCRIBE mode
  * on SYSTEM1_REDIS_CHANNEL, handing each message to a consumer. When the connection breaks
  * it subscribes again, with exponential backoff between failed attempts, and logs the
- * outage once (Outage).
+ * outage once (Outage). A split stream (lesson 21) has one subscriber per shard, each in
+ * SSUBSCRIBE mode on its shard channel ({@code metrics:pubsub:{3}}) on the node serving
+ * that slot: sharded pub/sub, where a message travels to that node's subscribers only,
+ * not over the whole cluster bus as a PUBLISH does.
  *
  * Pattern: subscriber loop with reconnect; a keep-alive PING so a silent Redis is noticed.
- * Lesson:  lessons/13-pub-sub-fan-out.md   Spec: Redis pub/sub (SUBSCRIBE, RESP push messages)
+ *          Sharded: Jedis 5.2's JedisShardedPubSub has no ping(), and a PING's reply would
+ *          end its read loop ("Unknown message type"), so there a read timeout does the
+ *          keep-alive's job: after SILENCE_LIMIT without a message the subscriber quietly
+ *          subscribes again on a fresh connection.
+ * Lesson:  lessons/13-pub-sub-fan-out.md, lessons/21-scaling-system1-out.md
+ *          Spec: Redis pub/sub (SUBSCRIBE, SSUBSCRIBE, RESP push messages)
  * Not here: what happens to a message (BroadcasterFanout). Pub/sub is at-most-once: what is
  *           published while we are disconnected is lost; dashboards catch up with a snapshot.
  * Threads: run() on its own platform thread; ping() from a timer; close() from any thread.
@@ -37,6 +48,8 @@ final class BroadcasterSubscriber implements AutoCloseable {
 
     private final RedisConnector connector;
     private final String channel;
+    /** SSUBSCRIBE to a shard channel instead of SUBSCRIBE. */
+    private final boolean sharded;
     private final Consumer<String> onMessage;
     private final Thread thread;
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
@@ -47,12 +60,19 @@ final class BroadcasterSubscriber implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile JedisPubSub pubSub;
+    private volatile JedisShardedPubSub shardPubSub;
 
     BroadcasterSubscriber(RedisConnector connector, String channel, Consumer<String> onMessage) {
+        this(connector, channel, false, onMessage);
+    }
+
+    BroadcasterSubscriber(RedisConnector connector, String channel, boolean sharded, Consumer<String> onMessage) {
         this.connector = connector;
         this.channel = channel;
+        this.sharded = sharded;
         this.onMessage = onMessage;
-        this.thread = Thread.ofPlatform().name("system1-broadcast-subscriber").daemon().unstarted(this::run);
+        this.thread = Thread.ofPlatform().name("system1-broadcast-subscriber" + (sharded ? "-" + channel : ""))
+                .daemon().unstarted(this::run);
         this.outage = Outage.startingDown(LOG, "Redis subscription lost; reconnecting with backoff",
                 "subscribed to the Redis channel", () -> closed);
     }
@@ -91,7 +111,55 @@ final class BroadcasterSubscriber implements AutoCloseable {
                 reconnects++;
             }
             everSubscribed = true;
-            listen(); // returns when the connection breaks or close() unsubscribes
+            if (sharded) {
+                listenSharded();
+            } else {
+                listen(); // returns when the connection breaks or close() unsubscribes
+            }
+        }
+    }
+
+    /**
+     * SSUBSCRIBE and read until the connection ends - or the node stops serving the slot
+     * (Redis then sends SUNSUBSCRIBE itself, and the loop ends) - or the channel was
+     * silent for SILENCE_LIMIT (the read times out: subscribe afresh, no outage).
+     */
+    private void listenSharded() {
+        JedisShardedPubSub listener = new ShardListener();
+        shardPubSub = listener;
+        try {
+            listener.proceed(connection, channel);
+        } catch (JedisConnectionException e) {
+            if (e.getCause() instanceof SocketTimeoutException && !closed) {
+                LOG.debug("shard channel silent; subscribing again", "channel", channel);
+            } else {
+                outage.down("lost the subscription at " + connector.address() + ": "
+                        + RedisUnavailableException.reasonOf(e));
+            }
+        } catch (JedisException e) {
+            outage.down("lost the subscription at " + connector.address() + ": "
+                    + RedisUnavailableException.reasonOf(e));
+        } finally {
+            shardPubSub = null;
+            RedisConnector.closeQuietly(connection);
+        }
+    }
+
+    private final class ShardListener extends JedisShardedPubSub {
+        @Override
+        public void onSSubscribe(String subscribed, int count) {
+            connection.setSoTimeout((int) SILENCE_LIMIT.toMillis());
+            outage.up("address", connector.address(), "shardChannel", subscribed);
+            firstAttempt.countDown();
+        }
+
+        @Override
+        public void onSMessage(String from, String message) {
+            try {
+                onMessage.accept(message);
+            } catch (RuntimeException bug) {
+                LOG.error("forwarding a published message failed", bug, "channel", from);
+            }
         }
     }
 
@@ -161,7 +229,10 @@ final class BroadcasterSubscriber implements AutoCloseable {
         writeLock.lock();
         try {
             JedisPubSub current = pubSub;
-            if (current != null && current.isSubscribed()) {
+            JedisShardedPubSub currentShard = shardPubSub;
+            if (currentShard != null && currentShard.isSubscribed()) {
+                currentShard.sunsubscribe();
+            } else if (current != null && current.isSubscribed()) {
                 current.unsubscribe(); // the read loop ends when Redis confirms
             } else {
                 cutConnection(); // connecting, or SUBSCRIBE not confirmed yet

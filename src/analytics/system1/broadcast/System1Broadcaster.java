@@ -6,8 +6,10 @@ import analytics.fanout.TickGroups;
 import analytics.log.Log;
 import analytics.stats.StatsRoutes;
 import analytics.system1.redis.RedisConnector;
+import analytics.system1.redis.StreamShards;
 import analytics.websocket.WebSocketServer;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,16 +30,20 @@ public final class System1Broadcaster implements AutoCloseable {
     private static final Log LOG = Log.get(System1Broadcaster.class);
 
     private final WebSocketServer server;
-    private final BroadcasterSubscriber subscriber;
+    /** One per stream shard (one in all for one Redis). */
+    private final List<BroadcasterSubscriber> subscribers;
     private final BroadcasterSnapshot snapshots;
     private final ScheduledExecutorService timers;
+    private final BroadcasterStats stats;
 
-    private System1Broadcaster(WebSocketServer server, BroadcasterSubscriber subscriber,
-                        BroadcasterSnapshot snapshots, ScheduledExecutorService timers) {
+    private System1Broadcaster(WebSocketServer server, List<BroadcasterSubscriber> subscribers,
+                        BroadcasterSnapshot snapshots, ScheduledExecutorService timers,
+                        BroadcasterStats stats) {
         this.server = server;
-        this.subscriber = subscriber;
+        this.subscribers = subscribers;
         this.snapshots = snapshots;
         this.timers = timers;
+        this.stats = stats;
     }
 
     /** @throws ConfigException when SYSTEM1_WS_PORT is taken */
@@ -47,8 +53,9 @@ public final class System1Broadcaster implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("system1-broadcaster-timers").daemon().factory());
         timers.setRemoveOnCancelPolicy(true); // a tick group's timer goes with its last dashboard
+        StreamShards shards = StreamShards.of(config);
         BroadcasterSnapshot snapshots = new BroadcasterSnapshot(
-                new RedisConnector(config.redis(), "system1-broadcaster-snapshot"));
+                new RedisConnector(config, "system1-broadcaster-snapshot"), shards);
         BroadcasterSubscriptions subscriptions = new BroadcasterSubscriptions(
                 new TickGroups<>(timers, BroadcasterFanout::payloadOf, stats.delivered()));
         BroadcasterHandler handler = new BroadcasterHandler(subscriptions, snapshots, stats,
@@ -69,41 +76,50 @@ public final class System1Broadcaster implements AutoCloseable {
         }
         BroadcasterFanout fanout = new BroadcasterFanout(server, subscriptions, stats.received(),
                 stats.delivered(), stats.unroutable());
-        BroadcasterSubscriber subscriber = new BroadcasterSubscriber(
-                new RedisConnector(config.redis(), "system1-broadcaster"), settings.channel(),
-                fanout::publish);
-        stats.observe(server, subscriber, subscriptions.ticks()::groupCount);
+        // One subscriber per shard channel, each connected to the node serving its slot.
+        RedisConnector listener = new RedisConnector(config, "system1-broadcaster");
+        List<BroadcasterSubscriber> subscribers = shards.all().stream()
+                .map(shard -> new BroadcasterSubscriber(listener.forKey(shard.channel()), shard.channel(),
+                        shard.shardedPubSub(), fanout::publish))
+                .toList();
+        stats.observe(server, subscribers, subscriptions.ticks()::groupCount);
         try {
-            subscriber.start(RedisConnector.CONNECT_TIMEOUT);
+            for (BroadcasterSubscriber subscriber : subscribers) {
+                subscriber.start(RedisConnector.CONNECT_TIMEOUT);
+            }
         } catch (InterruptedException e) {
-            subscriber.close();
+            subscribers.forEach(BroadcasterSubscriber::close);
             server.close();
             timers.shutdownNow();
             throw e;
         }
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         long keepAlive = BroadcasterSubscriber.KEEP_ALIVE.toMillis();
-        timers.scheduleAtFixedRate(subscriber::ping, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
-        String redis = subscriber.downReason();
-        LOG.info("System 1 broadcaster listening", "port", server.port(), "channel", settings.channel(),
+        for (BroadcasterSubscriber subscriber : subscribers) {
+            timers.scheduleAtFixedRate(subscriber::ping, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
+        }
+        String redis = stats.redisDownReason();
+        LOG.info("System 1 broadcaster listening", "port", server.port(),
+                "channel", shards.count() == 1 ? shards.all().get(0).channel()
+                        : shards.all().get(0).channel() + ".." + shards.all().get(shards.count() - 1).tag(),
                 "redis", redis == null ? "ready" : redis);
-        return new System1Broadcaster(server, subscriber, snapshots, timers);
+        return new System1Broadcaster(server, subscribers, snapshots, timers, stats);
     }
 
     public int port() {
         return server.port();
     }
 
-    /** Null while subscribed to the channel; else why not. */
+    /** Null while subscribed to the channel (every shard channel); else why not. */
     public String redisDownReason() {
-        return subscriber.downReason();
+        return stats.redisDownReason();
     }
 
     /** Closes every dashboard with 1001 (going away), then the subscription and timers. */
     @Override
     public void close() {
         server.close();
-        subscriber.close();
+        subscribers.forEach(BroadcasterSubscriber::close);
         snapshots.close();
         timers.shutdownNow();
     }

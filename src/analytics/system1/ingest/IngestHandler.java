@@ -43,8 +43,8 @@ public final class IngestHandler implements Handler {
     static final String JSON_MEDIA_TYPE = "application/json";
     static final String NOT_UTF8 = "body is not valid UTF-8";
 
-    private final StreamBatcher batcher;
-    private final GroupLag lag;
+    private final ShardedBatcher batcher;
+    private final ShardedLag lag;
     private final PendingWrites pending;
     private final IngestToken token;
     private final IngestStats stats;
@@ -52,7 +52,7 @@ public final class IngestHandler implements Handler {
     /** An HTTP body is exactly a metric: no extra top-level fields (additionalProperties false). */
     private final MetricValidator validator = new MetricValidator(Set.of());
 
-    IngestHandler(StreamBatcher batcher, GroupLag lag, PendingWrites pending, IngestToken token,
+    IngestHandler(ShardedBatcher batcher, ShardedLag lag, PendingWrites pending, IngestToken token,
                   IngestStats stats) {
         this.batcher = batcher;
         this.lag = lag;

@@ -31,11 +31,11 @@ final class IngestStats {
     private final RateCounter rejected = new RateCounter();
     private final RateCounter unavailable = new RateCounter();
     private final Map<Protocol, LongAdder> requestsByProtocol = new EnumMap<>(Protocol.class);
-    private final StreamBatcher batcher;
-    private final GroupLag lag;
+    private final ShardedBatcher batcher;
+    private final ShardedLag lag;
     private final PendingWrites pending;
 
-    IngestStats(StreamBatcher batcher, GroupLag lag, PendingWrites pending) {
+    IngestStats(ShardedBatcher batcher, ShardedLag lag, PendingWrites pending) {
         this.batcher = batcher;
         this.lag = lag;
         this.pending = pending;

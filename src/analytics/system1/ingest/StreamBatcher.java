@@ -66,11 +66,20 @@ public final class StreamBatcher implements AutoCloseable {
 
     /** @param maxLen the stream's {@code MAXLEN ~} bound (SYSTEM1_STREAM_MAXLEN) */
     public StreamBatcher(RedisConnector connector, String streamKey, long maxLen, int queueCapacity) {
+        this(connector, streamKey, maxLen, queueCapacity, 0, "");
+    }
+
+    /**
+     * @param waitReplicas SYSTEM1_REDIS_WAIT_REPLICAS: each round trip ends with WAIT for them
+     * @param shardTag     one batcher per stream shard, its threads named with the tag ("" for one)
+     */
+    StreamBatcher(RedisConnector connector, String streamKey, long maxLen, int queueCapacity,
+                  int waitReplicas, String shardTag) {
         this.connector = connector;
-        this.pipeline = new StreamPipeline(streamKey, maxLen);
+        this.pipeline = new StreamPipeline(streamKey, maxLen, waitReplicas);
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.thread = Thread.ofPlatform().name("system1-stream-batcher").daemon().unstarted(this::run);
-        this.sweeper = Thread.ofVirtual().name("system1-stream-deadlines").unstarted(this::sweep);
+        this.thread = Thread.ofPlatform().name("system1-stream-batcher" + shardTag).daemon().unstarted(this::run);
+        this.sweeper = Thread.ofVirtual().name("system1-stream-deadlines" + shardTag).unstarted(this::sweep);
         this.outage = Outage.startingDown(LOG,
                 "Redis unavailable; ingest answers 503 until it is back", "connected to Redis",
                 () -> closed);

@@ -1,6 +1,7 @@
 package analytics.system1.ingest;
 
 import analytics.model.Metric;
+import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.RedisUnavailableException;
 import analytics.system1.redis.StreamFields;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAddParams;
@@ -36,19 +38,38 @@ import redis.clients.jedis.params.XAddParams;
  * executed a command but before its reply arrived, the caller gets a failure (503) although
  * the entries are in the stream, and a retry writes them twice. So 202 always means
  * "written", 503 means "perhaps not": at-least-once, and the workers tolerate duplicates.
+ *
+ * "Written" means written on the master. Redis replicates asynchronously, so a master that
+ * dies before its replica copied a write takes it along, although it was answered 202 (lesson
+ * 21 measures it). With SYSTEM1_REDIS_WAIT_REPLICAS = n > 0 the round trip ends with
+ * {@code WAIT n WAIT_TIMEOUT}: the writes count as done only when n replicas have them, and
+ * otherwise every append of the round trip is answered 503 ("perhaps written", as above).
  */
 final class StreamPipeline {
 
+    /**
+     * How long WAIT may hold a round trip: well under the 2 s socket timeout, and far above
+     * what a replica on the same network needs (under a millisecond here).
+     */
+    static final long WAIT_TIMEOUT_MILLIS = 500;
+
     private final String streamKey;
     private final XAddParams trim;
+    private final int waitReplicas;
 
     /**
      * @param maxLen the stream is trimmed to about this many entries ({@code MAXLEN ~}:
      *               Redis trims whole macro-nodes only, far cheaper than an exact trim)
      */
     StreamPipeline(String streamKey, long maxLen) {
+        this(streamKey, maxLen, 0);
+    }
+
+    /** @param waitReplicas replicas that must confirm the writes (WAIT); 0: none */
+    StreamPipeline(String streamKey, long maxLen, int waitReplicas) {
         this.streamKey = streamKey;
         this.trim = XAddParams.xAddParams().maxLen(maxLen).approximateTrimming();
+        this.waitReplicas = waitReplicas;
     }
 
     /**
@@ -63,20 +84,53 @@ final class StreamPipeline {
         // Commands go to the connection's output buffer, which may already flush to the
         // socket (and fail) while they are added - so the caller's catch covers all of it.
         Pipeline pipeline = new Pipeline(connection);
+        boolean appends = false;
         for (StreamJob job : jobs) {
+            appends |= job instanceof StreamJob.Append;
             completions.add(switch (job) {
                 case StreamJob.Append append -> append(pipeline, append);
                 case StreamJob.Ping ping -> ping(pipeline, ping);
                 case StreamJob.Wake wake -> () -> 0;
             });
         }
+        Response<Object> replicated = waitReplicas > 0 && appends
+                ? pipeline.sendCommand(new CommandArguments(Protocol.Command.WAIT)
+                        .add(waitReplicas).add(WAIT_TIMEOUT_MILLIS))
+                : null;
         pipeline.sync(); // flush, then read every reply in order
+        String unreplicated = replicated == null ? null : shortOfReplicas(replicated.get());
         int written = 0;
-        for (IntSupplier completion : completions) {
-            written += completion.getAsInt();
+        for (int i = 0; i < jobs.size(); i++) {
+            if (unreplicated != null && jobs.get(i) instanceof StreamJob.Append append) {
+                append.fail(new RedisUnavailableException(unreplicated));
+            } else {
+                written += completions.get(i).getAsInt();
+            }
+        }
+        if (misrouted != null) {
+            // The slot has another master now (failover): the jobs got their 503; the
+            // batcher must connect again, to whichever node serves the slot now.
+            JedisDataException cause = misrouted;
+            misrouted = null;
+            throw new JedisConnectionException("this node no longer serves " + streamKey + ": "
+                    + cause.getMessage(), cause);
         }
         return written;
     }
+
+    /** Null when WAIT counted enough replicas; else the reason every append is answered 503. */
+    private String shortOfReplicas(Object reply) {
+        long confirmed = reply instanceof Long count ? count : -1;
+        if (confirmed >= waitReplicas) {
+            return null;
+        }
+        return "written on the Redis master but confirmed by " + Math.max(confirmed, 0) + " of "
+                + waitReplicas + " replicas (SYSTEM1_REDIS_WAIT_REPLICAS) within "
+                + WAIT_TIMEOUT_MILLIS + " ms: a failover could lose it";
+    }
+
+    /** A reply of this round trip that said "wrong node"; batcher thread only. */
+    private JedisDataException misrouted;
 
     private IntSupplier append(Pipeline pipeline, StreamJob.Append append) {
         List<Metric> metrics = append.metrics();
@@ -106,12 +160,15 @@ final class StreamPipeline {
         };
     }
 
-    private static int complete(StreamJob.Append append, Supplier<List<String>> ids) {
+    private int complete(StreamJob.Append append, Supplier<List<String>> ids) {
         try {
             List<String> confirmed = ids.get();
             append.ids().complete(confirmed);
             return confirmed.size();
         } catch (JedisDataException e) {
+            if (RedisConnector.misrouted(e)) {
+                misrouted = e;
+            }
             append.fail(new RedisUnavailableException("Redis refused the write: " + e.getMessage()));
             return 0;
         }

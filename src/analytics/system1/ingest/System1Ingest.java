@@ -7,7 +7,11 @@ import analytics.http2.Http2Server;
 import analytics.log.Log;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
+import analytics.system1.redis.StreamShard;
+import analytics.system1.redis.StreamShards;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,11 +35,11 @@ public final class System1Ingest implements AutoCloseable {
 
     private final Http1Server server;
     private final Http2Server http2;
-    private final StreamBatcher batcher;
-    private final GroupLag lag;
+    private final ShardedBatcher batcher;
+    private final ShardedLag lag;
     private final ScheduledExecutorService timers;
 
-    private System1Ingest(Http1Server server, Http2Server http2, StreamBatcher batcher, GroupLag lag,
+    private System1Ingest(Http1Server server, Http2Server http2, ShardedBatcher batcher, ShardedLag lag,
                           ScheduledExecutorService timers) {
         this.server = server;
         this.http2 = http2;
@@ -49,11 +53,23 @@ public final class System1Ingest implements AutoCloseable {
         Config.System1 settings = config.system1();
         // The queue holds a job per request, and at most maxPendingWrites requests are admitted:
         // it fills only when the sweeper failed jobs that Redis has not taken yet.
-        StreamBatcher batcher = new StreamBatcher(new RedisConnector(config.redis(), "system1-ingest"),
-                settings.streamKey(), settings.streamMaxLen(),
-                Math.max(StreamBatcher.DEFAULT_QUEUE_CAPACITY, settings.maxPendingWrites()));
-        GroupLag lag = new GroupLag(new RedisConnector(config.redis(), "system1-group-lag"),
-                settings.streamKey(), StreamFields.GROUP, settings.maxLag());
+        // One batcher and one lag sampler per stream shard, each connected to the node that
+        // serves its shard (on one Redis: all to it); one shard is exactly the original pair.
+        StreamShards shards = StreamShards.of(config);
+        RedisConnector ingest = new RedisConnector(config, "system1-ingest");
+        RedisConnector lagReader = new RedisConnector(config, "system1-group-lag");
+        List<StreamBatcher> batchers = new ArrayList<>();
+        List<GroupLag> lags = new ArrayList<>();
+        for (StreamShard shard : shards.all()) {
+            batchers.add(new StreamBatcher(ingest.forKey(shard.streamKey()), shard.streamKey(),
+                    settings.streamMaxLen(),
+                    Math.max(StreamBatcher.DEFAULT_QUEUE_CAPACITY, settings.maxPendingWrites()),
+                    config.redisCluster().waitReplicas(), shard.tag()));
+            lags.add(new GroupLag(lagReader.forKey(shard.streamKey()), shard.streamKey(),
+                    StreamFields.GROUP, settings.maxLag()));
+        }
+        ShardedBatcher batcher = new ShardedBatcher(shards, batchers);
+        ShardedLag lag = new ShardedLag(lags);
         PendingWrites pending = new PendingWrites(settings.maxPendingWrites());
         IngestStats stats = new IngestStats(batcher, lag, pending);
         // Bind first: a taken port is a configuration error, reported before Redis is touched.
@@ -86,7 +102,7 @@ public final class System1Ingest implements AutoCloseable {
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         String redis = batcher.downReason();
         LOG.info("System 1 ingest listening", "port", server.port(), "http2Port", http2.port(),
-                "stream", settings.streamKey(), "redis", redis == null ? "ready" : redis);
+                "stream", shards.describe(), "redis", redis == null ? "ready" : redis);
         return new System1Ingest(server, http2, batcher, lag, timers);
     }
 
@@ -117,7 +133,7 @@ public final class System1Ingest implements AutoCloseable {
                 .withShutdownTimeout(config.shutdownTimeout());
     }
 
-    StreamBatcher batcher() {
+    ShardedBatcher batcher() {
         return batcher;
     }
 

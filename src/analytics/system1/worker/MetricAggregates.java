@@ -1,5 +1,6 @@
 package analytics.system1.worker;
 
+import analytics.system1.redis.StreamShard;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 
@@ -20,11 +21,15 @@ import redis.clients.jedis.Jedis;
  *   metrics:agg:<serverId>             hash  count, cpuSum, memorySum, diskSum, networkInSum, networkOutSum
  *   metrics:agg:<serverId>:<minute>    hash  the same fields for one minute; <minute> is its start in ms
  * A rolling average over the last N minutes is the sum of N buckets' sums over their counts.
+ * With a split stream (lesson 21) every name carries the shard's hash tag after its prefix:
+ * metrics:servers:{3}, metrics:latest:{3}:<serverId>, metrics:agg:{3}:<serverId>[:<minute>].
  */
 public final class MetricAggregates {
 
     public static final String SERVERS_KEY = "metrics:servers";
-    public static final long BUCKET_MILLIS = 60_000;
+    public static final long BUCKET_MILLIS = StreamShard.BUCKET_MILLIS;
+    /** The names of one Redis with one stream; a split stream's are its StreamShard's. */
+    private static final StreamShard UNSHARDED = StreamShard.single("", "");
     /** Buckets older than this vanish by themselves (EXPIRE), so memory stays bounded. */
     public static final long BUCKET_TTL_SECONDS = 3_600;
 
@@ -49,21 +54,26 @@ public final class MetricAggregates {
     }
 
     public static String latestKey(String serverId) {
-        return "metrics:latest:" + serverId;
+        return UNSHARDED.latestKey(serverId);
     }
 
     public static String totalsKey(String serverId) {
-        return "metrics:agg:" + serverId;
+        return UNSHARDED.totalsKey(serverId);
     }
 
     /** The bucket holding a metric of this timestamp: the start of its minute. */
     public static String bucketKey(String serverId, long timestamp) {
-        return totalsKey(serverId) + ":" + Math.floorDiv(timestamp, BUCKET_MILLIS) * BUCKET_MILLIS;
+        return UNSHARDED.bucketKey(serverId, timestamp);
     }
 
     /** Everything counted for the server since the key was created. */
     public static Totals totals(Jedis jedis, String serverId) {
         return parse(jedis.hgetAll(totalsKey(serverId)));
+    }
+
+    /** The same for a server of a split stream: its keys carry its shard's hash tag. */
+    public static Totals totals(Jedis jedis, StreamShard shard, String serverId) {
+        return parse(jedis.hgetAll(shard.totalsKey(serverId)));
     }
 
     /** The last {@code minutes} buckets up to and including the one of {@code now}. */

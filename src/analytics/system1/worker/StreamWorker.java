@@ -121,7 +121,13 @@ public final class StreamWorker implements AutoCloseable {
                 disconnect("lost the connection to Redis at " + connector.address() + ": "
                         + RedisUnavailableException.reasonOf(e));
             } catch (JedisDataException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+                if (RedisConnector.misrouted(e)) {
+                    // A cluster's slot moved to another master (failover): connect again,
+                    // to whichever node serves it now.
+                    disconnect("Redis node " + connector.address() + " no longer serves " + streamKey
+                            + ": " + e.getMessage());
+                    pause();
+                } else if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
                     // The stream or group vanished (a Redis restarted without persistence, or
                     // a DEL): create them again and go on.
                     LOG.warn("consumer group missing; creating it again", "stream", streamKey);

@@ -5,6 +5,7 @@ import analytics.log.Untrusted;
 import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.system1.redis.StreamFields;
+import analytics.system1.redis.StreamShard;
 import com.eclipsesource.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,8 @@ import redis.clients.jedis.resps.StreamEntry;
  *          holding it) is no longer pending and changes nothing. Batching divides the cost
  *          of the script call and of the aggregate writes by the entries per server.
  * Lesson:  lessons/12-consumer-groups-and-at-least-once.md   Spec: Redis EVALSHA, XPENDING, XACK
- * Not here: reading entries (GroupReader, PendingReclaimer); the key layout (MetricAggregates).
+ * Not here: reading entries (GroupReader, PendingReclaimer); the key layout (StreamShard,
+ *           MetricAggregates).
  * Threads: immutable; apply() on the calling worker's own connection.
  */
 public final class StreamWorkerScript {
@@ -49,8 +51,8 @@ public final class StreamWorkerScript {
     static final int HEAD_KEYS = 2;
     /** Entry i's latest hash, totals hash, minute bucket hash. */
     static final int KEYS_PER_ENTRY = 3;
-    /** Group, consumer, channel, bucket TTL, lowest and highest entry id of the batch. */
-    static final int HEAD_ARGS = 6;
+    /** Group, consumer, channel, bucket TTL, lowest and highest entry id, publish command. */
+    static final int HEAD_ARGS = 7;
     /** The script's FIELDS: id, serverId, timestamp, metrics JSON, message, five numbers. */
     static final int ARGS_PER_ENTRY = 10;
 
@@ -64,13 +66,17 @@ public final class StreamWorkerScript {
 
     private static final Log LOG = Log.get(StreamWorkerScript.class);
 
-    private final String streamKey;
-    private final String channel;
+    private final StreamShard shard;
     private final String sha;
 
+    /** For the one stream of a single Redis, under today's key names. */
     public StreamWorkerScript(String streamKey, String channel) {
-        this.streamKey = streamKey;
-        this.channel = channel;
+        this(StreamShard.single(streamKey, channel));
+    }
+
+    /** For one shard: its stream, its keys (all in its slot), its channel. */
+    public StreamWorkerScript(StreamShard shard) {
+        this.shard = shard;
         this.sha = sha1(SCRIPT);
     }
 
@@ -147,8 +153,8 @@ public final class StreamWorkerScript {
 
     private Batch prepare(String consumer, List<StreamEntry> entries) {
         List<String> keys = new ArrayList<>(HEAD_KEYS + KEYS_PER_ENTRY * entries.size());
-        keys.add(streamKey);
-        keys.add(MetricAggregates.SERVERS_KEY);
+        keys.add(shard.streamKey());
+        keys.add(shard.serversKey());
         List<String> perEntry = new ArrayList<>(ARGS_PER_ENTRY * entries.size());
         List<StreamEntryID> rejected = new ArrayList<>();
         StreamEntryID lowest = null;
@@ -173,19 +179,20 @@ public final class StreamWorkerScript {
         }
         List<String> args = new ArrayList<>(HEAD_ARGS + perEntry.size());
         // No valid entry: the id range stays empty, and run() does not call the script.
-        args.addAll(List.of(StreamFields.GROUP, consumer, channel,
+        args.addAll(List.of(StreamFields.GROUP, consumer, shard.channel(),
                 Long.toString(MetricAggregates.BUCKET_TTL_SECONDS),
                 lowest == null ? "" : lowest.toString(),
-                highest == null ? "" : highest.toString()));
+                highest == null ? "" : highest.toString(),
+                shard.shardedPubSub() ? "SPUBLISH" : "PUBLISH"));
         args.addAll(perEntry);
         return new Batch(keys, args, rejected);
     }
 
-    /** KEYS for one entry, KEYS_PER_ENTRY of them: the key names are MetricAggregates' business. */
-    private static List<String> entryKeys(Metric metric) {
+    /** KEYS for one entry, KEYS_PER_ENTRY of them: the key names are the shard's business. */
+    private List<String> entryKeys(Metric metric) {
         String serverId = metric.serverId();
-        return List.of(MetricAggregates.latestKey(serverId), MetricAggregates.totalsKey(serverId),
-                MetricAggregates.bucketKey(serverId, metric.timestamp()));
+        return List.of(shard.latestKey(serverId), shard.totalsKey(serverId),
+                shard.bucketKey(serverId, metric.timestamp()));
     }
 
     /** ARGV for one entry, ARGS_PER_ENTRY of them, the numbers as text. */
@@ -205,7 +212,7 @@ public final class StreamWorkerScript {
         Response<Object> reply = batch.hasValidEntries()
                 ? pipeline.evalsha(sha, batch.keys(), batch.args()) : null;
         if (!batch.rejected().isEmpty()) {
-            pipeline.xack(streamKey, StreamFields.GROUP, batch.rejected().toArray(StreamEntryID[]::new));
+            pipeline.xack(shard.streamKey(), StreamFields.GROUP, batch.rejected().toArray(StreamEntryID[]::new));
         }
         pipeline.sync();
         if (reply == null) {

@@ -4,6 +4,8 @@ import analytics.config.Config;
 import analytics.log.Log;
 import analytics.system1.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
+import analytics.system1.redis.StreamShard;
+import analytics.system1.redis.StreamShards;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * System 1's workers assembled: SYSTEM1_WORKER_COUNT consumers of group
  * {@code metrics-workers} and one pending-entry reclaimer, each a StreamWorker with its
  * own connection. Start as many pools as you like, in one process or in many: the group
- * shares the stream among all their consumers.
+ * shares the stream among all their consumers. A split stream (SYSTEM1_STREAM_SHARDS,
+ * lesson 21) gets all of that per shard: every pool reads every shard.
  *
  * Pattern: composition root for a pool of competing consumers.
  * Lesson:  lessons/12-consumer-groups-and-at-least-once.md
@@ -28,35 +31,44 @@ public final class System1Workers implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final List<StreamWorker> workers;
-    private final StreamWorker reclaimer;
+    /** One per stream shard. */
+    private final List<StreamWorker> reclaimers;
 
-    private System1Workers(List<StreamWorker> workers, StreamWorker reclaimer) {
+    private System1Workers(List<StreamWorker> workers, List<StreamWorker> reclaimers) {
         this.workers = workers;
-        this.reclaimer = reclaimer;
+        this.reclaimers = reclaimers;
     }
 
     /** Starts even when Redis is down: every worker retries with backoff until it is back. */
     public static System1Workers start(Config config) {
         Config.System1 settings = config.system1();
-        StreamWorkerScript script = new StreamWorkerScript(settings.streamKey(), settings.channel());
+        StreamShards shards = StreamShards.of(config);
         String prefix = consumerPrefix();
         List<StreamWorker> workers = new ArrayList<>();
-        for (int i = 1; i <= settings.workerCount(); i++) {
-            String consumer = prefix + "-" + i;
-            workers.add(new StreamWorker(consumer, new RedisConnector(config.redis(), "system1-worker-" + i),
-                    settings.streamKey(), new GroupReader(settings.streamKey(), consumer), script));
+        List<StreamWorker> reclaimers = new ArrayList<>();
+        // Per shard: its own group, SYSTEM1_WORKER_COUNT consumers and a reclaimer, each
+        // connected to the node serving the shard. The consumer names repeat from shard to
+        // shard: a name is unique within its group, and every shard has its own group.
+        for (StreamShard shard : shards.all()) {
+            String stream = shard.streamKey();
+            StreamWorkerScript script = new StreamWorkerScript(shard);
+            for (int i = 1; i <= settings.workerCount(); i++) {
+                String consumer = prefix + "-" + i;
+                RedisConnector connector = new RedisConnector(config, "system1-worker-" + i).forKey(stream);
+                workers.add(new StreamWorker(consumer, connector, stream, new GroupReader(stream, consumer), script));
+            }
+            String reclaimerName = prefix + "-reclaimer";
+            reclaimers.add(new StreamWorker(reclaimerName,
+                    new RedisConnector(config, "system1-reclaimer").forKey(stream), stream,
+                    new PendingReclaimer(stream, reclaimerName, settings.claimIdle()), script));
         }
-        String reclaimerName = prefix + "-reclaimer";
-        StreamWorker reclaimer = new StreamWorker(reclaimerName,
-                new RedisConnector(config.redis(), "system1-reclaimer"), settings.streamKey(),
-                new PendingReclaimer(settings.streamKey(), reclaimerName, settings.claimIdle()), script);
         workers.forEach(StreamWorker::start);
-        reclaimer.start();
+        reclaimers.forEach(StreamWorker::start);
         LOG.info("System 1 workers started", "workers", settings.workerCount(),
                 "group", StreamFields.GROUP,
-                "stream", settings.streamKey(), "consumers", prefix + "-1.." + settings.workerCount(),
+                "stream", shards.describe(), "consumers", prefix + "-1.." + settings.workerCount(),
                 "claimIdleMs", settings.claimIdle().toMillis());
-        return new System1Workers(List.copyOf(workers), reclaimer);
+        return new System1Workers(List.copyOf(workers), List.copyOf(reclaimers));
     }
 
     /**
@@ -87,7 +99,7 @@ public final class System1Workers implements AutoCloseable {
 
     /** Entries the reclaimer took over from a dead consumer and processed. */
     public long reclaimed() {
-        return reclaimer.processed();
+        return reclaimers.stream().mapToLong(StreamWorker::processed).sum();
     }
 
     List<StreamWorker> workers() {
@@ -96,7 +108,7 @@ public final class System1Workers implements AutoCloseable {
 
     private List<StreamWorker> all() {
         List<StreamWorker> all = new ArrayList<>(workers);
-        all.add(reclaimer);
+        all.addAll(reclaimers);
         return all;
     }
 

@@ -6,13 +6,16 @@
 -- KEYS[3i], KEYS[3i+1], KEYS[3i+2]  entry i's latest hash, totals hash, minute bucket hash
 -- ARGV[1]  group   ARGV[2] consumer   ARGV[3] channel   ARGV[4] bucket TTL (s)
 -- ARGV[5], ARGV[6]  the lowest and highest entry id of the batch
--- ARGV[7 + 10(i-1) ...]  entry i: id, serverId, timestamp, metrics JSON, message to
+-- ARGV[7]  PUBLISH, or SPUBLISH for a shard channel (a split stream, lesson 21)
+-- ARGV[8 + 10(i-1) ...]  entry i: id, serverId, timestamp, metrics JSON, message to
 --                        PUBLISH, cpu, memory, disk, network in, network out
 -- Returns {applied, no longer pending, failed, first error or ""}.
 local FIELDS = 10
 -- A row of sums, in MetricAggregates' field names: Lua's row[1..6].
 local ROW_FIELDS = { 'count', 'cpuSum', 'memorySum', 'diskSum', 'networkInSum', 'networkOutSum' }
-local n = (#ARGV - 6) / FIELDS
+local HEAD = 7
+local n = (#ARGV - HEAD) / FIELDS
+local publish = ARGV[7] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH'
 
 -- Step 1, "already done?": one XPENDING for this consumer over the batch's id range. An entry
 -- acknowledged meanwhile (by a worker that also held it), or claimed away by the reclaimer,
@@ -35,7 +38,7 @@ local function add_to(row, cpu, memory, disk, net_in, net_out)
 end
 local duplicates = 0
 for i = 1, n do
-  local a = 7 + (i - 1) * FIELDS
+  local a = HEAD + 1 + (i - 1) * FIELDS
   if mine[ARGV[a]] then
     local name = ARGV[a + 1]
     local s = servers[name]
@@ -114,14 +117,14 @@ for _, name in ipairs(names) do
   end
 end
 
--- Step 5: one PUBLISH per processed entry (the contract: one metric.processed per metric),
+-- Step 5: one PUBLISH (or SPUBLISH) per processed entry (the contract: one metric.processed per metric),
 -- in stream order, then one XACK for all of them - last, so nothing is acknowledged that
 -- was not done.
 if #done > 0 then
   table.sort(done)
   local ids = {}
   for _, a in ipairs(done) do
-    redis.call('PUBLISH', ARGV[3], ARGV[a + 4])
+    redis.call(publish, ARGV[3], ARGV[a + 4])
     ids[#ids + 1] = ARGV[a]
   end
   redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))

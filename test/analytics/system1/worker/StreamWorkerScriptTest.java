@@ -155,7 +155,8 @@ class StreamWorkerScriptTest {
         // The Java side names the protocol; the script has its own copy of two numbers.
         String script = StreamWorkerScript.SCRIPT;
         assertTrue(script.contains("local FIELDS = " + StreamWorkerScript.ARGS_PER_ENTRY + "\n"));
-        assertTrue(script.contains("(#ARGV - " + StreamWorkerScript.HEAD_ARGS + ") / FIELDS"));
+        assertTrue(script.contains("local HEAD = " + StreamWorkerScript.HEAD_ARGS + "\n"));
+        assertTrue(script.contains("(#ARGV - HEAD) / FIELDS"));
     }
 
     @Test
