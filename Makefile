@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help build test clean config run run-behind-nginx run-system1 run-system2 senders dashboard loadtest faults
+.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -29,6 +29,10 @@ run: ## the whole demo: private Redis, both systems, fake senders, dashboard; Ct
 run-behind-nginx: ## System 1 scaled out: 2 ingest processes, workers, broadcaster behind nginx (:4000 HTTP/1.1, :4001 h2c, :4002 WebSocket), private Redis, dashboard, senders; Ctrl-C stops all
 	@scripts/ensure-tools.sh redis nginx
 	@./build.sh run analytics.demo.BehindNginxMain
+
+run-cluster: ## the same shape on a local Redis Cluster (3 masters + 3 replicas on :7000-7005), the stream in 4 shards; Ctrl-C stops all
+	@scripts/ensure-tools.sh redis nginx
+	@scripts/run-cluster.sh
 
 run-system1: ## System 1: ingest (HTTP/1.1 :4000, HTTP/2 :4001), workers, broadcaster in one JVM; ROLE=ingest|worker|broadcaster runs one part
 	@case "$(ROLE)" in \

@@ -15,7 +15,9 @@ import java.util.Map;
  * Redis; two ingest processes, a workers process and the broadcaster on free loopback
  * ports; nginx on the contract's ports (4000, 4001, 4002) in front of them; the dashboard
  * and fake servers posting through nginx. Built like DemoPlan (and from its parts), so it
- * can be read and tested without starting anything.
+ * can be read and tested without starting anything. With SYSTEM1_REDIS_CLUSTER set - as
+ * `make run-cluster` sets it, after scripts/redis-cluster.sh has made a cluster - there is
+ * no private Redis: every part reaches the cluster's nodes from its own environment.
  *
  * Pattern: configuration as data, a second plan for the same Supervisor.
  * Lesson:  lessons/21-scaling-system1-out.md
@@ -70,9 +72,12 @@ final class BehindNginxPlan {
         behindNginx.add(parts.java("broadcaster", "analytics.system1.broadcast.System1BroadcasterMain",
                 Readiness.httpOk(parts.http(broadcasterPort, "/healthz")),
                 Map.of("SYSTEM1_WS_PORT", String.valueOf(broadcasterPort))));
-        return List.of(
-                List.of(parts.redis()),
-                List.copyOf(behindNginx),
+        List<List<ChildProcess>> layers = new ArrayList<>();
+        if (!config.redisCluster().enabled()) {
+            layers.add(List.of(parts.redis()));
+        }
+        layers.add(List.copyOf(behindNginx));
+        layers.addAll(List.of(
                 List.of(
                         // Ready when a request through nginx reaches an ingest and the broadcaster.
                         new ChildProcess("nginx", PrivateRedis.stoppedWithParent(
@@ -84,7 +89,8 @@ final class BehindNginxPlan {
                                 Readiness.httpOk(parts.http(config.dashboardPort(), "/")), Map.of())),
                 // FAKE_HTTP_TARGET defaults to port 4000: nginx's, now.
                 List.of(parts.java("senders-http", "analytics.sender.SendersMain", Readiness.started(),
-                        Map.of(), "--mode", "http")));
+                        Map.of(), "--mode", "http"))));
+        return List.copyOf(layers);
     }
 
     /** nginx's prefix: its configuration, pid file, temporary files and error log. */
@@ -120,6 +126,23 @@ final class BehindNginxPlan {
     }
 
     String banner() {
+        return config.redisCluster().enabled() ? bannerText() + clusterLines() : bannerText();
+    }
+
+    /** What the cluster adds to the banner: where its nodes are, and how to watch the shards. */
+    private String clusterLines() {
+        String first = config.redisCluster().nodes().getFirst();
+        String port = first.substring(first.lastIndexOf(':') + 1);
+        return """
+                  Redis       a cluster: %1$s
+                              the stream in %2$d shards, metrics:stream:{0} .. {%3$d}
+                    redis-cli -p %4$s --cluster info %5$s
+                    redis-cli -c -p %4$s XINFO GROUPS 'metrics:stream:{0}'
+                """.formatted(String.join(",", config.redisCluster().nodes()), config.system1().streamShards(),
+                config.system1().streamShards() - 1, port, first);
+    }
+
+    private String bannerText() {
         Config.System1 system1 = config.system1();
         return """
 

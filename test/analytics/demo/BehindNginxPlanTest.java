@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** make run-behind-nginx's plan, read without starting anything (the live run: lesson 21). */
+/** make run-behind-nginx's and make run-cluster's plan, read without starting anything (the live run: lesson 21). */
 class BehindNginxPlanTest {
 
     private static final Pattern UPSTREAM_PORT = Pattern.compile("server 127\\.0\\.0\\.1:(\\d+);");
@@ -28,6 +28,20 @@ class BehindNginxPlanTest {
                 .map(layer -> layer.stream().map(ChildProcess::name).toList()).toList();
         assertEquals(List.of(List.of("redis"), List.of("ingest-1", "ingest-2", "workers", "broadcaster"),
                 List.of("nginx", "dashboard"), List.of("senders-http")), names);
+    }
+
+    @Test
+    void onARedisClusterNoPrivateRedisIsStartedAndTheBannerShowsTheShards() {
+        BehindNginxPlan plan = plan(Map.of("SYSTEM1_REDIS_CLUSTER", "127.0.0.1:7000,127.0.0.1:7001",
+                "SYSTEM1_STREAM_SHARDS", "4"));
+        List<List<String>> names = plan.layers().stream()
+                .map(layer -> layer.stream().map(ChildProcess::name).toList()).toList();
+        assertEquals(List.of(List.of("ingest-1", "ingest-2", "workers", "broadcaster"),
+                List.of("nginx", "dashboard"), List.of("senders-http")), names);
+        String banner = plan.banner();
+        assertTrue(banner.contains("a cluster: 127.0.0.1:7000,127.0.0.1:7001"), banner);
+        assertTrue(banner.contains("metrics:stream:{0} .. {3}"), banner);
+        assertTrue(banner.contains("redis-cli -p 7000 --cluster info 127.0.0.1:7000"), banner);
     }
 
     @Test
