@@ -216,6 +216,28 @@ class ComposeFileTest {
     }
 
     @Test
+    void theClusterProfileJoinsSixNodesAndSystem1CanReachThem() {
+        List<String> addresses = new ArrayList<>();
+        for (int n = 1; n <= 6; n++) {
+            JsonObject node = services.get("redis-node-" + n).asObject();
+            assertEquals(List.of("cluster"), strings(node.get("profiles")), "redis-node-" + n);
+            assertTrue(strings(node.get("command")).containsAll(List.of("--cluster-enabled", "yes")));
+            String address = node.get("networks").asObject().get("cluster").asObject()
+                    .getString("ipv4_address", "");
+            addresses.add(address + ":6379");
+        }
+        List<String> create = strings(services.get("redis-cluster-init").asObject().get("command"));
+        assertEquals("--cluster", create.get(1));
+        assertTrue(create.containsAll(addresses), "the init service joins every node: " + create);
+        assertTrue(create.containsAll(List.of("--cluster-replicas", "1")), "3 masters + 3 replicas");
+        for (String part : List.of("ingest", "worker", "broadcaster")) {
+            assertTrue(services.get(part).asObject().get("networks").asObject().names().contains("cluster"),
+                    part + " reaches the cluster's network");
+            assertTrue(environment(services.get(part).asObject()).containsKey("SYSTEM1_REDIS_CLUSTER"), part);
+        }
+    }
+
+    @Test
     void theImageIsBuiltWithTheProjectsOwnBuildScript() {
         String dockerfile = CodeFacts.read(DOCKERFILE);
         assertTrue(dockerfile.contains("FROM eclipse-temurin:21-jdk"), "a JDK base image");
