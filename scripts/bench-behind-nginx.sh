@@ -14,6 +14,11 @@
 # alternating order, after one warm-up of each; the medians of RUNS rounds and the ratio
 # proxied/direct are printed and written to results/bench-behind-nginx-<time>.csv.
 #
+# Then a second view, by the project's own load driver (analytics.loadtest.driver, lesson 19)
+# at a paced DRIVER_RATE (2000/s) - an open model, so latency is measured from when each
+# request was due: p50 and p99 direct and through nginx, HTTP/1.1 and HTTP/2 (the h2c
+# upgrade through the stream proxy).
+#
 #   scripts/bench-behind-nginx.sh                              # 3 rounds of 15 s per row
 #   RUNS=1 SECONDS_PER_RUN=5 scripts/bench-behind-nginx.sh     # a smoke run (~1 min)
 #
@@ -24,7 +29,8 @@ cd "$(dirname "$0")/.."
 
 RUNS="${RUNS:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
-for setting in RUNS SECONDS_PER_RUN; do
+DRIVER_RATE="${DRIVER_RATE:-2000}"
+for setting in RUNS SECONDS_PER_RUN DRIVER_RATE; do
     [[ "${!setting}" =~ ^[1-9][0-9]{0,3}$ ]] \
         || { echo "bench-behind-nginx.sh: $setting must be a whole number from 1 to 9999" >&2; exit 64; }
 done
@@ -132,3 +138,16 @@ for protocol in http1 h2; do
             "$(awk -v a="$(cat "$LOGS/median.nginx")" -v b="$(cat "$LOGS/median.direct")" 'BEGIN { printf "%.2f", a / b }')"
     done
 done
+
+# The load driver's view: one level at DRIVER_RATE, after its own warm-up, each path once.
+echo "== the load driver at $DRIVER_RATE metrics/s (open model), $SECONDS_PER_RUN s after 5 s of warm-up"
+drive() {  # drive NAME HTTP_URL HTTP2_URL: one driver run of http1 and http2, its CSV in $LOGS
+    LOAD_TEST_TARGET_HTTP="$2" LOAD_TEST_TARGET_HTTP2="$3" LOAD_TEST_SCENARIOS=http1,http2 \
+        LOAD_TEST_LEVELS="$DRIVER_RATE" LOAD_TEST_DURATION="$SECONDS_PER_RUN" LOAD_TEST_WARMUP=5 \
+        ./build.sh run analytics.loadtest.driver.LoadDriverMain run --csv "$LOGS/driver-$1.csv" \
+        >"$LOGS/driver-$1.out" 2>&1
+    awk -F, -v w="$1" 'NR > 1 { printf "  %-6s %-7s achieved %8s/s  p50 %s ms  p99 %s ms  errors %s\n", $1, w, $8, $10, $12, $15 }' \
+        "$LOGS/driver-$1.csv"
+}
+drive direct "http://127.0.0.1:$HTTP/metrics" "http://127.0.0.1:$HTTP2/metrics"
+drive nginx "http://127.0.0.1:$NGINX_HTTP/metrics" "http://127.0.0.1:$NGINX_HTTP2/metrics"
