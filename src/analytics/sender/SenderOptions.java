@@ -142,7 +142,8 @@ public record SenderOptions(Mode mode, URI target, int count, int first, long se
     /** "ws://127.0.0.1:4100,ws://127.0.0.1:4101": each a ws:// URI, none twice. */
     private static List<URI> shards(String value) {
         IllegalArgumentException bad = new IllegalArgumentException(
-                "--shards must be ws:// URIs with a host, separated by commas, none twice, not '" + value + "'");
+                "--shards must be ws:// URIs with a host, separated by commas, none twice, not '"
+                        + value + "'");
         List<URI> uris = new ArrayList<>();
         for (String item : value.split(",", -1)) {
             URI uri;

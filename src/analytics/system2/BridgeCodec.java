@@ -69,7 +69,8 @@ final class BridgeCodec {
         } catch (RuntimeException notABridgeMessage) {
             // ParseException, UnsupportedOperationException (a wrong JSON kind), NullPointerException
             // (a missing member), IllegalArgumentException (a window's samples and averages disagree)
-            return new Refused(notABridgeMessage.getClass().getSimpleName() + ": " + notABridgeMessage.getMessage());
+            return new Refused(notABridgeMessage.getClass().getSimpleName() + ": "
+                    + notABridgeMessage.getMessage());
         }
     }
 
@@ -80,13 +81,16 @@ final class BridgeCodec {
             JsonObject window = member.getValue().asObject();
             JsonValue averages = window.get("averages");
             windows.add(new AggregateSnapshot.Window(Long.parseLong(member.getName()),
-                    window.get("samples").asInt(), averages.isNull() ? null : averages(averages.asObject())));
+                    window.get("samples").asInt(),
+                    averages.isNull() ? null : averages(averages.asObject())));
         }
-        return new AggregateSnapshot(json.get("serverId").asString(), json.get("timestamp").asLong(), windows);
+        return new AggregateSnapshot(json.get("serverId").asString(), json.get("timestamp").asLong(),
+                windows);
     }
 
     private static AggregateSnapshot.Averages averages(JsonObject json) {
         return new AggregateSnapshot.Averages(json.get("cpu").asDouble(), json.get("memory").asDouble(),
-                json.get("disk").asDouble(), json.get("networkIn").asDouble(), json.get("networkOut").asDouble());
+                json.get("disk").asDouble(), json.get("networkIn").asDouble(),
+                json.get("networkOut").asDouble());
     }
 }

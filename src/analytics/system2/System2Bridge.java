@@ -160,7 +160,8 @@ final class System2Bridge implements AutoCloseable {
             outage.up("address", connector.address());
             return redis;
         } catch (JedisException e) {
-            outage.down("cannot reach Redis at " + connector.address() + ": " + RedisUnavailableException.reasonOf(e));
+            outage.down("cannot reach Redis at " + connector.address() + ": "
+                    + RedisUnavailableException.reasonOf(e));
             outage.pause();
             List<AggregateSnapshot> stale = new ArrayList<>();
             waiting.drainTo(stale);

@@ -34,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the token; a producer register without it, or a metric before it, closes the
  * connection with 1008 (policy violation). Dashboards and snapshots need no token.
  *
+ * Sharded (SYSTEM2_BRIDGE_REDIS_URL set, lesson 22), each aggregate also goes to the bridge,
+ * and a snapshot holds the other shards' servers too; alone, the bridge is null and unused.
+ *
  * Pattern: message dispatch on a type field (an arrow switch), validation before any effect.
  * Lesson:  lessons/09-system2-fan-out.md   Spec: the contract's "System 2" table
  * Threads: called on each connection's reader thread; the aggregator and fan-out are
@@ -211,7 +214,8 @@ final class System2Handler implements WebSocketHandler {
         } else {
             JsonArray all = new JsonArray();
             List<AggregateSnapshot> local = aggregator.snapshots();
-            (bridge == null ? local : bridge.withRemote(local)).forEach(aggregate -> all.add(aggregate.toJson()));
+            List<AggregateSnapshot> fleet = bridge == null ? local : bridge.withRemote(local);
+            fleet.forEach(aggregate -> all.add(aggregate.toJson()));
             payload = all;
         }
         connection.sendText(System2Messages.snapshot(payload));
