@@ -9,6 +9,7 @@ import analytics.config.Config;
 import analytics.log.Log;
 import analytics.sender.SenderOptions;
 import analytics.sender.Senders;
+import analytics.testing.Await;
 import analytics.testing.Closer;
 import analytics.testing.FreePorts;
 import analytics.testing.JdkWebSocketClient;
@@ -164,6 +165,71 @@ class System2BridgeTest {
         for (String id : ofStopped) {
             assertTrue(afterRestart.getOrDefault(id, 0L) > restartedAt, id + " flows again");
         }
+    }
+
+    /** Tick dashboards conflate the other shards' servers with their own shard's, one frame a tick. */
+    @Test
+    void aTickDashboardOnAnyShardGetsTheWholeFleetInItsTicks(RedisProcess redis) throws Exception {
+        System2Fleet fleet = bridgedFleet(redis);
+        JdkWebSocketClient ticks = closer.add(JdkWebSocketClient.connect(fleet.uri(1)));
+        ticks.send("{\"type\":\"register\",\"role\":\"dashboard\",\"mode\":\"tick\",\"intervalMs\":250}");
+        ticks.next("register.ack");
+        senders(fleet);
+        Set<String> seen = new TreeSet<>();
+        Await.until("every server in some tick", Duration.ofSeconds(20), () -> {
+            JsonObject tick = ticks.next("tick");
+            tick.get("payload").asArray().forEach(item -> seen.add(item.asObject().getString("serverId", "")));
+            return seen.equals(allServers());
+        });
+    }
+
+    /**
+     * Redis stopped and started again under two shards: meanwhile each serves its own and what
+     * it could not publish is counted lost, not sent late; then the subscriptions come back
+     * by themselves and the next metric crosses again.
+     */
+    @Test
+    void theBridgeComesBackWhenRedisDoes() throws Exception {
+        Log.setThreshold(Log.Level.ERROR);
+        RedisProcess first = RedisProcess.startPrivate();
+        int port = first.port();
+        closer.add(first);
+        System2Fleet fleet = closer.add(new System2Fleet(2,
+                "SYSTEM2_BRIDGE_REDIS_URL", "redis://127.0.0.1:" + port));
+        JdkWebSocketClient onOwner = dashboard(fleet, 0);
+        JdkWebSocketClient onOther = dashboard(fleet, 1);
+        JdkWebSocketClient producer = closer.add(JdkWebSocketClient.connect(fleet.uri(0)));
+
+        producer.send(metric("before"));
+        assertEquals("before", onOther.next("metric.update").get("payload").asObject().getString("serverId", ""));
+
+        first.close();
+        Await.until("both shards see Redis gone", Duration.ofSeconds(10), () -> !bridge(fleet, 0).equals("ready")
+                && !bridge(fleet, 1).equals("ready"));
+        producer.send(metric("during"));
+        assertTrue(updatesUntil(onOwner, Duration.ofSeconds(5), seen -> seen.containsKey("during"))
+                .containsKey("during"), "the owner's dashboards never depended on Redis");
+        Await.until("what could not be published is counted lost", Duration.ofSeconds(10),
+                () -> fleet.stats(0).get("bridge").asObject().getLong("lostTotal", 0) >= 1);
+
+        closer.add(RedisProcess.startPrivateOn(port));
+        Await.until("a metric crosses again", Duration.ofSeconds(20), () -> {
+            producer.send(metric("after"));
+            return updatesUntil(onOther, Duration.ofMillis(300), seen -> seen.containsKey("after"))
+                    .containsKey("after");
+        });
+        Set<String> heardOnOther = fleet.snapshot(1).keySet();
+        assertTrue(heardOnOther.containsAll(Set.of("before", "after")), heardOnOther.toString());
+        assertFalse(heardOnOther.contains("during"), "pub/sub is at most once: what Redis missed stays missed");
+    }
+
+    private static String bridge(System2Fleet fleet, int shard) {
+        return fleet.stats(shard).get("bridge").asObject().getString("redis", "");
+    }
+
+    private static String metric(String serverId) {
+        return "{\"type\":\"metric\",\"serverId\":\"" + serverId + "\",\"timestamp\":"
+                + System.currentTimeMillis() + ",\"metrics\":{\"cpu\":1,\"memory\":2,\"disk\":3}}";
     }
 
     /** Without Redis a bridged shard is a shard alone: it takes metrics and serves its dashboards. */
