@@ -81,9 +81,20 @@ public record Config(
         }
     }
 
-    /** WebSocket ingest with in-memory aggregation. */
+    /**
+     * WebSocket ingest with in-memory aggregation.
+     *
+     * @param bridgeRedis   where sharded instances share their aggregates with each other's
+     *                      dashboards (SYSTEM2_BRIDGE_REDIS_URL); null: no bridge, one
+     *                      instance alone, exactly as without sharding
+     * @param bridgeChannel the pub/sub channel of that bridge (SYSTEM2_BRIDGE_CHANNEL)
+     */
     public record System2(int wsPort, Duration aggregationWindow, int bufferSize,
-                          Duration idleEvict) {
+                          Duration idleEvict, Redis bridgeRedis, String bridgeChannel) {
+
+        public boolean bridged() {
+            return bridgeRedis != null;
+        }
     }
 
     /** Rules of both systems' WebSocket servers. */
@@ -95,11 +106,13 @@ public record Config(
      * port, so {@code make run} with SYSTEM1_HTTP_PORT=5000 needs nothing else changed.
      *
      * @param bufferSize metrics one sender process keeps while its target cannot take them
+     * @param system2Shards the System 2 instances of a sharded fleet, in shard order
+     *                      (FAKE_SYSTEM2_SHARDS); empty: one System 2 at wsTarget
      */
     public record FakeServers(int count, Duration interval, Duration jitter,
                               double spikeProbability, double spikeMultiplier,
                               URI httpTarget, URI http2Target, URI wsTarget,
-                              int bufferSize) {
+                              int bufferSize, List<URI> system2Shards) {
     }
 
     /**
@@ -142,6 +155,7 @@ public record Config(
         build(env);
         Map<String, String> shown = new LinkedHashMap<>(env.effective());
         shown.replaceAll((name, value) -> SECRETS.contains(name) && !value.isEmpty() ? "********" : value);
+        shown.computeIfPresent("SYSTEM2_BRIDGE_REDIS_URL", (name, url) -> EnvReader.withoutPassword(url));
         return shown;
     }
 
@@ -195,7 +209,9 @@ public record Config(
                 Duration.ofMillis(env.longValue("SYSTEM2_AGG_WINDOW_MS", 1000, 1, 86_400_000,
                         "a number of milliseconds from 1 to 86400000")),
                 env.integer("SYSTEM2_BUFFER_SIZE", 500, 1, 1_000_000, "a whole number from 1 to 1000000"),
-                millis(env, "SYSTEM2_IDLE_EVICT_MS", 600_000));
+                millis(env, "SYSTEM2_IDLE_EVICT_MS", 600_000),
+                env.redisUrl("SYSTEM2_BRIDGE_REDIS_URL"),
+                env.string("SYSTEM2_BRIDGE_CHANNEL", "system2:bridge"));
         WebSocket webSocket = new WebSocket(
                 env.integer("WS_MAX_MESSAGE_BYTES", 1_048_576, 125, Integer.MAX_VALUE - 8,
                         "a number of bytes of at least 125"),
@@ -212,7 +228,8 @@ public record Config(
                 env.uri("FAKE_HTTP_TARGET", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
                 env.uri("FAKE_HTTP2_TARGET", "http://localhost:" + system1.http2Port() + "/metrics", HTTP),
                 env.uri("FAKE_WS_TARGET", "ws://localhost:" + system2.wsPort(), WS),
-                env.integer("FAKE_BUFFER_SIZE", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000"));
+                env.integer("FAKE_BUFFER_SIZE", 10_000, 1, 1_000_000, "a whole number from 1 to 1000000"),
+                env.uriList("FAKE_SYSTEM2_SHARDS", WS));
         LoadTest loadTest = new LoadTest(
                 env.uri("LOAD_TEST_TARGET_HTTP", "http://localhost:" + system1.httpPort() + "/metrics", HTTP),
                 env.uri("LOAD_TEST_TARGET_HTTP2", "http://localhost:" + system1.http2Port() + "/metrics", HTTP),

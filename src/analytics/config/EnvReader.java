@@ -2,6 +2,9 @@ package analytics.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -103,6 +106,76 @@ final class EnvReader {
             // falls through
         }
         throw bad(name, rule, text);
+    }
+
+    /**
+     * A comma-separated list of absolute URIs, each with one of {@code schemes}, none twice;
+     * blank: the empty list. The order is kept: for shards it is the shard's number.
+     */
+    List<URI> uriList(String name, Set<String> schemes) {
+        String text = string(name, "");
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        String rule = "a comma-separated list of URLs starting with "
+                + String.join(":// or ", schemes.stream().sorted().toList()) + "://, none twice";
+        List<URI> uris = new ArrayList<>();
+        for (String item : text.split(",", -1)) {
+            URI uri = parsed(item.strip(), schemes);
+            if (uri == null || uris.contains(uri)) {
+                throw bad(name, rule, text);
+            }
+            uris.add(uri);
+        }
+        return List.copyOf(uris);
+    }
+
+    /**
+     * {@code redis://[user:password@]host[:port][/db]}, as Redis' own clients write it, with
+     * port 6379 and database 0 when left out; blank: null (not used). A bad value is echoed
+     * with its password masked.
+     */
+    Config.Redis redisUrl(String name) {
+        String text = string(name, "");
+        if (text.isEmpty()) {
+            return null;
+        }
+        URI uri = parsed(text, Set.of("redis"));
+        String path = uri == null || uri.getPath() == null ? "" : uri.getPath();
+        String userInfo = uri == null ? null : uri.getRawUserInfo();
+        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+        if (uri == null || !path.matches("/?|/([0-9]|1[0-5])") || (userInfo != null && colon < 0)
+                || uri.getQuery() != null || uri.getFragment() != null) {
+            throw bad(name, "a URL redis://[user:password@]host[:port][/db] with a db from 0 to 15",
+                    withoutPassword(text));
+        }
+        int db = path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
+        String user = colon < 0 ? "" : decoded(userInfo.substring(0, colon));
+        String password = colon < 0 ? "" : decoded(userInfo.substring(colon + 1));
+        return new Config.Redis(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), db, user, password);
+    }
+
+    /** "redis://user:********@host": what a log line or {@code make config} may show. */
+    static String withoutPassword(String url) {
+        return url.replaceFirst("^(\\w+://[^:@/]*):[^@/]*@", "$1:********@");
+    }
+
+    private static String decoded(String part) {
+        return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** The URI when it is absolute, has a host and one of {@code schemes}; else null. */
+    private static URI parsed(String text, Set<String> schemes) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() != null && schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                    && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException notAUri) {
+            // falls through: the caller states the rule
+        }
+        return null;
     }
 
     /** A comma-separated list; blanks between commas are dropped. */

@@ -11,7 +11,8 @@ import analytics.model.Metric;
  * Lesson:  lessons/14-fake-metric-servers.md
  * Threads: send from the schedule's one timer thread; it must never block that thread.
  */
-sealed interface MetricTransport extends AutoCloseable permits HttpTransport, WebSocketTransport {
+sealed interface MetricTransport extends AutoCloseable permits HttpTransport, WebSocketTransport,
+        ShardedTransport {
 
     /**
      * Hands over one metric and returns at once. A metric that cannot go now (target down,

@@ -37,7 +37,9 @@ public final class Senders implements AutoCloseable {
                     options.bufferSize(), stats);
             case H2 -> new HttpTransport(options.target(), HttpClient.Version.HTTP_2,
                     options.bufferSize(), stats); // h2c upgrade
-            case WS -> new WebSocketTransport(options.target(), options.count(), options.bufferSize(), stats);
+            case WS -> options.shards().size() > 1
+                    ? new ShardedTransport(options.shards(), options.count(), options.bufferSize(), stats)
+                    : new WebSocketTransport(options.target(), options.count(), options.bufferSize(), stats);
         };
         stats.observe(transport::connectionsUp, transport::buffered);
         MetricGenerator generator = new MetricGenerator(options.seed(),
@@ -52,7 +54,8 @@ public final class Senders implements AutoCloseable {
                 () -> schedule.sendDue(System.nanoTime(), System.currentTimeMillis(), transport),
                 0, tickMillis, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(stats::sampleAndLog, 1, 1, TimeUnit.SECONDS);
-        LOG.info("started", "mode", options.mode().flag(), "target", options.target().toString(),
+        LOG.info("started", "mode", options.mode().flag(), "target", options.shards().size() > 1
+                        ? options.shards().toString() : options.target().toString(),
                 "servers", options.count(), "intervalMs", options.interval().toMillis(),
                 "jitterMs", options.jitter().toMillis(), "seed", options.seed(),
                 "bufferSize", options.bufferSize());

@@ -34,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the token; a producer register without it, or a metric before it, closes the
  * connection with 1008 (policy violation). Dashboards and snapshots need no token.
  *
+ * Sharded (SYSTEM2_BRIDGE_REDIS_URL set, lesson 22), each aggregate also goes to the bridge,
+ * and a snapshot holds the other shards' servers too; alone, the bridge is null and unused.
+ *
  * Pattern: message dispatch on a type field (an arrow switch), validation before any effect.
  * Lesson:  lessons/09-system2-fan-out.md   Spec: the contract's "System 2" table
  * Threads: called on each connection's reader thread; the aggregator and fan-out are
@@ -55,16 +58,19 @@ final class System2Handler implements WebSocketHandler {
     private final MetricValidator validator = new MetricValidator(System2Messages.METRIC_ENVELOPE_FIELDS);
     private final int maxMessageChars;
     private final IngestToken token;
+    /** The link to the other shards; null for an instance alone, which behaves as it always did. */
+    private final System2Bridge bridge;
     /** Connections that registered as producers with the token; used only when one is set. */
     private final Set<WebSocketConnection> producers = ConcurrentHashMap.newKeySet();
 
     System2Handler(Aggregator aggregator, System2Fanout fanout, System2Stats stats, int maxMessageChars,
-                   IngestToken token) {
+                   IngestToken token, System2Bridge bridge) {
         this.aggregator = aggregator;
         this.fanout = fanout;
         this.stats = stats;
         this.maxMessageChars = maxMessageChars;
         this.token = token;
+        this.bridge = bridge;
     }
 
     /** Every connection starts as a producer: it is no dashboard until it registers as one. */
@@ -128,7 +134,7 @@ final class System2Handler implements WebSocketHandler {
                 AggregateSnapshot aggregate = aggregator.add(metric);
                 stats.accepted().increment();
                 connection.sendText(System2Messages.metricAck(metric.serverId(), message.get("id")));
-                fanout.publish(aggregate);
+                publish(aggregate);
             }
         }
     }
@@ -150,10 +156,18 @@ final class System2Handler implements WebSocketHandler {
             case MetricValidator.ValidBatch valid -> metrics = valid.metrics();
         }
         for (Metric metric : metrics) {
-            fanout.publish(aggregator.add(metric));
+            publish(aggregator.add(metric));
         }
         stats.accepted().add(metrics.size());
         connection.sendText(System2Messages.batchAck(metrics.size()));
+    }
+
+    /** To this instance's dashboards, and, sharded, to the other shards' through the bridge. */
+    private void publish(AggregateSnapshot aggregate) {
+        fanout.publish(aggregate);
+        if (bridge != null) {
+            bridge.offer(aggregate);
+        }
     }
 
     private void register(WebSocketConnection connection, JsonObject message) {
@@ -193,10 +207,15 @@ final class System2Handler implements WebSocketHandler {
         JsonValue payload;
         if (serverId != null && serverId.isString()) {
             AggregateSnapshot one = aggregator.snapshot(serverId.asString());
+            if (one == null && bridge != null) {
+                one = bridge.remote(serverId.asString()); // another shard's server, as last heard of
+            }
             payload = one == null ? Json.NULL : one.toJson();
         } else {
             JsonArray all = new JsonArray();
-            aggregator.snapshots().forEach(aggregate -> all.add(aggregate.toJson()));
+            List<AggregateSnapshot> local = aggregator.snapshots();
+            List<AggregateSnapshot> fleet = bridge == null ? local : bridge.withRemote(local);
+            fleet.forEach(aggregate -> all.add(aggregate.toJson()));
             payload = all;
         }
         connection.sendText(System2Messages.snapshot(payload));

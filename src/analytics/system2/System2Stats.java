@@ -8,6 +8,7 @@ import analytics.stats.StatsSnapshot;
 import analytics.websocket.WebSocketServer;
 import com.eclipsesource.json.JsonObject;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * System 2's own figures - what it accepted, rejected and delivered, who is connected,
@@ -28,6 +29,8 @@ final class System2Stats {
     private IntSupplier dashboards = () -> 0;
     private IntSupplier tickGroups = () -> 0;
     private IntSupplier servers = () -> 0;
+    /** Sharded only: the bridge's figures; null for an instance alone, whose /stats is as before. */
+    private Supplier<JsonObject> bridge;
 
     RateCounter accepted() {
         return accepted;
@@ -50,6 +53,11 @@ final class System2Stats {
         this.servers = serverCount;
     }
 
+    /** Sharded: GET /stats gains a "bridge" member. */
+    void observeBridge(Supplier<JsonObject> bridgeFigures) {
+        this.bridge = bridgeFigures;
+    }
+
     void sample() {
         accepted.sample();
         rejected.sample();
@@ -64,18 +72,19 @@ final class System2Stats {
                 accepted.perSecond(), accepted.total(), rejected.perSecond(), rejected.total(),
                 Math.max(0, connections - dashboardCount), dashboardCount, tickGroups.getAsInt(),
                 servers.getAsInt(),
-                DeliveryFigures.of(delivered, server), JvmFigures.now());
+                DeliveryFigures.of(delivered, server), JvmFigures.now(),
+                bridge == null ? null : bridge.get());
     }
 
     /** System 2's figures at one instant. */
     record Snapshot(long uptimeSeconds, long acceptedPerSecond, long acceptedTotal,
                     long rejectedPerSecond, long rejectedTotal, int producers, int dashboards,
                     int tickGroups, int servers, DeliveryFigures updates,
-                    JvmFigures jvm) implements StatsSnapshot {
+                    JvmFigures jvm, JsonObject bridge) implements StatsSnapshot {
 
         @Override
         public JsonObject toJson() {
-            return new JsonObject()
+            JsonObject json = new JsonObject()
                     .add("system", "system2")
                     .add("uptimeSeconds", uptimeSeconds)
                     .add("metrics", new JsonObject()
@@ -90,6 +99,7 @@ final class System2Stats {
                     .add("servers", servers)
                     .add("updates", updates.toJson())
                     .add("jvm", jvm.toJson());
+            return bridge == null ? json : json.add("bridge", bridge);
         }
 
         @Override

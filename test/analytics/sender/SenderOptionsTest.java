@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import analytics.config.Config;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +51,22 @@ class SenderOptionsTest {
                 parse("--mode", "h2", "--target", "http://127.0.0.1:5000/metrics").target());
     }
 
+    @Test
+    void shardsComeFromTheFlagOrTheConfigurationAndOnlyForWs() {
+        List<URI> two = List.of(URI.create("ws://127.0.0.1:4100"), URI.create("ws://127.0.0.1:4101"));
+        assertEquals(two, parse("--mode", "ws", "--shards", "ws://127.0.0.1:4100,ws://127.0.0.1:4101").shards());
+        assertEquals(List.of(), parse("--mode", "ws").shards(), "unset: one System 2");
+
+        Config.FakeServers sharded = Config.from(Map.of(
+                "FAKE_SYSTEM2_SHARDS", "ws://127.0.0.1:4100,ws://127.0.0.1:4101")).fakeServers();
+        assertEquals(two, SenderOptions.parse(new String[] {"--mode", "ws"}, sharded).shards());
+        assertEquals(List.of(), SenderOptions.parse(new String[] {"--mode", "http"}, sharded).shards(),
+                "the shards are System 2's: an HTTP run ignores them");
+        SenderOptions one = SenderOptions.parse(new String[] {"--mode", "ws", "--target", "ws://x:1"}, sharded);
+        assertEquals(List.of(), one.shards(), "an explicit --target wins over the configured shards");
+        assertEquals(URI.create("ws://x:1"), one.target());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             --mode tcp                      | --mode must be http, h2 or ws, not 'tcp'
@@ -63,6 +80,11 @@ class SenderOptionsTest {
             --verbose yes                   | unknown flag --verbose
             --count                         | --count needs a value
             servers 10                      | unexpected argument 'servers'
+            --mode ws --shards ws://a:1,http://b:2 | --shards must be ws:// URIs with a host, separated by commas, none twice, not 'ws://a:1,http://b:2'
+            --mode ws --shards ws://a:1,ws://a:1 | --shards must be ws:// URIs with a host, separated by commas, none twice, not 'ws://a:1,ws://a:1'
+            --mode ws --shards ws://a:1,        | --shards must be ws:// URIs with a host, separated by commas, none twice, not 'ws://a:1,'
+            --shards ws://a:1,ws://b:2          | --shards needs --mode ws
+            --mode ws --target ws://a:1 --shards ws://b:2,ws://c:3 | --shards and --target both say where to send: give one
             """)
     void aBadFlagIsRefusedWithALineThatNamesIt(String args, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
