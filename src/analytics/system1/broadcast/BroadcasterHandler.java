@@ -3,7 +3,7 @@ package analytics.system1.broadcast;
 import analytics.fanout.Subscription;
 import analytics.model.FieldError;
 import analytics.model.JsonMessage;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisUnavailableException;
 import analytics.websocket.WebSocketConnection;
 import analytics.websocket.WebSocketHandler;
 import com.eclipsesource.json.JsonArray;

@@ -1,7 +1,7 @@
 package analytics.system1.broadcast;
 
-import analytics.system1.redis.RedisConnector;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisConnector;
+import analytics.redis.RedisUnavailableException;
 import analytics.system1.redis.StreamShard;
 import analytics.system1.redis.StreamShards;
 import com.eclipsesource.json.Json;

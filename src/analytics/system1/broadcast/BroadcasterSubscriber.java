@@ -2,8 +2,8 @@ package analytics.system1.broadcast;
 
 import analytics.log.Log;
 import analytics.retry.Outage;
-import analytics.system1.redis.RedisConnector;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisConnector;
+import analytics.redis.RedisUnavailableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -5,7 +5,7 @@ import analytics.config.ConfigException;
 import analytics.fanout.TickGroups;
 import analytics.log.Log;
 import analytics.stats.StatsRoutes;
-import analytics.system1.redis.RedisConnector;
+import analytics.redis.RedisConnector;
 import analytics.system1.redis.StreamShards;
 import analytics.websocket.WebSocketServer;
 import java.io.IOException;

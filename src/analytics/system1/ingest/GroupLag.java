@@ -2,8 +2,8 @@ package analytics.system1.ingest;
 
 import analytics.log.Log;
 import analytics.retry.Outage;
-import analytics.system1.redis.RedisConnector;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisConnector;
+import analytics.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import redis.clients.jedis.Jedis;

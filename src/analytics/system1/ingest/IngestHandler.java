@@ -9,7 +9,7 @@ import analytics.model.Metric;
 import analytics.model.MetricValidator;
 import analytics.model.UntrustedJson;
 import analytics.stats.StatsRoutes;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisUnavailableException;
 import com.eclipsesource.json.JsonValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

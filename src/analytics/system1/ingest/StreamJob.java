@@ -1,7 +1,7 @@
 package analytics.system1.ingest;
 
 import analytics.model.Metric;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisUnavailableException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

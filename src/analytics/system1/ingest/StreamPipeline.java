@@ -1,8 +1,8 @@
 package analytics.system1.ingest;
 
 import analytics.model.Metric;
-import analytics.system1.redis.RedisConnector;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisConnector;
+import analytics.redis.RedisUnavailableException;
 import analytics.system1.redis.StreamFields;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import analytics.config.ConfigException;
 import analytics.http.Http1Server;
 import analytics.http2.Http2Server;
 import analytics.log.Log;
-import analytics.system1.redis.RedisConnector;
+import analytics.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
 import analytics.system1.redis.StreamShard;
 import analytics.system1.redis.StreamShards;

@@ -2,7 +2,7 @@ package analytics.system1.worker;
 
 import analytics.config.Config;
 import analytics.log.Log;
-import analytics.system1.redis.RedisConnector;
+import analytics.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
 import analytics.system1.redis.StreamShard;
 import analytics.system1.redis.StreamShards;

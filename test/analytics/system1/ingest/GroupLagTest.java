@@ -3,7 +3,7 @@ package analytics.system1.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import analytics.config.Config;
-import analytics.system1.redis.RedisConnector;
+import analytics.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.RedisExtension;
 import analytics.testing.RedisProcess;

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.log.Log;
 import analytics.model.Metric;
-import analytics.system1.redis.RedisConnector;
-import analytics.system1.redis.RedisUnavailableException;
+import analytics.redis.RedisConnector;
+import analytics.redis.RedisUnavailableException;
 import analytics.testing.Await;
 import analytics.testing.Closer;
 import analytics.testing.FreePorts;

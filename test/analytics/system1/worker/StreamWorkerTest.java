@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import analytics.config.Config;
 import analytics.log.Log;
 import analytics.model.Metric;
-import analytics.system1.redis.RedisConnector;
+import analytics.redis.RedisConnector;
 import analytics.system1.redis.StreamFields;
 import analytics.testing.Await;
 import analytics.testing.RedisExtension;

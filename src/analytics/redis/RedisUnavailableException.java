@@ -1,4 +1,4 @@
-package analytics.system1.redis;
+package analytics.redis;
 
 /**
  * Redis could not take the write (or answer the ping) in time: unreachable, the connection

@@ -1,4 +1,4 @@
-package analytics.system1.redis;
+package analytics.redis;
 
 import analytics.config.Config;
 import analytics.log.Log;
