@@ -26,7 +26,7 @@ run: ## the whole demo: private Redis, both systems, fake senders, dashboard; Ct
 	@scripts/ensure-tools.sh redis
 	@./build.sh run analytics.demo.DemoMain
 
-run-behind-nginx: ## System 1 scaled out: 2 ingest processes, workers, broadcaster behind nginx (:4000 HTTP/1.1, :4001 h2c, :4002 WebSocket), private Redis, dashboard, senders; Ctrl-C stops all
+run-behind-nginx: ## System 1 scaled out: 2 ingest processes, 2 worker processes, broadcaster behind nginx (:4000 HTTP/1.1, :4001 h2c, :4002 WebSocket), private Redis, dashboard, senders; Ctrl-C stops all
 	@scripts/ensure-tools.sh redis nginx
 	@./build.sh run analytics.demo.BehindNginxMain
 

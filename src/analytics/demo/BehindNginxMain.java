@@ -52,7 +52,8 @@ public final class BehindNginxMain {
             return;
         }
         DemoMain.supervise(command, config,
-                (cluster ? "" : "Redis, ") + BehindNginxPlan.INGEST_COUNT + " ingest processes, the workers, the broadcaster, "
+                (cluster ? "" : "Redis, ") + BehindNginxPlan.INGEST_COUNT + " ingest processes, " + BehindNginxPlan.WORKER_PROCESSES
+                        + " worker processes, the broadcaster, "
                         + "nginx, the dashboard and the senders",
                 "the senders, then nginx and the dashboard, then System 1" + (cluster ? "" : ", then Redis"),
                 plan.layers(), plan.redisDirectory(), plan::banner);

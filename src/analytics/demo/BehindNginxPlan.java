@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * What `make run-behind-nginx` starts: System 1 scaled out on one machine - a private
- * Redis; two ingest processes, a workers process and the broadcaster on free loopback
+ * Redis; two ingest processes, two worker processes and the broadcaster on free loopback
  * ports; nginx on the contract's ports (4000, 4001, 4002) in front of them; the dashboard
  * and fake servers posting through nginx. Built like DemoPlan (and from its parts), so it
  * can be read and tested without starting anything. With SYSTEM1_REDIS_CLUSTER set - as
@@ -27,6 +27,8 @@ import java.util.Map;
 final class BehindNginxPlan {
 
     static final int INGEST_COUNT = 2;
+    /** Worker processes in the one consumer group, as on two hosts: they share every shard's entries. */
+    static final int WORKER_PROCESSES = 2;
 
     private final Config config;
     private final DemoPlan parts;
@@ -67,8 +69,10 @@ final class BehindNginxPlan {
                     Map.of("SYSTEM1_HTTP_PORT", String.valueOf(ingestHttpPorts[i]),
                             "SYSTEM1_HTTP2_PORT", String.valueOf(ingestHttp2Ports[i]))));
         }
-        behindNginx.add(parts.java("workers", "analytics.system1.worker.System1WorkersMain",
-                Readiness.started(), Map.of()));
+        for (int i = 0; i < WORKER_PROCESSES; i++) {
+            behindNginx.add(parts.java("workers-" + (i + 1), "analytics.system1.worker.System1WorkersMain",
+                    Readiness.started(), Map.of()));
+        }
         behindNginx.add(parts.java("broadcaster", "analytics.system1.broadcast.System1BroadcasterMain",
                 Readiness.httpOk(parts.http(broadcasterPort, "/healthz")),
                 Map.of("SYSTEM1_WS_PORT", String.valueOf(broadcasterPort))));

@@ -26,7 +26,7 @@ class BehindNginxPlanTest {
     void startsRedisThenSystem1ThenNginxAndTheDashboardThenTheSenders() {
         List<List<String>> names = plan(Map.of()).layers().stream()
                 .map(layer -> layer.stream().map(ChildProcess::name).toList()).toList();
-        assertEquals(List.of(List.of("redis"), List.of("ingest-1", "ingest-2", "workers", "broadcaster"),
+        assertEquals(List.of(List.of("redis"), List.of("ingest-1", "ingest-2", "workers-1", "workers-2", "broadcaster"),
                 List.of("nginx", "dashboard"), List.of("senders-http")), names);
     }
 
@@ -36,7 +36,7 @@ class BehindNginxPlanTest {
                 "SYSTEM1_STREAM_SHARDS", "4"));
         List<List<String>> names = plan.layers().stream()
                 .map(layer -> layer.stream().map(ChildProcess::name).toList()).toList();
-        assertEquals(List.of(List.of("ingest-1", "ingest-2", "workers", "broadcaster"),
+        assertEquals(List.of(List.of("ingest-1", "ingest-2", "workers-1", "workers-2", "broadcaster"),
                 List.of("nginx", "dashboard"), List.of("senders-http")), names);
         String banner = plan.banner();
         assertTrue(banner.contains("a cluster: 127.0.0.1:7000,127.0.0.1:7001"), banner);
