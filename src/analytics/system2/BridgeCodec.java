@@ -19,7 +19,7 @@ import java.util.List;
  *
  * Pattern: a codec with no I/O - text to values and back, a bad message refused whole.
  * Lesson:  lessons/22-sharding-system2.md   Spec: the contract's "Sharded (beyond)"
- * Not here: publishing and subscribing (System2Bridge, BridgeSubscriber).
+ * Not here: publishing and subscribing (System2Bridge, RedisSubscriber).
  * Threads: stateless.
  */
 final class BridgeCodec {

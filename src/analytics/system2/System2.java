@@ -2,6 +2,7 @@ package analytics.system2;
 
 import analytics.config.Config;
 import analytics.config.ConfigException;
+import analytics.redis.RedisSubscriber;
 import analytics.stats.StatsRoutes;
 import analytics.system2.aggregate.Aggregator;
 import analytics.websocket.WebSocketServer;
@@ -62,8 +63,8 @@ public final class System2 implements AutoCloseable {
         stats.observe(server, fanout::dashboardCount, fanout::tickGroupCount, aggregator::serverCount);
         if (bridge != null) {
             stats.observeBridge(bridge::figures);
-            timers.scheduleAtFixedRate(bridge::ping, BridgeSubscriber.KEEP_ALIVE.toMillis(),
-                    BridgeSubscriber.KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+            timers.scheduleAtFixedRate(bridge::ping, RedisSubscriber.KEEP_ALIVE.toMillis(),
+                    RedisSubscriber.KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
         }
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
         long evictEvery = Math.max(1000, Math.min(settings.idleEvict().toMillis(), 60_000));

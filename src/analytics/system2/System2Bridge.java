@@ -4,6 +4,7 @@ import analytics.config.Config;
 import analytics.log.Log;
 import analytics.retry.Outage;
 import analytics.redis.RedisConnector;
+import analytics.redis.RedisSubscriber;
 import analytics.redis.RedisUnavailableException;
 import analytics.system2.aggregate.AggregateSnapshot;
 import com.eclipsesource.json.JsonObject;
@@ -35,7 +36,7 @@ import redis.clients.jedis.exceptions.JedisException;
  *          the way out - a publish carries whatever queued during the previous one, so a
  *          quiet shard pays one round trip per metric and a busy one sends big batches.
  * Lesson:  lessons/22-sharding-system2.md   Spec: the contract's "Sharded (beyond)"
- * Not here: the message's text (BridgeCodec), the subscription loop (BridgeSubscriber),
+ * Not here: the message's text (BridgeCodec), the subscription loop (RedisSubscriber),
  *           any durability: pub/sub is at-most-once, and so is this bridge.
  * Threads: offer() from producers' reader threads, never blocking; one platform thread
  *          publishes; the subscriber's thread pushes to dashboards (the fan-out is
@@ -61,7 +62,7 @@ final class System2Bridge implements AutoCloseable {
     private final long idleEvictMs;
     private final BlockingQueue<AggregateSnapshot> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
     private final Map<String, Remote> remote = new ConcurrentHashMap<>();
-    private final BridgeSubscriber subscriber;
+    private final RedisSubscriber subscriber;
     private final Thread publisher;
     private final Outage outage;
     private final LongAdder published = new LongAdder();
@@ -80,7 +81,9 @@ final class System2Bridge implements AutoCloseable {
         this.channel = settings.bridgeChannel();
         this.fanout = fanout;
         this.idleEvictMs = settings.idleEvict().toMillis();
-        this.subscriber = new BridgeSubscriber(connector, channel, this::received);
+        this.subscriber = new RedisSubscriber(connector, channel, false, "system2-bridge-subscriber",
+                new RedisSubscriber.Wording("bridge subscription lost; other shards' servers are not seen"
+                        + " until it is back", "subscribed to the bridge channel"), this::received);
         this.outage = Outage.startingUp(LOG, "bridge cannot publish; other shards' dashboards miss this"
                 + " shard's servers until it can", "bridge publishing again", () -> closed);
         this.publisher = Thread.ofPlatform().name("system2-bridge-publisher").daemon()

@@ -1,5 +1,6 @@
 package analytics.system1.broadcast;
 
+import analytics.redis.RedisSubscriber;
 import analytics.stats.DeliveryFigures;
 import analytics.stats.JvmFigures;
 import analytics.stats.PrometheusText;
@@ -28,7 +29,7 @@ final class BroadcasterStats {
     private final RateCounter rejected = new RateCounter();
     private WebSocketServer server;
     /** One per stream shard; null until observe(). */
-    private List<BroadcasterSubscriber> subscribers;
+    private List<RedisSubscriber> subscribers;
     private IntSupplier tickGroups = () -> 0;
 
     /** Messages that arrived on the channel. */
@@ -52,7 +53,7 @@ final class BroadcasterStats {
     }
 
     /** Wired once at start, when the parts these figures come from exist. */
-    void observe(WebSocketServer webSocketServer, List<BroadcasterSubscriber> redisSubscribers,
+    void observe(WebSocketServer webSocketServer, List<RedisSubscriber> redisSubscribers,
                  IntSupplier tickGroupCount) {
         this.server = webSocketServer;
         this.subscribers = List.copyOf(redisSubscribers);
@@ -64,7 +65,7 @@ final class BroadcasterStats {
         if (subscribers == null) {
             return "not started";
         }
-        for (BroadcasterSubscriber subscriber : subscribers) {
+        for (RedisSubscriber subscriber : subscribers) {
             String reason = subscriber.downReason();
             if (reason != null) {
                 return reason;
@@ -75,7 +76,7 @@ final class BroadcasterStats {
 
     private long reconnects() {
         return subscribers == null ? 0
-                : subscribers.stream().mapToLong(BroadcasterSubscriber::reconnects).sum();
+                : subscribers.stream().mapToLong(RedisSubscriber::reconnects).sum();
     }
 
     void sample() {

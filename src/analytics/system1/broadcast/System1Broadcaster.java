@@ -6,6 +6,7 @@ import analytics.fanout.TickGroups;
 import analytics.log.Log;
 import analytics.stats.StatsRoutes;
 import analytics.redis.RedisConnector;
+import analytics.redis.RedisSubscriber;
 import analytics.system1.redis.StreamShards;
 import analytics.websocket.WebSocketServer;
 import java.io.IOException;
@@ -28,15 +29,18 @@ import java.util.concurrent.TimeUnit;
 public final class System1Broadcaster implements AutoCloseable {
 
     private static final Log LOG = Log.get(System1Broadcaster.class);
+    /** What the log says when the workers' channel is lost, and when it is back (lesson 13). */
+    private static final RedisSubscriber.Wording WORDING = new RedisSubscriber.Wording(
+            "Redis subscription lost; reconnecting with backoff", "subscribed to the Redis channel");
 
     private final WebSocketServer server;
     /** One per stream shard (one in all for one Redis). */
-    private final List<BroadcasterSubscriber> subscribers;
+    private final List<RedisSubscriber> subscribers;
     private final BroadcasterSnapshot snapshots;
     private final ScheduledExecutorService timers;
     private final BroadcasterStats stats;
 
-    private System1Broadcaster(WebSocketServer server, List<BroadcasterSubscriber> subscribers,
+    private System1Broadcaster(WebSocketServer server, List<RedisSubscriber> subscribers,
                         BroadcasterSnapshot snapshots, ScheduledExecutorService timers,
                         BroadcasterStats stats) {
         this.server = server;
@@ -78,24 +82,25 @@ public final class System1Broadcaster implements AutoCloseable {
                 stats.delivered(), stats.unroutable());
         // One subscriber per shard channel, each connected to the node serving its slot.
         RedisConnector listener = new RedisConnector(config, "system1-broadcaster");
-        List<BroadcasterSubscriber> subscribers = shards.all().stream()
-                .map(shard -> new BroadcasterSubscriber(listener.forKey(shard.channel()), shard.channel(),
-                        shard.shardedPubSub(), fanout::publish))
+        List<RedisSubscriber> subscribers = shards.all().stream()
+                .map(shard -> new RedisSubscriber(listener.forKey(shard.channel()), shard.channel(),
+                        shard.shardedPubSub(), "system1-broadcast-subscriber"
+                        + (shard.shardedPubSub() ? "-" + shard.channel() : ""), WORDING, fanout::publish))
                 .toList();
         stats.observe(server, subscribers, subscriptions.ticks()::groupCount);
         try {
-            for (BroadcasterSubscriber subscriber : subscribers) {
+            for (RedisSubscriber subscriber : subscribers) {
                 subscriber.start(RedisConnector.CONNECT_TIMEOUT);
             }
         } catch (InterruptedException e) {
-            subscribers.forEach(BroadcasterSubscriber::close);
+            subscribers.forEach(RedisSubscriber::close);
             server.close();
             timers.shutdownNow();
             throw e;
         }
         timers.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
-        long keepAlive = BroadcasterSubscriber.KEEP_ALIVE.toMillis();
-        for (BroadcasterSubscriber subscriber : subscribers) {
+        long keepAlive = RedisSubscriber.KEEP_ALIVE.toMillis();
+        for (RedisSubscriber subscriber : subscribers) {
             timers.scheduleAtFixedRate(subscriber::ping, keepAlive, keepAlive, TimeUnit.MILLISECONDS);
         }
         String redis = stats.redisDownReason();
@@ -119,7 +124,7 @@ public final class System1Broadcaster implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        subscribers.forEach(BroadcasterSubscriber::close);
+        subscribers.forEach(RedisSubscriber::close);
         snapshots.close();
         timers.shutdownNow();
     }

@@ -1,9 +1,7 @@
-package analytics.system1.broadcast;
+package analytics.redis;
 
 import analytics.log.Log;
 import analytics.retry.Outage;
-import analytics.redis.RedisConnector;
-import analytics.redis.RedisUnavailableException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -17,34 +15,44 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The broadcaster's ear on Redis: one thread, one dedicated connection in SUBSCRIBE mode
- * on SYSTEM1_REDIS_CHANNEL, handing each message to a consumer. When the connection breaks
- * it subscribes again, with exponential backoff between failed attempts, and logs the
- * outage once (Outage). A split stream (lesson 21) has one subscriber per shard, each in
- * SSUBSCRIBE mode on its shard channel ({@code metrics:pubsub:{3}}) on the node serving
- * that slot: sharded pub/sub, where a message travels to that node's subscribers only,
- * not over the whole cluster bus as a PUBLISH does.
+ * A Redis pub/sub subscription that outlives Redis: one thread, one dedicated connection in
+ * SUBSCRIBE mode, each message handed to a consumer. When the connection breaks it
+ * subscribes again, with exponential backoff between failed attempts, and logs the outage
+ * once (Outage). On a Redis Cluster with a split stream (lesson 21) there is one per shard,
+ * each in SSUBSCRIBE mode on its shard channel ({@code metrics:pubsub:{3}}) on the node
+ * serving that slot: sharded pub/sub, where a message travels to that node's subscribers
+ * only, not over the whole cluster bus as a PUBLISH does. System 1's broadcaster listens
+ * to the workers with it; System 2's shards listen to each other (the bridge, lesson 22).
  *
  * Pattern: subscriber loop with reconnect; a keep-alive PING so a silent Redis is noticed.
  *          Sharded: Jedis 5.2's JedisShardedPubSub has no ping(), and a PING's reply would
  *          end its read loop ("Unknown message type"), so there a read timeout does the
  *          keep-alive's job: after SILENCE_LIMIT without a message the subscriber quietly
  *          subscribes again on a fresh connection.
- * Lesson:  lessons/13-pub-sub-fan-out.md, lessons/21-scaling-system1-out.md
- *          Spec: Redis pub/sub (SUBSCRIBE, SSUBSCRIBE, RESP push messages)
- * Not here: what happens to a message (BroadcasterFanout). Pub/sub is at-most-once: what is
- *           published while we are disconnected is lost; dashboards catch up with a snapshot.
+ * Lesson:  lessons/13-pub-sub-fan-out.md, lessons/21-scaling-system1-out.md,
+ *          lessons/22-sharding-system2.md   Spec: Redis pub/sub (SUBSCRIBE, SSUBSCRIBE, RESP push messages)
+ * Not here: what a message means (BroadcasterFanout, System2Bridge). Pub/sub is
+ *           at-most-once: what is published while we are disconnected is lost; dashboards
+ *           catch up with a snapshot, a bridged shard with each server's next metric.
  * Threads: run() on its own platform thread; ping() from a timer; close() from any thread.
  */
-final class BroadcasterSubscriber implements AutoCloseable {
+public final class RedisSubscriber implements AutoCloseable {
+
+    /**
+     * What the log says when the subscription is lost and when it is back: each subscriber
+     * says what its loss means to its user.
+     */
+    public record Wording(String lost, String back) {
+    }
+
 
     /** A subscribed connection only reads; a PING this often proves the line is alive. */
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
+    public static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
     /** No byte (not even the PING's answer) for this long: the connection is dead. */
     static final Duration SILENCE_LIMIT = KEEP_ALIVE.multipliedBy(3);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
-    private static final Log LOG = Log.get(BroadcasterSubscriber.class);
+    private static final Log LOG = Log.get(RedisSubscriber.class);
 
     private final RedisConnector connector;
     private final String channel;
@@ -62,34 +70,33 @@ final class BroadcasterSubscriber implements AutoCloseable {
     private volatile JedisPubSub pubSub;
     private volatile JedisShardedPubSub shardPubSub;
 
-    BroadcasterSubscriber(RedisConnector connector, String channel, Consumer<String> onMessage) {
-        this(connector, channel, false, onMessage);
-    }
-
-    BroadcasterSubscriber(RedisConnector connector, String channel, boolean sharded, Consumer<String> onMessage) {
+    /**
+     * @param sharded    SSUBSCRIBE to a shard channel, on the node serving its slot, instead of SUBSCRIBE
+     * @param threadName the subscriber thread's name, seen in a thread dump
+     */
+    public RedisSubscriber(RedisConnector connector, String channel, boolean sharded, String threadName,
+                           Wording wording, Consumer<String> onMessage) {
         this.connector = connector;
         this.channel = channel;
         this.sharded = sharded;
         this.onMessage = onMessage;
-        this.thread = Thread.ofPlatform().name("system1-broadcast-subscriber" + (sharded ? "-" + channel : ""))
-                .daemon().unstarted(this::run);
-        this.outage = Outage.startingDown(LOG, "Redis subscription lost; reconnecting with backoff",
-                "subscribed to the Redis channel", () -> closed);
+        this.thread = Thread.ofPlatform().name(threadName).daemon().unstarted(this::run);
+        this.outage = Outage.startingDown(LOG, wording.lost(), wording.back(), () -> closed);
     }
 
     /** Starts the thread and waits (at most {@code wait}) for the first subscribe attempt. */
-    void start(Duration wait) throws InterruptedException {
+    public void start(Duration wait) throws InterruptedException {
         thread.start();
         firstAttempt.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Null while subscribed; else why not (what GET /healthz says). */
-    String downReason() {
+    public String downReason() {
         return outage.reason();
     }
 
     /** Subscriptions made after a lost connection. */
-    long reconnects() {
+    public long reconnects() {
         return reconnects;
     }
 
@@ -158,7 +165,7 @@ final class BroadcasterSubscriber implements AutoCloseable {
             try {
                 onMessage.accept(message);
             } catch (RuntimeException bug) {
-                LOG.error("forwarding a published message failed", bug, "channel", from);
+                LOG.error("handling a published message failed", bug, "channel", from);
             }
         }
     }
@@ -194,13 +201,13 @@ final class BroadcasterSubscriber implements AutoCloseable {
                 onMessage.accept(message);
             } catch (RuntimeException bug) {
                 // An exception out of here would end Jedis' read loop and drop the subscription.
-                LOG.error("forwarding a published message failed", bug, "channel", from);
+                LOG.error("handling a published message failed", bug, "channel", from);
             }
         }
     }
 
     /** Called every KEEP_ALIVE by the broadcaster's timer. */
-    void ping() {
+    public void ping() {
         writeLock.lock();
         try {
             JedisPubSub current = pubSub;
