@@ -95,17 +95,12 @@ final class EnvReader {
     /** An absolute URI whose scheme is one of {@code schemes}, e.g. http/https. */
     URI uri(String name, String defaultValue, Set<String> schemes) {
         String text = string(name, defaultValue);
-        String rule = "a URL starting with " + String.join(":// or ", schemes.stream().sorted().toList()) + "://";
-        try {
-            URI uri = new URI(text);
-            if (uri.getScheme() != null && schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
-                    && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException notAUri) {
-            // falls through
+        URI uri = parsed(text, schemes);
+        if (uri == null) {
+            throw bad(name, "a URL starting with " + String.join(":// or ", schemes.stream().sorted().toList())
+                    + "://", text);
         }
-        throw bad(name, rule, text);
+        return uri;
     }
 
     /**
