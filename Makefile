@@ -58,7 +58,7 @@ loadtest: ## HTTP/1.1 vs HTTP/2 vs WebSocket on a private Redis and both systems
 	@REDIS_URL= scripts/ensure-tools.sh redis
 	@scripts/loadtest.sh $(ARGS)
 
-faults: ## the fault campaign: kills Redis, workers, the broadcaster, System 2 and make run's parts under load, floods and overloads every port; checks nothing accepted is lost; about 7 min; ARGS="--help"
+faults: ## the fault campaign: kills Redis, workers, the broadcaster, System 2 and make run's parts under load, floods and overloads every port; checks nothing accepted is lost; about 6 min; ARGS="--help"
 	@scripts/faults.sh $(ARGS)
 
 # Anything else: say so, list the targets, fail. (Makefile itself is never "remade".)

@@ -3,7 +3,7 @@
 # systems' programs on free loopback ports, kills a part with SIGKILL under load, and checks
 # what must hold afterwards; the report goes to results/faults-<time>.md.
 #
-#   scripts/faults.sh                         # every scenario, about 7 minutes
+#   scripts/faults.sh                         # every scenario, about 6 minutes
 #   scripts/faults.sh --only redis-kill       # one scenario
 #   scripts/faults.sh --steady 60 --kills 60 --kill-every 10   # a soak: 10 minutes of kills
 #   scripts/faults.sh --help                  # every option and scenario
