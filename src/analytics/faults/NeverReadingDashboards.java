@@ -60,8 +60,8 @@ final class NeverReadingDashboards implements Scenario {
 
     @Override
     public String description() {
-        return "10 dashboards that never read during 10,000 metrics/s: acks unaffected, each closed, "
-                + "heap bounded";
+        return "10 dashboards that never read during 10,000 metrics/s: acks unaffected, "
+                + "each closed, heap bounded";
     }
 
     @Override
@@ -104,54 +104,63 @@ final class NeverReadingDashboards implements Scenario {
 
         double p99Alone = baseline.getDouble("p99Ms", Double.NaN);
         double p99Loaded = loaded.getDouble("p99Ms", Double.NaN);
-        findings.figure("producers (Node ws, %d connections, paced %,d metrics/s): acks p50 %.1f ms, p99 %.1f ms "
-                        + "at %,.0f/s alone; p50 %.1f ms, p99 %.1f ms at %,.0f/s with %d dashboards that never read",
-                PRODUCERS, RATE, baseline.getDouble("p50Ms", 0), p99Alone, baseline.getDouble("perSecond", 0),
-                loaded.getDouble("p50Ms", 0), p99Loaded, loaded.getDouble("perSecond", 0), DASHBOARDS);
+        double rateAlone = baseline.getDouble("perSecond", 0);
+        double rateLoaded = loaded.getDouble("perSecond", 0);
+        findings.figure("producers (Node ws, %d connections, paced %,d metrics/s): acks p50 %.1f ms, "
+                        + "p99 %.1f ms at %,.0f/s alone; p50 %.1f ms, p99 %.1f ms at %,.0f/s with %d "
+                        + "dashboards that never read", PRODUCERS, RATE, baseline.getDouble("p50Ms", 0),
+                p99Alone, rateAlone, loaded.getDouble("p50Ms", 0), p99Loaded, rateLoaded, DASHBOARDS);
         findings.require(p99Loaded <= Math.max(2 * p99Alone, p99Alone + 50),
-                "the stuck dashboards slowed the producers' acks: p99 %.1f ms, alone %.1f ms", p99Loaded, p99Alone);
-        findings.require(baseline.getDouble("perSecond", 0) >= 0.95 * RATE,
-                "System 2 could not hold %,d metrics/s even without stuck dashboards (%,.0f acks/s): nothing "
-                        + "to compare with", RATE, baseline.getDouble("perSecond", 0));
-        findings.require(loaded.getDouble("perSecond", 0) >= 0.95 * RATE,
-                "the producers' rate fell to %,.0f acks/s with the stuck dashboards", loaded.getDouble("perSecond", 0));
+                "the stuck dashboards slowed the producers' acks: p99 %.1f ms, alone %.1f ms",
+                p99Loaded, p99Alone);
+        findings.require(rateAlone >= 0.95 * RATE, "System 2 could not hold %,d metrics/s even "
+                + "without stuck dashboards (%,.0f acks/s): nothing to compare with", RATE, rateAlone);
+        findings.require(rateLoaded >= 0.95 * RATE,
+                "the producers' rate fell to %,.0f acks/s with the stuck dashboards", rateLoaded);
         findings.require(loaded.getLong("errors", 0) == 0 && loaded.get("closes").asObject().isEmpty(),
                 "producers met errors or closes: %s", loaded);
 
-        JsonObject updatesBefore = before.get("updates").asObject();
-        JsonObject updatesAfter = after.get("updates").asObject();
-        long dropped = updatesAfter.getLong("dropped", 0) - updatesBefore.getLong("dropped", 0);
-        long closed = updatesAfter.getLong("slowConsumersClosed", 0) - updatesBefore.getLong("slowConsumersClosed", 0);
+        long dropped = delta(before, after, "dropped");
+        long closed = delta(before, after, "slowConsumersClosed");
         Map<String, Integer> endings = new TreeMap<>();
         for (Socket socket : stuck) {
             endings.merge(howItEnded(socket), 1, Integer::sum);
             socket.close();
         }
-        findings.figure("%,d updates to the stuck dashboards dropped and counted; %d of %d closed as slow "
-                        + "consumers; what each saw at the end: %s (1008: the close frame got through)", dropped,
-                closed, DASHBOARDS, endings);
+        findings.figure("%,d updates to the stuck dashboards dropped and counted; %d of %d closed "
+                        + "as slow consumers; what each saw at the end: %s (1008: the close frame got "
+                        + "through)", dropped, closed, DASHBOARDS, endings);
         findings.require(dropped > 0, "no update was dropped: the dashboards were not stuck");
         findings.require(closed == DASHBOARDS && !endings.containsKey("open"),
-                "%d of %d stuck dashboards closed as slow consumers; at the end: %s", closed, DASHBOARDS, endings);
+                "%d of %d stuck dashboards closed as slow consumers; at the end: %s",
+                closed, DASHBOARDS, endings);
 
         long heapGrowth = peakHeap.get() - heapBefore;
-        findings.figure("heap in use: %,d MB before, %,d MB at the peak (+%,d MB; the budget is %d × %d MiB); "
-                        + "resident memory at the peak %,d MB", heapBefore >> 20, peakHeap.get() >> 20,
-                heapGrowth >> 20, DASHBOARDS, BUDGET_BYTES >> 20, peakRssKb.get() / 1024);
+        findings.figure("heap in use: %,d MB before, %,d MB at the peak (+%,d MB; the budget is "
+                        + "%d × %d MiB); resident memory at the peak %,d MB", heapBefore >> 20,
+                peakHeap.get() >> 20, heapGrowth >> 20, DASHBOARDS, BUDGET_BYTES >> 20,
+                peakRssKb.get() / 1024);
         // The budgets, plus what the producers' own traffic keeps live between collections.
         long bound = DASHBOARDS * BUDGET_BYTES + (256L << 20);
-        findings.require(heapGrowth <= bound, "the heap grew by %,d MB with the stuck dashboards (bound %,d MB)",
+        findings.require(heapGrowth <= bound,
+                "the heap grew by %,d MB with the stuck dashboards (bound %,d MB)",
                 heapGrowth >> 20, bound >> 20);
         findings.require(system2.isAlive(), "System 2 died");
     }
 
+    /** How much an "updates" counter of System 2's /stats grew between two readings. */
+    private static long delta(JsonObject before, JsonObject after, String counter) {
+        return after.get("updates").asObject().getLong(counter, 0)
+                - before.get("updates").asObject().getLong(counter, 0);
+    }
+
     /** Node's ws, paced at RATE over PRODUCERS connections; its one-line summary. */
     private static JsonObject producers(Rig rig, String name) throws IOException, InterruptedException {
-        List<String> command = List.of("node", "scripts/ws-load.mjs", "ws://127.0.0.1:" + rig.system2Port,
-                String.valueOf(PRODUCERS), "1", String.valueOf(WARM_UP.toSeconds()),
-                String.valueOf(MEASURED.toSeconds()));
-        String output = LoadTool.run(name, command, Map.of("RATE", String.valueOf(RATE)), WARM_UP.plus(MEASURED),
-                rig.directory());
+        List<String> command = List.of("node", "scripts/ws-load.mjs",
+                "ws://127.0.0.1:" + rig.system2Port, String.valueOf(PRODUCERS), "1",
+                String.valueOf(WARM_UP.toSeconds()), String.valueOf(MEASURED.toSeconds()));
+        String output = LoadTool.run(name, command, Map.of("RATE", String.valueOf(RATE)),
+                WARM_UP.plus(MEASURED), rig.directory());
         String line = LoadTool.lastJsonLine(output);
         if (line == null) {
             throw new IllegalStateException("ws-load.mjs printed no summary: " + output.strip());

@@ -19,17 +19,18 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Each transport pushed past its capacity for 30 s by a client we did not write: first its
- * capacity is measured in the same run (a few connections, 5 s after 5 s of warm-up), then the same client comes
- * back with a hundred times the concurrency - wrk with 400 connections on HTTP/1.1, h2load
- * with 40 connections of 100 streams on HTTP/2, Node's `ws` with 200 producers each keeping
- * 500 metrics unacknowledged on System 2. What must hold: every HTTP answer is a 202 or a
- * 503 with Retry-After (ingest's admission limit, `SYSTEM1_MAX_PENDING_WRITES`, and its lag
- * limit) - no 500, no stack trace, no request left without an answer; System 2 refuses
- * nothing and closes no producer - TCP's flow control slows them down instead, since it
- * reads each connection only as fast as it handles it; a new client arriving during the
- * overload is answered (served or refused) at once; and within 5 s of the end the system is
- * itself again, a new client served within 100 ms. Accepted metrics per second under
- * overload, as a share of capacity, and the servers' memory are reported.
+ * capacity is measured in the same run (a few connections, 5 s after 5 s of warm-up), then
+ * the same client comes back with a hundred times the concurrency - wrk with 400 connections
+ * on HTTP/1.1, h2load with 40 connections of 100 streams on HTTP/2, Node's `ws` with 200
+ * producers each keeping 500 metrics unacknowledged on System 2. What must hold: every HTTP
+ * answer is a 202 or a 503 with Retry-After (ingest's admission limit,
+ * `SYSTEM1_MAX_PENDING_WRITES`, and its lag limit) - no 500, no stack trace, no request left
+ * without an answer; System 2 refuses nothing and closes no producer - TCP's flow control
+ * slows them down instead, since it reads each connection only as fast as it handles it; a
+ * new client arriving during the overload is answered (served or refused) at once; and
+ * within 5 s of the end the system is itself again, a new client served within 100 ms.
+ * Accepted metrics per second under overload, as a share of capacity, and the servers'
+ * memory are reported.
  *
  * Pattern: load shedding judged from outside: capacity and overload measured by the same
  *          independent client in the same run, refusals told apart from failures.
@@ -97,15 +98,20 @@ final class Overload implements Scenario {
         Path batch = Files.writeString(rig.directory().resolve("batch.json"), batchBody());
         URI stats1 = rig.http(rig.httpPort, "/stats");
 
-        transport(wrk(rig.httpPort), ingest, stats1, "unavailableTotal",
-                () -> Probe.post(HttpClient.Version.HTTP_1_1, rig.http(rig.httpPort, "/")), rig, pace, findings);
+        URI http1Uri = rig.http(rig.httpPort, "/");
+        URI http2Uri = rig.http(rig.http2Port, "/");
+        ProbeLane.Sender http1 = () -> Probe.post(HttpClient.Version.HTTP_1_1, http1Uri);
+        ProbeLane.Sender http2 = () -> Probe.post(HttpClient.Version.HTTP_2, http2Uri);
+        URI system2Uri = URI.create("ws://127.0.0.1:" + rig.system2Port + "/");
+        ProbeLane.Sender producer = () -> Probe.producerAck(system2Uri);
+
+        transport(wrk(rig.httpPort), ingest, stats1, "unavailableTotal", http1, rig, pace, findings);
         awaitDrained(rig, findings, "HTTP/1.1");
-        transport(h2load(rig.http2Port, batch), ingest, stats1, "unavailableTotal",
-                () -> Probe.post(HttpClient.Version.HTTP_2, rig.http(rig.http2Port, "/")), rig, pace, findings);
-        awaitDrained(rig, findings, "HTTP/2");
-        transport(wsLoad(rig.system2Port), system2, rig.http(rig.system2Port, "/stats"), "rejectedTotal",
-                () -> Probe.producerAck(URI.create("ws://127.0.0.1:" + rig.system2Port + "/")), rig, pace,
+        transport(h2load(rig.http2Port, batch), ingest, stats1, "unavailableTotal", http2, rig, pace,
                 findings);
+        awaitDrained(rig, findings, "HTTP/2");
+        transport(wsLoad(rig.system2Port), system2, rig.http(rig.system2Port, "/stats"),
+                "rejectedTotal", producer, rig, pace, findings);
 
         findings.require(ingest.isAlive() && workers.isAlive() && system2.isAlive(),
                 "a server died under the overload");
@@ -120,47 +126,56 @@ final class Overload implements Scenario {
                                   ProbeLane.Sender probe, Rig rig, Pace pace, Findings findings)
             throws IOException, InterruptedException {
         String name = client.name();
+        Path folder = rig.directory();
+        List<String> atCapacity = client.command(CAPACITY_RUN, false);
+        List<String> overloading = client.command(pace.overload(), true);
         // A first run, thrown away, so capacity is measured on compiled code, not the interpreter.
-        LoadTool.run(name + "-warm-up", client.command(CAPACITY_RUN, false), CAPACITY_RUN, rig.directory());
-        Counts capacity = client.read(LoadTool.run(name + "-capacity", client.command(CAPACITY_RUN, false),
-                CAPACITY_RUN, rig.directory()));
-        findings.figure("%s capacity: %,.0f metrics/s accepted (%s)", name, capacity.acceptedPerSecond(),
-                String.join(" ", client.command(CAPACITY_RUN, false)).replace(rig.directory() + "/", ""));
+        LoadTool.run(name + "-warm-up", atCapacity, CAPACITY_RUN, folder);
+        Counts capacity = client.read(
+                LoadTool.run(name + "-capacity", atCapacity, CAPACITY_RUN, folder));
+        findings.figure("%s capacity: %,.0f metrics/s accepted (%s)", name,
+                capacity.acceptedPerSecond(), shown(atCapacity, folder));
         findings.require(capacity.failures().isEmpty(), "%s at capacity: %s", name,
                 Findings.sample(capacity.failures()));
 
         long refusedBefore = counter(stats, refusedCounter);
         long rssBefore = server.rssKb();
         ProbeLane lane = new ProbeLane(probe).start();
-        Counts overload = client.read(LoadTool.run(name + "-overload", client.command(pace.overload(), true),
-                pace.overload(), rig.directory()));
+        Counts overload = client.read(LoadTool.run(name + "-overload", overloading, pace.overload(),
+                folder));
         long ended = System.nanoTime();
         long rssAfter = server.rssKb();
         lane.stop();
-        long recovered = ProbeLane.recovery(probe, RECOVERED_WITHIN);
+        boolean back = ProbeLane.recovery(probe, RECOVERED_WITHIN) >= 0;
+        long recovered = back ? System.nanoTime() - ended : -1;
         long refusedByServer = counter(stats, refusedCounter) - refusedBefore;
 
-        findings.figure("%s overload, %d s (%s): %,d accepted (%,.0f metrics/s, %.2f× capacity), %,d refused "
-                        + "with 503", name, pace.overload().toSeconds(),
-                String.join(" ", client.command(pace.overload(), true)).replace(rig.directory() + "/", ""),
-                overload.accepted(), overload.acceptedPerSecond(),
+        findings.figure("%s overload, %d s (%s): %,d accepted (%,.0f metrics/s, %.2f× capacity), "
+                        + "%,d refused with 503", name, pace.overload().toSeconds(),
+                shown(overloading, folder), overload.accepted(), overload.acceptedPerSecond(),
                 overload.acceptedPerSecond() / capacity.acceptedPerSecond(), overload.refused());
         findings.figure("%s: new clients during the overload: %s", name, lane.summary());
-        findings.figure("%s: back to a new client served within %d ms %s after the load ended; resident "
-                        + "memory %+,d MB over the overload", name, ProbeLane.RECOVERED_WITHIN.toMillis(),
-                recovered < 0 ? "never" : Findings.millis(System.nanoTime() - ended) , (rssAfter - rssBefore) / 1024);
+        findings.figure("%s: back to a new client served within %d ms %s after the load ended; "
+                        + "resident memory %+,d MB over the overload", name,
+                ProbeLane.RECOVERED_WITHIN.toMillis(),
+                back ? Findings.millis(recovered) : "never", (rssAfter - rssBefore) / 1024);
         findings.require(overload.failures().isEmpty(), "%s under overload: %s", name,
                 Findings.sample(overload.failures()));
-        findings.require(lane.failures().isEmpty(), "%s: new clients during the overload met: %s", name,
-                Findings.sample(lane.failures()));
-        findings.require(recovered >= 0, "%s: no new client served within %d ms in the %d s after the load",
+        findings.require(lane.failures().isEmpty(), "%s: new clients during the overload met: %s",
+                name, Findings.sample(lane.failures()));
+        findings.require(back, "%s: no new client served within %d ms in the %d s after the load",
                 name, ProbeLane.RECOVERED_WITHIN.toMillis(), RECOVERED_WITHIN.toSeconds());
         // The tools see 5xx; the server counts its 503s: every 5xx a tool saw must be one of them.
-        findings.require(client.mayRefuse() || refusedByServer == 0, "%s: the server refused %,d metrics",
-                name, refusedByServer);
+        findings.require(client.mayRefuse() || refusedByServer == 0,
+                "%s: the server refused %,d metrics", name, refusedByServer);
         findings.require(overload.refused() <= refusedByServer,
                 "%s: the client saw %,d refusals, the server counted %,d: some 5xx were not its 503",
                 name, overload.refused(), refusedByServer);
+    }
+
+    /** A tool's command line as the report shows it: files relative to the scenario's folder. */
+    private static String shown(List<String> command, Path folder) {
+        return String.join(" ", command).replace(folder + "/", "");
     }
 
     /** wrk with scripts/wrk-overload.lua, which tells 202, 503 and anything else apart. */
