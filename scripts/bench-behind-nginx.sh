@@ -80,10 +80,6 @@ echo "bench-behind-nginx.sh: $RUNS round(s) of ${SECONDS_PER_RUN} s per row; CPU
 echo "  http1: $WRK"
 echo "  h2:    $H2LOAD"
 
-to_ms() {  # wrk's and h2load's "1.23ms" / "850.00us" / "1.02s" in milliseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
-                           else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
-}
 # measure ROUND PROTOCOL PATH PORT: one row, appended to the CSV (round 0 is the warm-up)
 measure() {
     local round="$1" protocol="$2" path="$3" port="$4" out="$LOGS/$2-$3.out" rate p50 p99 bad errors
@@ -126,7 +122,6 @@ for protocol in http1 h2; do
 done
 
 echo "== medians of $RUNS round(s); nginx/direct in the same run ($CSV)"
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for protocol in http1 h2; do
     for column in 4 5 6; do
         for path in direct nginx; do

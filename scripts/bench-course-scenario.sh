@@ -35,7 +35,6 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 REDIS_URL="" scripts/ensure-tools.sh node-ws
 ./build.sh build >/dev/null
-CLK_TCK="$(getconf CLK_TCK)"
 
 SENDERS_PID=""
 stop_senders() { [ -z "$SENDERS_PID" ] || stop_process "$SENDERS_PID"; SENDERS_PID=""; }
@@ -47,9 +46,6 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 CSV="results/course-scenario-$STAMP.csv"
 mkdir -p results "$LOGS"
 
-cpu_of() {  # CPU seconds (utime + stime) of one PID, from /proc/PID/stat
-    sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$CLK_TCK" '{ printf "%.3f", ($12 + $13) / hz }'
-}
 rss_mb() { ps -o rss= -p "$1" | awk '{ printf "%.0f", $1 / 1024 }'; }
 stat_field() {  # stat_field PORT NAME: a number from System 2's /stats
     { curl -fs --max-time 2 "http://127.0.0.1:$1/stats" || true; } | grep -o "\"$2\":[0-9]*" | head -1 \

@@ -69,7 +69,6 @@ measure() {
 }
 
 declare -A RSS_EACH=() LIVE_EACH=()   # name -> one figure per run, space-separated
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 echo "bench-idle-connections.sh: $COUNT idle connections, $RUNS runs; CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); JAVA_OPTS='${JAVA_OPTS:-}'"

@@ -67,9 +67,6 @@ start_redis "$REDIS_PORT" run/bench-system1-redis.log
 rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 start_system1 "$HTTP_PORT $((HTTP_PORT + 1)) $((HTTP_PORT + 2)) $REDIS_PORT" run/bench-system1.log "$SYSTEM1_CHECKOUT"
 
-cpu_of() {  # CPU seconds (utime + stime) of PID; fields counted after the command name's ')'
-    sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$CLK_TCK" '{ printf "%.3f", ($12 + $13) / hz }'
-}
 group_field() {  # group_field NAME: that field of XINFO GROUPS for our group
     rcli XINFO GROUPS "$STREAM" | awk -v want="$1" 'prev == "name" { g = $0 } prev == want && g == "'"$GROUP"'" { print; exit } { prev = $0 }'
 }
@@ -92,9 +89,6 @@ command_stats() {  # command_stats METRICS: Redis's commandstats since the last 
             printf "  every command, calls/us per metric:"
             for (k in calls) if (calls[k] / n >= 0.01) printf " %s %.2f/%.1fus", k, calls[k] / n, usec[k] / n
             printf "\n" }'
-}
-to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
 wrk_run() {  # wrk_run SECONDS CSV_FILE (or "" for an unrecorded warm-up)

@@ -76,17 +76,8 @@ echo "  every JVM:  JAVA_OPTS='${JAVA_OPTS:-}' -Danalytics.supervisor.pid=$$  ->
 echo "  http1:      $WRK_COMMAND"
 echo "  ws:         $WS_COMMAND"
 
-cpu_of() {  # CPU seconds (utime + stime) of the PIDs, from /proc/PID/stat (fields after the name's ')')
-    local pid
-    for pid in "$@"; do sed 's/.*) //' "/proc/$pid/stat"; done \
-        | awk -v hz="$CLK_TCK" '{ s += $12 + $13 } END { printf "%.3f", s / hz }'
-}
 us_per() {  # us_per SECONDS_BEFORE SECONDS_AFTER COUNT: microseconds per unit
     awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1e6 / n; else print "nan" }'
-}
-to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
-                           else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 # stream_field PORT NAME: groupLag or pending of System 1's /stats ("stream":{...}), or empty
 stream_field() {

@@ -53,26 +53,13 @@ trap 'rm -f "$BODY_FILE" "$OUT"; stop_started' EXIT
 printf '{"serverId":"xcheck-1","timestamp":%s,"metrics":{"cpu":41.5,"memory":60.2,"disk":70.1,"network":{"in":1200,"out":800}}}' \
     "$(date +%s%3N)" >"$BODY_FILE"
 
-cpu_seconds() {  # user + system seconds of the PIDs, from /proc/PID/stat fields 14 and 15
-    local total=0 pid
-    for pid in "$@"; do
-        total=$(awk -v t="$total" '{ sub(/^.*\) /, ""); print t + ($12 + $13) / 100 }' "/proc/$pid/stat")
-    done
-    echo "$total"
-}
-
 server_pids() { [ "$1" = ws ] && echo "$SYSTEM2_PID" || echo "$SYSTEM1_PID $REDIS_PID"; }
-
-to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" in milliseconds
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
-                           else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
-}
 
 # tool_run TRANSPORT ROUND: one run of the independent client; one CSV line
 tool_run() {
     local transport="$1" round="$2" out before after timing count rate p50 p99
     local pids; read -r -a pids <<<"$(server_pids "$transport")"
-    before="$(cpu_seconds "${pids[@]}")"
+    before="$(cpu_of "${pids[@]}")"
     TIMEFORMAT='%U %S'
     case "$transport" in
         http1)
@@ -102,7 +89,7 @@ tool_run() {
             p50="$(python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["p50Ms"])' <<<"$out")"
             p99="$(python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["p99Ms"])' <<<"$out")" ;;
     esac
-    after="$(cpu_seconds "${pids[@]}")"
+    after="$(cpu_of "${pids[@]}")"
     local tool; tool="$(case "$transport" in http1) echo wrk ;; http2) echo h2load ;; ws) echo node-ws ;; esac)"
     awk -v t="$transport" -v c="$tool" -v r="$round" -v rate="$rate" -v p50="$p50" -v p99="$p99" \
         -v cpu="$(awk -v a="$after" -v b="$before" 'BEGIN { print a - b }')" -v n="$count" \

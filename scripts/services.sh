@@ -12,6 +12,11 @@
 #                                     in source-file mode; stop_reference stops it
 #   stop_started                      stops what was started, the last started first (a trap)
 #
+# And what the benchmark scripts measure with:
+#   cpu_of PID...                     CPU seconds (utime + stime) of the PIDs, from /proc
+#   to_ms VALUE                       wrk's and h2load's "1.23ms" / "850.00us" / "1.02s" in ms
+#   median                            the median of the numbers on stdin (lines or spaces)
+#
 # A start_ function returns once the process answers (Redis: PING; the systems: GET /healthz
 # on every port), or prints why not - with the log's last lines - and returns 1.
 # Every process started here also stops when the calling shell dies, even of SIGKILL: the JVMs
@@ -128,4 +133,20 @@ stop_started() {
     done
     [ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
     SYSTEM2_PID="" SYSTEM1_PID="" REDIS_PID="" REDIS_DIR="" REFERENCE_PID=""
+}
+
+# --- Measuring ------------------------------------------------------------------------------
+
+SERVICES_CLK_TCK="$(getconf CLK_TCK)"
+cpu_of() {  # CPU seconds of the PIDs: fields 14 and 15 of /proc/PID/stat, counted after the name's ')'
+    local pid
+    for pid in "$@"; do sed 's/.*) //' "/proc/$pid/stat"; done \
+        | awk -v hz="$SERVICES_CLK_TCK" '{ s += $12 + $13 } END { printf "%.3f", s / hz }'
+}
+to_ms() {
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+                           else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+median() {
+    tr -s ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
