@@ -48,10 +48,7 @@ class SenderOutageSystem2Test {
     }
 
     private List<JsonObject> senderLines(String message) {
-        return log.lines().stream()
-                .filter(line -> line.getString("logger", "").equals("sender"))
-                .filter(line -> line.getString("message", "").equals(message))
-                .toList();
+        return log.lines("sender", message);
     }
 
     @Test

@@ -44,6 +44,14 @@ public final class CapturedLog implements AutoCloseable {
                 .toList();
     }
 
+    /** The captured lines of one logger with one message, in order. */
+    public List<JsonObject> lines(String logger, String message) {
+        return lines().stream()
+                .filter(line -> line.getString("logger", "").equals(logger))
+                .filter(line -> line.getString("message", "").equals(message))
+                .toList();
+    }
+
     @Override
     public void close() {
         Log.redirect(previousSink);
