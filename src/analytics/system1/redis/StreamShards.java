@@ -1,10 +1,9 @@
 package analytics.system1.redis;
 
 import analytics.config.Config;
-import java.nio.charset.StandardCharsets;
+import analytics.model.ServerShards;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * The shards of System 1's stream and which one a server belongs to: a CRC-32 of its
@@ -56,13 +55,6 @@ public record StreamShards(List<StreamShard> all) {
 
     /** The shard of this server; the same answer in every process and after every restart. */
     public StreamShard of(String serverId) {
-        return all.get(indexOf(serverId, all.size()));
-    }
-
-    /** CRC-32 (java.util.zip) of the UTF-8 bytes: fixed by its standard, unlike String.hashCode's contract. */
-    static int indexOf(String serverId, int shards) {
-        CRC32 crc = new CRC32();
-        crc.update(serverId.getBytes(StandardCharsets.UTF_8));
-        return (int) (crc.getValue() % shards);
+        return all.get(ServerShards.ownerOf(serverId, all.size()));
     }
 }

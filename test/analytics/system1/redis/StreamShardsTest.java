@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
 import analytics.config.ConfigException;
+import analytics.model.ServerShards;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ class StreamShardsTest {
     void aServerAlwaysGoesToTheSameShardAndServersSpreadOverAll() {
         StreamShards shards = StreamShards.of(config("SYSTEM1_STREAM_SHARDS", "3"));
         // CRC-32 is fixed by its standard: these stay true in every process, on every JVM.
-        assertEquals(StreamShards.indexOf("server-1", 3), shards.of("server-1").index());
+        assertEquals(ServerShards.ownerOf("server-1", 3), shards.of("server-1").index());
         assertEquals(shards.of("server-1"), StreamShards.of(config("SYSTEM1_STREAM_SHARDS", "3")).of("server-1"));
         Set<Integer> used = IntStream.rangeClosed(1, 30)
                 .mapToObj(i -> shards.of("server-" + i).index()).collect(Collectors.toSet());
