@@ -27,8 +27,9 @@ import redis.clients.jedis.Jedis;
  * `SYSTEM1_MAX_PENDING_WRITES`, and its lag limit) - no 500, no stack trace, no request left
  * without an answer; System 2 refuses nothing and closes no producer - TCP's flow control
  * slows them down instead, since it reads each connection only as fast as it handles it; a
- * new client arriving during the overload is answered (served or refused) at once; and
- * within 5 s of the end the system is itself again, a new client served within 100 ms.
+ * new client arriving during the overload is answered, served or refused (how long it
+ * waited is reported: over HTTP/2 it can be seconds, see Probe); and within 5 s of the end
+ * the system is itself again, a new client served within 100 ms.
  * Accepted metrics per second under overload, as a share of capacity, and the servers'
  * memory are reported.
  *

@@ -19,8 +19,14 @@ import java.util.concurrent.TimeoutException;
  * One metric sent by a brand-new client, timed, and its answer judged: what a user arriving
  * at an overloaded system meets. Over HTTP a 202 is served and a 503 is an honest refusal
  * (it must say when to come back, {@code Retry-After}); anything else - a 500, a stack
- * trace in the body, no answer within 10 s - is a failure. Over WebSocket the metric's
+ * trace in the body, no answer within 30 s - is a failure. Over WebSocket the metric's
  * ack is served, and an error message or a close is a failure.
+ *
+ * Why 30 s and not less: under HTTP/2's retry storm a new client waited up to 6 s locally
+ * and over 10 s once in CI before its first answer. Each carrier thread of the JDK's
+ * virtual-thread scheduler runs the work its own threads woke before a thread started
+ * anew, and a new connection is a new thread; lesson 20 shows the measurement. The
+ * waits are reported (ProbeLane.summary); 30 s still tells a slow answer from none.
  *
  * Pattern: a probe from outside the load - the load's own clients queue behind each other,
  *          a new client shows what the next user would see.
@@ -30,7 +36,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class Probe {
 
-    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param outcome   "202", "503", "500", "ack", "error message", "closed 1008", "no answer", ...

@@ -31,6 +31,8 @@ final class ProbeLane {
     private static final Duration EVERY = Duration.ofMillis(250);
     /** Served this fast again, the system has recovered. */
     static final Duration RECOVERED_WITHIN = Duration.ofMillis(100);
+    /** An answer slower than this is counted apart in the summary. */
+    private static final Duration SLOW = Duration.ofSeconds(1);
 
     private final Sender sender;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -57,25 +59,31 @@ final class ProbeLane {
 
     void stop() throws InterruptedException {
         running.set(false);
-        thread.join(Duration.ofSeconds(15)); // a probe in flight waits at most its 10 s timeout
+        thread.join(Probe.ANSWER_TIMEOUT.plusSeconds(5)); // a probe in flight waits at most its timeout
     }
 
-    /** "12 × 202, 28 × 503; served in 35 ms (median), 210 ms (slowest)". */
+    /**
+     * "12 × 202, 28 × 503; answered in 35 ms (median), 1,210 ms (slowest), 2 after more than
+     * 1 s": the times of every honest answer, served or refused - under overload most are
+     * refusals, and how long a refusal takes is what the next user waits.
+     */
     String summary() {
         Map<String, Integer> byOutcome = new TreeMap<>();
-        List<Long> served = new ArrayList<>();
+        List<Long> answered = new ArrayList<>();
         for (Probe.Answer answer : answers) {
             byOutcome.merge(answer.outcome(), 1, Integer::sum);
-            if (answer.served()) {
-                served.add(answer.nanos());
+            if (answer.failure() == null) {
+                answered.add(answer.nanos());
             }
         }
         List<String> counts = new ArrayList<>();
         byOutcome.forEach((outcome, count) -> counts.add(count + " × " + outcome));
-        long[] nanos = served.stream().mapToLong(Long::longValue).sorted().toArray();
-        return String.join(", ", counts) + (nanos.length == 0 ? "; none served"
-                : "; served in " + Findings.millis(nanos[nanos.length / 2]) + " (median), "
-                + Findings.millis(nanos[nanos.length - 1]) + " (slowest)");
+        long[] nanos = answered.stream().mapToLong(Long::longValue).sorted().toArray();
+        long overASecond = answered.stream().filter(n -> n > SLOW.toNanos()).count();
+        return String.join(", ", counts) + (nanos.length == 0 ? "; none answered"
+                : "; answered in " + Findings.millis(nanos[nanos.length / 2]) + " (median), "
+                + Findings.millis(nanos[nanos.length - 1]) + " (slowest), "
+                + overASecond + " after more than " + SLOW.toSeconds() + " s");
     }
 
     /** Each probe whose answer was neither served nor an honest refusal. */
