@@ -7,6 +7,7 @@ import analytics.retry.Backoff;
 import analytics.sender.TargetOutage.Failure;
 import analytics.websocket.WholeTextListener;
 import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.ParseException;
 import java.net.URI;
@@ -27,14 +28,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One producer WebSocket shared by many simulated servers: it registers as a producer,
- * writes the metrics buffered for it one message at a time, matches the metric.acks that
- * come back to what it wrote, and when the connection breaks, puts what was not acknowledged
+ * writes the metrics buffered for it one message at a time - one metric, or, when more
+ * wait, a {@code metrics} batch of up to {@link #BATCH_MAX} - matches the acks that come
+ * back to what it wrote, and when the connection breaks, puts what was not acknowledged
  * back into the buffer - older than anything new, it goes first - and reconnects with
  * exponential backoff and jitter.
  *
  * Pattern: a supervised connection - one loop owns connect, write and reconnect, so there
  *          is never a second writer and never two reconnects racing; acknowledgements
- *          matched in order (System 2 answers each metric, in the order it read them).
+ *          matched in order (System 2 answers each message, in the order it read them);
+ *          batching only on backlog, as HttpTransport does: one metric per message while
+ *          the connection keeps up, one message for all that wait when it does not.
  * Lesson:  lessons/14-fake-metric-servers.md   Spec: RFC 6455 §7.1.5, §7.4.1 (1000)
  * Not here: which server goes on which connection (WebSocketTransport), the buffer
  *           (SendBuffer), the outage's log lines (TargetOutage).
@@ -52,6 +56,14 @@ final class ProducerConnection implements AutoCloseable {
      * tenth of a second at 10,000 metrics a second; the writer waits for acks beyond it.
      */
     static final int MAX_UNACKNOWLEDGED = 1_000;
+    /**
+     * The most metrics in one {@code metrics} message: about 30 KB of JSON. One message at a
+     * time (java.net.http allows one send in flight) fell behind 2,500 servers a second on
+     * one connection on two busy cores: the backlog grew until the buffer dropped its
+     * oldest (bench-course-scenario.sh counted 537-1,735 a minute). A batch clears a
+     * backlog in one write.
+     */
+    static final int BATCH_MAX = 200;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -69,6 +81,8 @@ final class ProducerConnection implements AutoCloseable {
     private final Thread loop;
     private volatile WebSocket socket; // null while (re)connecting
     private volatile Answers current;  // the latest connection attempt's
+    /** False once the target refused a batch: an older System 2 knows no "metrics" message. */
+    private volatile boolean batches = true;
 
     ProducerConnection(String name, URI target, HttpClient client, SendBuffer buffer, TargetOutage outage,
                        SenderStats stats) {
@@ -91,10 +105,10 @@ final class ProducerConnection implements AutoCloseable {
         firstAttempt.await(3 * CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Written on the current connection and not yet answered. */
+    /** Metrics written on the current connection and not yet answered. */
     int unacknowledged() {
         Answers answers = current;
-        return answers == null ? 0 : answers.written.size();
+        return answers == null ? 0 : answers.written.stream().mapToInt(w -> w.metrics().size()).sum();
     }
 
     boolean isUp() {
@@ -163,8 +177,8 @@ final class ProducerConnection implements AutoCloseable {
      * Writes buffered metrics until the connection breaks (returns why) or the sender stops
      * (closes with 1000 and returns null). java.net.http allows one outstanding text send
      * per WebSocket, so this loop is the only writer and waits for each send to finish.
-     * Each metric is tracked as unacknowledged before it is written: its ack may come back
-     * before sendText's future completes.
+     * Each message is tracked as unacknowledged before it is written: its ack may come back
+     * before sendText's future completes. The window counts metrics, not messages.
      */
     private String writeUntilBroken(WebSocket ws, Answers answers) throws InterruptedException {
         try {
@@ -176,12 +190,16 @@ final class ProducerConnection implements AutoCloseable {
                 if (!answers.window.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue; // MAX_UNACKNOWLEDGED written and unanswered: wait for acks
                 }
-                Metric metric = buffer.takeOne(POLL);
-                if (metric == null) {
-                    answers.window.release();
+                // Only this thread takes permits, so those available now stay available.
+                int room = 1 + (batches ? Math.min(BATCH_MAX - 1, answers.window.availablePermits()) : 0);
+                answers.window.acquire(room - 1);
+                List<Metric> metrics = buffer.take(room, POLL);
+                answers.window.release(room - metrics.size());
+                if (metrics.isEmpty()) {
                     continue;
                 }
-                String message = message(metric, answers.track(metric));
+                long id = answers.track(metrics);
+                String message = metrics.size() == 1 ? message(metrics.getFirst(), id) : batch(metrics, id);
                 try {
                     ws.sendText(message, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
@@ -189,7 +207,7 @@ final class ProducerConnection implements AutoCloseable {
                 } catch (TimeoutException e) {
                     return "writing took over " + SEND_TIMEOUT.toSeconds() + " s";
                 }
-                stats.sent();
+                stats.sent(metrics.size());
             }
             return answers.closed.getNow("closed");
         } finally {
@@ -204,6 +222,13 @@ final class ProducerConnection implements AutoCloseable {
      */
     static String message(Metric metric, long id) {
         return new JsonObject().add("type", "metric").add("id", id).merge(metric.toJson()).toString();
+    }
+
+    /** Several metrics in one message (beyond the original); System 2 echoes the id in its metrics.ack. */
+    static String batch(List<Metric> metrics, long id) {
+        JsonArray items = new JsonArray();
+        metrics.forEach(metric -> items.add(metric.toJson()));
+        return new JsonObject().add("type", "metrics").add("id", id).add("items", items).toString();
     }
 
     /** RFC 6455 §7.1.2: send our Close, wait (briefly) for the server's, then drop the TCP. */
@@ -240,14 +265,14 @@ final class ProducerConnection implements AutoCloseable {
         }
     }
 
-    /** One metric written on this connection, and the id its ack will carry. */
-    private record Written(long id, Metric metric) {
+    /** One message written on this connection - one metric or a batch - and the id its ack will carry. */
+    private record Written(long id, List<Metric> metrics) {
     }
 
     /**
-     * One connection's answers: metric.ack acknowledges the oldest metric written and not yet
-     * answered, an error rejects it (System 2 answers every metric, in order, with one or the
-     * other); greetings count as nothing.
+     * One connection's answers: metric.ack or metrics.ack acknowledges the oldest message
+     * written and not yet answered, an error rejects it (System 2 answers every message, in
+     * order, with one or the other); greetings count as nothing.
      */
     private final class Answers extends WholeTextListener {
         final CompletableFuture<String> closed = new CompletableFuture<>();
@@ -257,9 +282,9 @@ final class ProducerConnection implements AutoCloseable {
         private long lastId; // the writer's only
         private boolean outOfOrderLogged;
 
-        /** Before the write: the id to send with {@code metric}. */
-        long track(Metric metric) {
-            written.addLast(new Written(++lastId, metric));
+        /** Before the write: the id to send with {@code metrics}, one message. */
+        long track(List<Metric> metrics) {
+            written.addLast(new Written(++lastId, metrics));
             return lastId;
         }
 
@@ -267,7 +292,7 @@ final class ProducerConnection implements AutoCloseable {
         List<Metric> unacknowledged() {
             List<Metric> left = new ArrayList<>();
             for (Written w = written.pollFirst(); w != null; w = written.pollFirst()) {
-                left.add(w.metric());
+                left.addAll(w.metrics());
             }
             return left;
         }
@@ -286,19 +311,30 @@ final class ProducerConnection implements AutoCloseable {
                 return;
             }
             switch (answer.getString("type", "")) {
-                case "metric.ack" -> {
+                case "metric.ack", "metrics.ack" -> {
                     Written oldest = answered();
                     if (oldest != null && oldest.id() != answer.getLong("id", oldest.id()) && !outOfOrderLogged) {
                         outOfOrderLogged = true;
-                        LOG.warn("an ack names another metric than the oldest unanswered one",
+                        LOG.warn("an ack names another message than the oldest unanswered one",
                                 "connection", name, "expectedId", oldest.id(), "answer", text);
                     }
-                    stats.acked();
+                    stats.acked(oldest == null ? 1 : oldest.metrics().size());
                     outage.delivered();
                 }
                 case "error" -> {
-                    if (answered() != null) {
-                        stats.rejected(1, "error: " + answer.getString("message", "?"),
+                    Written refused = answered();
+                    if (refused != null && refused.metrics().size() > 1) {
+                        // Our metrics are valid: a refused batch means the target has no
+                        // batch message. Again one by one, where each is judged alone - the
+                        // writer may have sent another batch before this answer came.
+                        if (batches) {
+                            batches = false;
+                            LOG.warn("target refused a batch; sending one metric per message",
+                                    "connection", name, "answer", HttpTransport.reasonOf(text));
+                        }
+                        buffer.putBack(refused.metrics());
+                    } else if (refused != null) {
+                        stats.rejected(refused.metrics().size(), "error: " + answer.getString("message", "?"),
                                 HttpTransport.reasonOf(text));
                         outage.delivered();
                     } else {
@@ -313,7 +349,7 @@ final class ProducerConnection implements AutoCloseable {
         private Written answered() {
             Written oldest = written.pollFirst();
             if (oldest != null) {
-                window.release();
+                window.release(oldest.metrics().size());
             }
             return oldest;
         }

@@ -159,7 +159,7 @@ final class System2Handler implements WebSocketHandler {
             publish(aggregator.add(metric));
         }
         stats.accepted().add(metrics.size());
-        connection.sendText(System2Messages.batchAck(metrics.size()));
+        connection.sendText(System2Messages.batchAck(metrics.size(), message.get("id")));
     }
 
     /** To this instance's dashboards, and, sharded, to the other shards' through the bridge. */

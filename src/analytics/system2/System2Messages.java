@@ -71,8 +71,13 @@ final class System2Messages {
         return ack.toString();
     }
 
-    static String batchAck(int count) {
-        return new JsonObject().add("type", "metrics.ack").add("count", count).toString();
+    /** @param id the client's own {@code id}, echoed when it sent one (beyond the original) */
+    static String batchAck(int count, JsonValue id) {
+        JsonObject ack = new JsonObject().add("type", "metrics.ack").add("count", count);
+        if (id != null) {
+            ack.add("id", id);
+        }
+        return ack.toString();
     }
 
     static String update(JsonObject aggregate) {

@@ -1,6 +1,7 @@
 package analytics.sender;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import analytics.config.Config;
 import analytics.log.Log;
@@ -87,8 +88,11 @@ class SenderOutageSystem2Test {
             @Override
             public void onText(WebSocketConnection connection, String text) {
                 JsonObject message = Json.parse(text).asObject();
-                if (message.getString("type", "").equals("metric")) {
-                    readBySilentPeer.add(message.getLong("timestamp", -1));
+                switch (message.getString("type", "")) {
+                    case "metric" -> readBySilentPeer.add(message.getLong("timestamp", -1));
+                    case "metrics" -> message.get("items").asArray().forEach(item ->
+                            readBySilentPeer.add(item.asObject().getLong("timestamp", -1)));
+                    default -> { }
                 }
             }
         };
@@ -118,6 +122,53 @@ class SenderOutageSystem2Test {
             assertEquals(0, stats.droppedTotal());
         } finally {
             peer.close();
+        }
+    }
+
+    /**
+     * A backlog goes as batches; a target that refuses a batch (an older System 2, which
+     * knows no "metrics" message) gets each metric on its own from then on, the refused
+     * batch included - nothing counted as rejected, nothing lost.
+     */
+    @Test
+    void aTargetWithoutBatchesGetsTheBacklogOneMetricAtATime() throws Exception {
+        int port = FreePorts.any();
+        ConcurrentLinkedQueue<String> types = new ConcurrentLinkedQueue<>();
+        WebSocketHandler singlesOnly = new WebSocketHandler() {
+            @Override
+            public void onText(WebSocketConnection connection, String text) {
+                JsonObject message = Json.parse(text).asObject();
+                String type = message.getString("type", "");
+                types.add(type);
+                switch (type) {
+                    case "metric" -> connection.sendText(new JsonObject().add("type", "metric.ack")
+                            .add("serverId", message.getString("serverId", "")).add("id", message.get("id")).toString());
+                    case "metrics" -> connection.sendText(
+                            "{\"type\":\"error\",\"message\":\"Unknown message type\"}");
+                    default -> { }
+                }
+            }
+        };
+        List<Metric> metrics = SenderOutageSystem1Test.metrics(200, System.currentTimeMillis());
+        try (WebSocketTransport transport =
+                     new WebSocketTransport(URI.create("ws://127.0.0.1:" + port), 50, 10_000, stats)) {
+            metrics.forEach(transport::send); // while nothing listens: all 200 wait
+            assertEquals(200, transport.buffered());
+            WebSocketServer peer = new WebSocketServer("singles-only",
+                    WebSocketServer.Options.DEFAULTS.withPort(port), singlesOnly, null).start();
+            try {
+                Await.until("200 acks", Duration.ofSeconds(10), () -> stats.ackedTotal() == 200);
+            } finally {
+                peer.close();
+            }
+            assertEquals("metrics", types.stream().filter(t -> t.startsWith("metric")).findFirst().orElseThrow(),
+                    "the backlog was first offered as a batch");
+            // The writer may send a second batch before the first one's refusal arrives.
+            assertTrue(types.stream().filter("metrics"::equals).count() <= 2, "then no more batches: " + types);
+            assertEquals(200, types.stream().filter("metric"::equals).count(), "then one message per metric");
+            assertEquals(1, senderLines("target refused a batch; sending one metric per message").size());
+            assertEquals(0, stats.rejectedTotal());
+            assertEquals(0, stats.droppedTotal());
         }
     }
 }

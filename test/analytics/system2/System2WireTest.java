@@ -210,6 +210,14 @@ class System2WireTest {
     }
 
     @Test
+    void aBatchAckEchoesTheBatchsIdSoASenderCanMatchIt() {
+        JdkWebSocketClient producer = connect();
+        String item = metric("batch-id", now, 10).replace("\"type\":\"metric\",", "");
+        producer.send("{\"type\":\"metrics\",\"id\":41,\"items\":[" + item + "," + item + "," + item + "]}");
+        assertEquals(Json.parse("{\"type\":\"metrics.ack\",\"count\":3,\"id\":41}"), producer.next());
+    }
+
+    @Test
     void aTickDashboardGetsTheLatestPerServerOncePerInterval() {
         JdkWebSocketClient ticker = dashboard(
                 "{\"type\":\"register\",\"role\":\"dashboard\",\"serverId\":null,\"mode\":\"tick\",\"intervalMs\":300}");
