@@ -1,34 +1,43 @@
 #!/usr/bin/env bash
-# The course's own scenario on System 2 (issue 12, target 4), every client on this machine:
+# The course's own scenario (issue 12, target 4), every client on this machine. On System 2:
 # 10,000 simulated servers at 1 metric/s over WebSocket (the project's senders, `make senders
-# MODE=ws COUNT=10000`), then 500 dashboards (Node's `ws`, scripts/course-dashboards.mjs, not
-# our code): 490 each following one server, 10 following the whole fleet in tick mode (250 ms).
+# MODE=ws COUNT=10000`); on System 1 (SYSTEM=1): the same servers at one metric every 5 s
+# (INTERVAL_MS=5000, 2,000 metrics/s) POSTed over HTTP/2 (`--mode h2`) into System 1 in one
+# JVM (ingest, workers, broadcaster) and its own Redis. Then 500 dashboards (Node's `ws`,
+# scripts/course-dashboards.mjs, not our code): 490 each following one server, 10 following
+# the whole fleet in tick mode (250 ms).
 #
-# Two phases on one System 2: ingest alone for PHASE_S, then with the dashboards for
+# Two phases on one system: ingest alone for PHASE_S, then with the dashboards for
 # DURATION_S after a warm-up. Reported: end-to-end delay (metric timestamp -> dashboard) p50,
 # p99 and max, the p99 of every 10 s window (is the tail flat?), the ticks' newest-sample
 # delay; System 2's CPU in each phase and so the fan-out's CPU per delivered update (the
 # second phase's CPU minus the first's, over the server updates the dashboards received: a
-# filtered dashboard's metric.update, or one aggregate inside a tick); resident memory
-# of System 2, the senders and the dashboards' Node processes (one for the filtered, one for
-# the tick dashboards); updates dropped and metrics the senders
-# dropped. One line per figure goes to results/course-scenario-<time>.csv.
+# filtered dashboard's update, or one aggregate inside a tick); resident memory of the
+# system's JVM, the senders and the dashboards' Node processes (one for the filtered, one for
+# the tick dashboards), and on System 1 Redis's CPU and memory; updates dropped and metrics
+# the senders dropped. One line per figure goes to results/course-scenario-<time>.csv.
 #
-#   scripts/bench-course-scenario.sh                       # 60 s with the dashboards
+#   scripts/bench-course-scenario.sh                       # System 2, 60 s with the dashboards
 #   DURATION_S=300 scripts/bench-course-scenario.sh        # the issue's 5 minutes
+#   SYSTEM=1 scripts/bench-course-scenario.sh              # System 1, a metric every 5 s each
+#   SYSTEM=1 INTERVAL_MS=1000 scripts/bench-course-scenario.sh   # System 1 at 10,000/s
 #
 # Loopback only; bounded; everything started here is stopped on exit, Ctrl-C or kill.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 
+SYSTEM="${SYSTEM:-2}"
 SERVERS="${SERVERS:-10000}"
+[ "$SYSTEM" = 1 ] && INTERVAL_MS="${INTERVAL_MS:-5000}" || INTERVAL_MS="${INTERVAL_MS:-1000}"
 FILTERED="${FILTERED:-490}"
 TICK="${TICK:-10}"
 PHASE_S="${PHASE_S:-20}"
 WARMUP_S="${WARMUP_S:-10}"
 DURATION_S="${DURATION_S:-60}"
-for setting in SERVERS FILTERED TICK PHASE_S WARMUP_S DURATION_S; do
+[ "$SYSTEM" = 1 ] || [ "$SYSTEM" = 2 ] \
+    || { echo "bench-course-scenario.sh: SYSTEM must be 1 or 2" >&2; exit 64; }
+for setting in SERVERS INTERVAL_MS FILTERED TICK PHASE_S WARMUP_S DURATION_S; do
     [[ "${!setting}" =~ ^[0-9]{1,6}$ ]] \
         || { echo "bench-course-scenario.sh: $setting must be a whole number" >&2; exit 64; }
 done
@@ -47,52 +56,71 @@ CSV="results/course-scenario-$STAMP.csv"
 mkdir -p results "$LOGS"
 
 rss_mb() { ps -o rss= -p "$1" | awk '{ printf "%.0f", $1 / 1024 }'; }
-stat_field() {  # stat_field PORT NAME: a number from System 2's /stats
+stat_field() {  # stat_field PORT NAME: a number from the /stats on PORT
     { curl -fs --max-time 2 "http://127.0.0.1:$1/stats" || true; } | grep -o "\"$2\":[0-9]*" | head -1 \
         | cut -d: -f2 || true
 }
 
-read -r PORT <<<"$(free_ports 1)"
-start_system2 "$PORT" "$LOGS/system2.log"
 CPU_MODEL="$(lscpu 2>/dev/null | awk -F: '/^Model name/ { sub(/^ +/, "", $2); print $2; exit }')"
-echo "bench-course-scenario.sh: $SERVERS servers at 1/s, $FILTERED filtered + $TICK tick dashboards," \
-     "${DURATION_S} s; CPU: $CPU_MODEL ($(nproc) cores)"
-
+RATE=$((SERVERS * 1000 / INTERVAL_MS))
+echo "bench-course-scenario.sh: System $SYSTEM, $SERVERS servers every $INTERVAL_MS ms ($RATE metrics/s)," \
+     "$FILTERED filtered + $TICK tick dashboards, ${DURATION_S} s; CPU: $CPU_MODEL ($(nproc) cores)"
 # LOG_LEVEL info: the senders' last line counts what they sent, and dropped.
-BIND_HOST=127.0.0.1 FAKE_SERVER_COUNT="$SERVERS" FAKE_SERVER_INTERVAL_MS=1000 \
-    FAKE_WS_TARGET="ws://127.0.0.1:$PORT" LOG_LEVEL=info JAVA_OPTS="$SERVICES_JAVA_OPTS" \
-    ./build.sh run analytics.sender.SendersMain --mode ws >"$LOGS/senders.log" 2>&1 &
-SENDERS_PID=$!
-echo "  waiting until System 2 hears all $SERVERS servers ..."
-wait_until "every server" "$SYSTEM2_PID" "$LOGS/system2.log" \
-    bash -c "[ \"\$(curl -fs --max-time 2 http://127.0.0.1:$PORT/stats | grep -o '\"servers\":[0-9]*' | cut -d: -f2)\" = $SERVERS ]"
+senders() {  # senders MODE TARGET_SETTING=URL
+    env BIND_HOST=127.0.0.1 FAKE_SERVER_COUNT="$SERVERS" FAKE_SERVER_INTERVAL_MS="$INTERVAL_MS" "$2" \
+        LOG_LEVEL=info JAVA_OPTS="$SERVICES_JAVA_OPTS" \
+        ./build.sh run analytics.sender.SendersMain --mode "$1" >"$LOGS/senders.log" 2>&1 &
+    SENDERS_PID=$!
+}
+REDIS_PID=""
+if [ "$SYSTEM" = 1 ]; then
+    read -r HTTP HTTP2 PORT REDIS_PORT <<<"$(free_ports 4)"
+    start_redis "$REDIS_PORT" "$LOGS/redis.log"
+    start_system1 "$HTTP $HTTP2 $PORT $REDIS_PORT" "$LOGS/system1.log"
+    SERVER_PID="$SYSTEM1_PID" SERVER_LOG="$LOGS/system1.log"
+    senders h2 "FAKE_HTTP2_TARGET=http://127.0.0.1:$HTTP2/metrics"
+    echo "  waiting until System 1 accepted a metric from each of $SERVERS servers ..."
+    wait_until "every server" "$SERVER_PID" "$SERVER_LOG" \
+        bash -c "[ \"\$(curl -fs --max-time 2 http://127.0.0.1:$HTTP/stats | grep -o '\"acceptedTotal\":[0-9]*' | cut -d: -f2)\" -ge $SERVERS ]"
+else
+    read -r PORT <<<"$(free_ports 1)"
+    start_system2 "$PORT" "$LOGS/system2.log"
+    SERVER_PID="$SYSTEM2_PID" SERVER_LOG="$LOGS/system2.log"
+    senders ws "FAKE_WS_TARGET=ws://127.0.0.1:$PORT"
+    echo "  waiting until System 2 hears all $SERVERS servers ..."
+    wait_until "every server" "$SERVER_PID" "$SERVER_LOG" \
+        bash -c "[ \"\$(curl -fs --max-time 2 http://127.0.0.1:$PORT/stats | grep -o '\"servers\":[0-9]*' | cut -d: -f2)\" = $SERVERS ]"
+fi
 
 # Phase 1: ingest alone.
 sleep 5
-cpu0="$(cpu_of "$SYSTEM2_PID")"
+cpu0="$(cpu_of "$SERVER_PID")"
 sleep "$PHASE_S"
-cpu1="$(cpu_of "$SYSTEM2_PID")"
+cpu1="$(cpu_of "$SERVER_PID")"
 ingest_cores="$(awk -v a="$cpu0" -v b="$cpu1" -v s="$PHASE_S" 'BEGIN { printf "%.3f", (b - a) / s }')"
-echo "  ingest alone: System 2 used $ingest_cores cores"
+echo "  ingest alone: System $SYSTEM used $ingest_cores cores"
 
 # Phase 2: the dashboards. System 2's CPU and deliveries over exactly the measured window.
 # Two Node processes: a tick carries thousands of aggregates, and parsing it blocks Node's one
 # thread for milliseconds - in one process with the filtered dashboards, that wait would be
 # measured as System 2's delay.
-node scripts/course-dashboards.mjs "ws://127.0.0.1:$PORT" "$FILTERED" 0 "$SERVERS" "$WARMUP_S" \
+SYSTEM="$SYSTEM" node scripts/course-dashboards.mjs "ws://127.0.0.1:$PORT" "$FILTERED" 0 "$SERVERS" "$WARMUP_S" \
     "$DURATION_S" >"$LOGS/dashboards-filtered.out" 2>&1 &
 NODE_PID=$!
-node scripts/course-dashboards.mjs "ws://127.0.0.1:$PORT" 0 "$TICK" "$SERVERS" "$WARMUP_S" \
+SYSTEM="$SYSTEM" node scripts/course-dashboards.mjs "ws://127.0.0.1:$PORT" 0 "$TICK" "$SERVERS" "$WARMUP_S" \
     "$DURATION_S" >"$LOGS/dashboards-tick.out" 2>&1 &
 TICK_PID=$!
 sleep "$WARMUP_S"
-cpu2="$(cpu_of "$SYSTEM2_PID")"; sent0="$(stat_field "$PORT" deliveredTotal)"
+cpu2="$(cpu_of "$SERVER_PID")"; sent0="$(stat_field "$PORT" deliveredTotal)"
 senders0="$(cpu_of "$SENDERS_PID")" node0="$(cpu_of "$NODE_PID")" tick0="$(cpu_of "$TICK_PID")"
+redis0="$( [ -z "$REDIS_PID" ] || cpu_of "$REDIS_PID")"
 sleep "$DURATION_S"
-cpu3="$(cpu_of "$SYSTEM2_PID")"; sent1="$(stat_field "$PORT" deliveredTotal)"
+cpu3="$(cpu_of "$SERVER_PID")"; sent1="$(stat_field "$PORT" deliveredTotal)"
 senders1="$(cpu_of "$SENDERS_PID")" node1="$(cpu_of "$NODE_PID")" tick1="$(cpu_of "$TICK_PID")"
+redis1="$( [ -z "$REDIS_PID" ] || cpu_of "$REDIS_PID")"
 cores() { awk -v a="$1" -v b="$2" -v s="$DURATION_S" 'BEGIN { printf "%.3f", (b - a) / s }'; }
-rss_system2="$(rss_mb "$SYSTEM2_PID")" rss_senders="$(rss_mb "$SENDERS_PID")"
+rss_server="$(rss_mb "$SERVER_PID")" rss_senders="$(rss_mb "$SENDERS_PID")"
+rss_redis="$( [ -z "$REDIS_PID" ] || rss_mb "$REDIS_PID")"
 rss_node="$(( $(rss_mb "$NODE_PID") + $(rss_mb "$TICK_PID") ))"
 wait "$NODE_PID" "$TICK_PID" || true
 dropped_updates="$(stat_field "$PORT" dropped)"
@@ -119,16 +147,19 @@ fanout_us="$(awk -v w="$with_cores" -v i="$ingest_cores" -v s="$DURATION_S" -v n
 {
     echo "figure,value"
     echo "cpu_model,$CPU_MODEL"
+    echo "system,$SYSTEM"
     echo "servers,$SERVERS"
+    echo "metrics_per_second_offered,$RATE"
     echo "dashboards_filtered,$FILTERED"
     echo "dashboards_tick,$TICK"
     echo "seconds,$DURATION_S"
-    echo "system2_cores_ingest_alone,$ingest_cores"
-    echo "system2_cores_with_dashboards,$with_cores"
+    echo "system${SYSTEM}_cores_ingest_alone,$ingest_cores"
+    echo "system${SYSTEM}_cores_with_dashboards,$with_cores"
+    [ -z "$REDIS_PID" ] || echo "redis_cores_with_dashboards,$(cores "$redis0" "$redis1")"
     echo "senders_cores,$(cores "$senders0" "$senders1")"
     echo "dashboards_node_cores_filtered,$(cores "$node0" "$node1")"
     echo "dashboards_node_cores_tick,$(cores "$tick0" "$tick1")"
-    echo "messages_delivered_by_system2,$delivered"
+    echo "messages_delivered_by_system${SYSTEM},$delivered"
     echo "server_updates_received_by_dashboards,$updates_received"
     echo "fanout_us_per_server_update,$fanout_us"
     echo "filtered_updates_received,$(field "d['filtered']['updates']")"
@@ -140,9 +171,10 @@ fanout_us="$(awk -v w="$with_cores" -v i="$ingest_cores" -v s="$DURATION_S" -v n
     echo "tick_newest_delay_p50_ms,$(field "d['tick']['p50Ms']")"
     echo "tick_newest_delay_p99_ms,$(field "d['tick']['p99Ms']")"
     echo "dashboard_errors_and_closes,\"$(field "d['errors']") $(field "d['closes']")\""
-    echo "updates_dropped_by_system2,$dropped_updates"
+    echo "updates_dropped_by_system${SYSTEM},$dropped_updates"
     echo "metrics_dropped_by_senders,${senders_dropped:-unknown}"
-    echo "rss_mb_system2,$rss_system2"
+    echo "rss_mb_system${SYSTEM},$rss_server"
+    [ -z "$REDIS_PID" ] || echo "rss_mb_redis,$rss_redis"
     echo "rss_mb_senders,$rss_senders"
     echo "rss_mb_dashboards_node,$rss_node"
 } >"$CSV"

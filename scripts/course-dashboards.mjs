@@ -1,7 +1,8 @@
 // Dashboards for the course scenario (scripts/bench-course-scenario.sh, issue 12): Node's `ws`
-// package, not our code, opens FILTERED dashboards on System 2, each following one server
-// (server-1, server-2, ... spread over SERVERS), and TICK dashboards following the whole fleet
-// in tick mode (250 ms). Every update's delay is now minus the metric's own timestamp (the
+// package, not our code, opens FILTERED dashboards, each following one server (server-1,
+// server-2, ... spread over SERVERS), and TICK dashboards following the whole fleet in tick
+// mode (250 ms) - on System 2 by default, or on System 1's broadcaster with SYSTEM=1 (there a
+// dashboard subscribes, and an update is a metric.processed). Every update's delay is now minus the metric's own timestamp (the
 // senders stamp it when they make the metric; same machine, same clock). After WARMUP_S it
 // measures for SECONDS and prints one line of JSON:
 //   {"filtered":{"dashboards","updates","p50Ms","p99Ms","maxMs","p99MsPer10s":[...]},
@@ -30,6 +31,16 @@ if (!url || !url.startsWith('ws://127.0.0.1:') || !(filtered >= 0) || !(tick >= 
   console.error('usage: node scripts/course-dashboards.mjs ws://127.0.0.1:PORT FILTERED TICK SERVERS WARMUP_S SECONDS');
   process.exit(64);
 }
+
+// What a dashboard says to follow one server or the fleet, and what an update is called.
+const system1 = process.env.SYSTEM === '1';
+const UPDATE = system1 ? 'metric.processed' : 'metric.update';
+const followServer = (serverId) => system1
+  ? { type: 'subscribe', serverId }
+  : { type: 'register', role: 'dashboard', serverId };
+const followFleet = system1
+  ? { type: 'subscribe', serverId: null, mode: 'tick', intervalMs: 250 }
+  : { type: 'register', role: 'dashboard', mode: 'tick', intervalMs: 250 };
 
 const start = performance.now();
 const measureFrom = start + warmupS * 1000;
@@ -69,7 +80,7 @@ function open(hello) {
     ws.on('open', () => { ws.send(JSON.stringify(hello)); resolve(ws); });
     ws.on('message', (data) => {
       const message = JSON.parse(data);
-      if (message.type === 'metric.update') onUpdate(message.payload);
+      if (message.type === UPDATE) onUpdate(message.payload);
       else if (message.type === 'tick') onTick(message.payload);
       else if (message.type === 'error') errors++;
     });
@@ -83,12 +94,12 @@ for (let i = 0; i < filtered; i += 100) {  // a hundred at a time: no burst of S
   const batch = [];
   for (let j = i; j < Math.min(filtered, i + 100); j++) {
     const server = 'server-' + (1 + Math.floor(j * servers / Math.max(filtered, 1)));
-    batch.push(open({ type: 'register', role: 'dashboard', serverId: server }));
+    batch.push(open(followServer(server)));
   }
   sockets.push(...await Promise.all(batch));
 }
 for (let i = 0; i < tick; i++) {
-  sockets.push(await open({ type: 'register', role: 'dashboard', mode: 'tick', intervalMs: 250 }));
+  sockets.push(await open(followFleet));
 }
 
 function percentile(values, p) {
