@@ -59,7 +59,8 @@ final class ProbeLane {
 
     void stop() throws InterruptedException {
         running.set(false);
-        thread.join(Probe.ANSWER_TIMEOUT.plusSeconds(5)); // a probe in flight waits at most its timeout
+        // A probe in flight waits at most its timeout.
+        thread.join(Probe.ANSWER_TIMEOUT.plusSeconds(5));
     }
 
     /**

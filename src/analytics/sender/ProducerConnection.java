@@ -108,7 +108,8 @@ final class ProducerConnection implements AutoCloseable {
     /** Metrics written on the current connection and not yet answered. */
     int unacknowledged() {
         Answers answers = current;
-        return answers == null ? 0 : answers.written.stream().mapToInt(w -> w.metrics().size()).sum();
+        return answers == null ? 0
+                : answers.written.stream().mapToInt(w -> w.metrics().size()).sum();
     }
 
     boolean isUp() {
@@ -191,7 +192,8 @@ final class ProducerConnection implements AutoCloseable {
                     continue; // MAX_UNACKNOWLEDGED written and unanswered: wait for acks
                 }
                 // Only this thread takes permits, so those available now stay available.
-                int room = 1 + (batches ? Math.min(BATCH_MAX - 1, answers.window.availablePermits()) : 0);
+                int more = batches ? Math.min(BATCH_MAX - 1, answers.window.availablePermits()) : 0;
+                int room = 1 + more;
                 answers.window.acquire(room - 1);
                 List<Metric> metrics = buffer.take(room, POLL);
                 answers.window.release(room - metrics.size());
@@ -199,7 +201,8 @@ final class ProducerConnection implements AutoCloseable {
                     continue;
                 }
                 long id = answers.track(metrics);
-                String message = metrics.size() == 1 ? message(metrics.getFirst(), id) : batch(metrics, id);
+                String message = metrics.size() == 1
+                        ? message(metrics.getFirst(), id) : batch(metrics, id);
                 try {
                     ws.sendText(message, true).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
@@ -224,7 +227,7 @@ final class ProducerConnection implements AutoCloseable {
         return new JsonObject().add("type", "metric").add("id", id).merge(metric.toJson()).toString();
     }
 
-    /** Several metrics in one message (beyond the original); System 2 echoes the id in its metrics.ack. */
+    /** Several metrics in one message (beyond the original); its metrics.ack echoes the id. */
     static String batch(List<Metric> metrics, long id) {
         JsonArray items = new JsonArray();
         metrics.forEach(metric -> items.add(metric.toJson()));
@@ -265,7 +268,7 @@ final class ProducerConnection implements AutoCloseable {
         }
     }
 
-    /** One message written on this connection - one metric or a batch - and the id its ack will carry. */
+    /** One message written on this connection - a metric or a batch - and its ack's id. */
     private record Written(long id, List<Metric> metrics) {
     }
 
@@ -334,8 +337,8 @@ final class ProducerConnection implements AutoCloseable {
                         }
                         buffer.putBack(refused.metrics());
                     } else if (refused != null) {
-                        stats.rejected(refused.metrics().size(), "error: " + answer.getString("message", "?"),
-                                HttpTransport.reasonOf(text));
+                        String kind = "error: " + answer.getString("message", "?");
+                        stats.rejected(refused.metrics().size(), kind, HttpTransport.reasonOf(text));
                         outage.delivered();
                     } else {
                         LOG.warn("the server refused a message that was not a metric", "connection", name,

@@ -142,7 +142,8 @@ class SenderOutageSystem2Test {
                 types.add(type);
                 switch (type) {
                     case "metric" -> connection.sendText(new JsonObject().add("type", "metric.ack")
-                            .add("serverId", message.getString("serverId", "")).add("id", message.get("id")).toString());
+                            .add("serverId", message.getString("serverId", ""))
+                            .add("id", message.get("id")).toString());
                     case "metrics" -> connection.sendText(
                             "{\"type\":\"error\",\"message\":\"Unknown message type\"}");
                     default -> { }
@@ -161,10 +162,12 @@ class SenderOutageSystem2Test {
             } finally {
                 peer.close();
             }
-            assertEquals("metrics", types.stream().filter(t -> t.startsWith("metric")).findFirst().orElseThrow(),
+            assertEquals("metrics",
+                    types.stream().filter(t -> t.startsWith("metric")).findFirst().orElseThrow(),
                     "the backlog was first offered as a batch");
             // The writer may send a second batch before the first one's refusal arrives.
-            assertTrue(types.stream().filter("metrics"::equals).count() <= 2, "then no more batches: " + types);
+            assertTrue(types.stream().filter("metrics"::equals).count() <= 2,
+                    "then no more batches: " + types);
             assertEquals(200, types.stream().filter("metric"::equals).count(), "then one message per metric");
             assertEquals(1, senderLines("target refused a batch; sending one metric per message").size());
             assertEquals(0, stats.rejectedTotal());
