@@ -372,7 +372,8 @@ public final class Exercise {
             LauncherFactory.create().execute(request, listener);
             TestExecutionSummary summary = listener.getSummary();
             String first = summary.getFailures().stream().findFirst()
-                    .map(f -> f.getTestIdentifier().getDisplayName() + ": " + firstLine(f.getException()))
+                    .map(f -> f.getTestIdentifier().getDisplayName() + ": "
+                            + firstLine(f.getException()))
                     .orElse("");
             return new Outcome(summary.getTestsFoundCount(), summary.getTotalFailureCount(), first);
         } catch (IOException e) {
@@ -414,7 +415,8 @@ public final class Exercise {
         List<String> problems = new ArrayList<>();
         for (Catalogued exercise : CATALOG) {
             Path project = out.resolve(exercise.name()).resolve("project");
-            Path stubFile = out.resolve(exercise.name()).resolve("stub").resolve(exercise.className() + ".java");
+            Path stubFile = out.resolve(exercise.name()).resolve("stub")
+                    .resolve(exercise.className() + ".java");
             write(stubFile, stub(exercise));
             List<Stage> stages = stages(exercise);
             Path stubClasses = compileAlone(stubFile, project.resolve("stub"));

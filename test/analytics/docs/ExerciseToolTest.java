@@ -37,7 +37,8 @@ class ExerciseToolTest {
                 .split(File.pathSeparator)).filter(entry -> entry.endsWith(".jar")).toList());
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dproject.root=" + ROOT, "-cp", jars, ROOT.resolve("scripts/course/Exercise.java").toString()));
+                "-Dproject.root=" + ROOT, "-cp", jars,
+                ROOT.resolve("scripts/course/Exercise.java").toString()));
         command.addAll(List.of(args));
         Path output = workDir.resolve("tool-" + args[0] + ".out");
         Process process = new ProcessBuilder(command).directory(ROOT.toFile())
@@ -76,9 +77,10 @@ class ExerciseToolTest {
         Path file = out.resolve("sliding-window/SlidingWindow.java");
         assertEquals(0, tool(out, "start", "sliding-window", "--out", out.toString()).status());
         String copy = Files.readString(file);
+        String thrown = "throw new UnsupportedOperationException(\"exercise: write SlidingWindow.afterAdd\")";
+        assertTrue(copy.contains(thrown), copy);
         assertTrue(copy.contains(
-                "throw new UnsupportedOperationException(\"exercise: write SlidingWindow.afterAdd\")"), copy);
-        assertTrue(copy.contains("SlidingWindow(long lengthMs, SampleRing ring) {\n        if (lengthMs <= 0)"),
+                "SlidingWindow(long lengthMs, SampleRing ring) {\n        if (lengthMs <= 0)"),
                 "the constructor is given whole");
 
         Files.writeString(file, "// my work");
@@ -86,8 +88,10 @@ class ExerciseToolTest {
         assertTrue(again.output().contains("exists already"), again.output());
         assertEquals("// my work", Files.readString(file));
 
-        assertEquals(0, tool(out, "start", "sliding-window", "--out", out.toString(), "--reset").status());
-        assertEquals("// my work", Files.readString(out.resolve("sliding-window/SlidingWindow.java.previous")));
+        Run reset = tool(out, "start", "sliding-window", "--out", out.toString(), "--reset");
+        assertEquals(0, reset.status(), reset.output());
+        assertEquals("// my work",
+                Files.readString(out.resolve("sliding-window/SlidingWindow.java.previous")));
         assertEquals(copy, Files.readString(file));
     }
 
