@@ -64,7 +64,7 @@ faults: ## the fault campaign: kills Redis, workers, the broadcaster, System 2 a
 
 # The build-your-own track (lessons/BUILD-YOUR-OWN.md). Exercises are cut from the real classes
 # when asked, into build/exercises/ (git-ignored); src/ is never written.
-exercise: ## build your own: a class with its method bodies taken out, in build/exercises/NAME/; NAME=frame-decoder|sliding-window|histogram|hpack-reader (RESET=1 starts over)
+exercise: ## build your own: a class with its method bodies taken out, in build/exercises/NAME/; NAME=frame-decoder|sliding-window|stream-batcher|histogram|hpack-reader (RESET=1 starts over)
 	@./build.sh exercise start $(NAME) $(if $(RESET),--reset)
 
 check-exercise: ## grade your build/exercises/NAME/ class with its own tests, stage by stage; a hint for the first stage that fails

@@ -65,6 +65,9 @@ public final class Exercise {
                     "analytics.loadtest.measure.LatencyHistogramTest",
                     List.of("record", "add", "copy", "count", "max", "min", "mean", "percentile",
                             "indexOf", "highestValueIn", "raiseMax", "lowerMin")),
+            new Catalogued("stream-batcher", "src/analytics/system1/ingest/StreamBatcher.java",
+                    "analytics.system1.ingest.StreamBatcherTest",
+                    List.of("submit", "nextBatch", "commit", "failOverdue", "goDown", "failQueued")),
             new Catalogued("hpack-reader", "src/analytics/http2/hpack/PrimitiveReader.java",
                     "analytics.http2.hpack.PrimitiveReaderTest",
                     List.of("readInteger", "readString", "skipString", "readOctet", "checkLength")));
