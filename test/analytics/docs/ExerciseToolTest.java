@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExerciseToolTest {
 
-    private static final Path ROOT = CodeFacts.ROOT;
+    private static final Path ROOT = CodeFacts.ROOT.toAbsolutePath();
     private static final Path LESSON = ROOT.resolve("lessons/BUILD-YOUR-OWN.md");
 
     private record Run(int status, String output) {
