@@ -375,7 +375,7 @@ public final class Exercise {
             LauncherFactory.create().execute(request, listener);
             TestExecutionSummary summary = listener.getSummary();
             String first = summary.getFailures().stream().findFirst()
-                    .map(f -> f.getTestIdentifier().getDisplayName() + ": "
+                    .map(f -> f.getTestIdentifier().getLegacyReportingName() + ": "
                             + firstLine(f.getException()))
                     .orElse("");
             return new Outcome(summary.getTestsFoundCount(), summary.getTotalFailureCount(), first);
