@@ -91,6 +91,9 @@ public final class Exercise {
     }
 
     public static void main(String[] args) {
+        // A thread of the student's class that dies (a batcher's loop) gets one line, not a trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) ->
+                System.out.println("      thread " + thread.getName() + " died: " + firstLine(failure)));
         try {
             System.exit(run(List.of(args)));
         } catch (UsageException e) {
