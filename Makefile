@@ -3,7 +3,8 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults
+.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults \
+	exercise check-exercise
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -60,6 +61,14 @@ loadtest: ## HTTP/1.1 vs HTTP/2 vs WebSocket on a private Redis and both systems
 
 faults: ## the fault campaign: kills Redis, workers, the broadcaster, System 2 and make run's parts under load, floods and overloads every port; checks nothing accepted is lost; about 6 min; ARGS="--help"
 	@scripts/faults.sh $(ARGS)
+
+# The build-your-own track (lessons/BUILD-YOUR-OWN.md). Exercises are cut from the real classes
+# when asked, into build/exercises/ (git-ignored); src/ is never written.
+exercise: ## build your own: a class with its method bodies taken out, in build/exercises/NAME/; NAME=frame-decoder|sliding-window|stream-batcher|histogram|hpack-reader (RESET=1 starts over)
+	@./build.sh exercise start $(NAME) $(if $(RESET),--reset)
+
+check-exercise: ## grade your build/exercises/NAME/ class with its own tests, stage by stage; a hint for the first stage that fails
+	@./build.sh exercise check $(NAME)
 
 # Anything else: say so, list the targets, fail. (Makefile itself is never "remade".)
 Makefile: ;

@@ -10,6 +10,8 @@
 #   ./build.sh classpath run|test|bench   print that classpath (bench: run's jars and the
 #                           benchmark-only ones, fetched first; for scripts/bench/*.java)
 #   ./build.sh java-home    print the JDK 21+ this script found
+#   ./build.sh exercise ARGS   the build-your-own track's tool, scripts/course/Exercise.java
+#                           (make exercise / make check-exercise; lessons/BUILD-YOUR-OWN.md)
 #
 # Why no Maven or Gradle: the project is small and a student should be able to read
 # every step of its build. The steps are: find a JDK, fetch jars, javac, java.
@@ -276,5 +278,9 @@ case "$cmd" in
                main="$1"; shift
                exec "$JAVA" ${JAVA_OPTS:-} -cp "$MAIN_OUT:$(classpath_of run)" "$main" "$@" ;;
     java-home) echo "$JDK" ;;
-    *)         die "unknown command '$cmd' (build, deps, test, run, classpath, java-home)" ;;
+    exercise)  # check grades against build/classes/test, so the tests are compiled first
+               if [ "${1:-}" = check ]; then compile_tests; else ensure_deps; fi
+               exec "$JAVA" -Dproject.root="$ROOT" -cp "$(classpath_of test)" \
+                   scripts/course/Exercise.java "$@" ;;
+    *)         die "unknown command '$cmd' (build, deps, test, run, classpath, java-home, exercise)" ;;
 esac

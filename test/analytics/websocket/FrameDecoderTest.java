@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,6 +78,7 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-2")
     void decodesRfcExamplesSplitAtEveryByte() throws Exception {
         byte[] all = concat(UNMASKED_HELLO, FRAGMENTED_HEL, FRAGMENTED_LO, UNMASKED_PING_HELLO, MASKED_PONG_HELLO);
         byte[] hello = "Hello".getBytes(StandardCharsets.US_ASCII);
@@ -91,6 +93,7 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-2")
     void decodesFrameSplitAtEveryByte() throws Exception {
         byte[] binary = payload(300); // 16-bit extended length, masked
         byte[] all = concat(MASKED_HELLO,
@@ -109,6 +112,7 @@ class FrameDecoderTest {
     /** 125: the last 7-bit length; 126: the first 16-bit one; 65535/65536: the 16/64-bit edge. */
     @ParameterizedTest
     @ValueSource(ints = {0, 125, 126, 65535, 65536})
+    @Tag("frame-decoder-2")
     void decodesBoundaryPayloadLengths(int length) throws Exception {
         byte[] payload = payload(length);
         byte[] frame = RawWebSocketClient.frame(true, 0x2, payload, RawWebSocketClient.MASK);
@@ -125,6 +129,7 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-1")
     void decodesSeveralFramesInOneBuffer() throws Exception {
         byte[] all = concat(MASKED_HELLO, MASKED_HELLO, MASKED_HELLO);
         FrameDecoder decoder = server();
@@ -137,6 +142,7 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-1")
     void answersNullUntilTheFrameIsComplete() throws Exception {
         FrameDecoder decoder = server();
         assertNull(decoder.decode(ByteBuffer.wrap(MASKED_HELLO, 0, MASKED_HELLO.length - 1)));
@@ -145,12 +151,14 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-3")
     void rejectsUnmaskedClientFrame() throws Exception {
         assertRejectedWith(CloseCode.PROTOCOL_ERROR, UNMASKED_HELLO);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {0x40, 0x20, 0x10})
+    @Tag("frame-decoder-3")
     void rejectsRsvBitsWithoutAnExtension(int rsv) throws Exception {
         byte[] frame = MASKED_HELLO.clone();
         frame[0] |= (byte) rsv;
@@ -159,24 +167,28 @@ class FrameDecoderTest {
 
     @ParameterizedTest
     @ValueSource(ints = {0x3, 0x7, 0xB, 0xF})
+    @Tag("frame-decoder-3")
     void rejectsReservedOpcodes(int opcode) throws Exception {
         assertRejectedWith(CloseCode.PROTOCOL_ERROR,
                 RawWebSocketClient.frame(true, opcode, new byte[1], RawWebSocketClient.MASK));
     }
 
     @Test
+    @Tag("frame-decoder-3")
     void rejectsFragmentedControlFrame() throws Exception {
         assertRejectedWith(CloseCode.PROTOCOL_ERROR,
                 RawWebSocketClient.frame(false, 0x9, new byte[1], RawWebSocketClient.MASK));
     }
 
     @Test
+    @Tag("frame-decoder-3")
     void rejectsControlPayloadOver125Bytes() throws Exception {
         assertRejectedWith(CloseCode.PROTOCOL_ERROR,
                 RawWebSocketClient.frame(true, 0x9, new byte[126], RawWebSocketClient.MASK));
     }
 
     @Test
+    @Tag("frame-decoder-3")
     void acceptsControlPayloadOf125Bytes() throws Exception {
         byte[] payload = payload(125);
         List<Frame> frames = SplitFeeder.feed(server()::decode,
@@ -185,6 +197,7 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-3")
     void rejects64BitLengthWithTheHighBitSet() throws Exception {
         byte[] header = bytes(0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0x01);
         assertRejectedWith(CloseCode.PROTOCOL_ERROR, header);
@@ -192,6 +205,7 @@ class FrameDecoderTest {
 
     /** §5.2: "the minimal number of bytes MUST be used to encode the length". */
     @Test
+    @Tag("frame-decoder-3")
     void rejectsA16BitLengthThatFitsIn7Bits() throws Exception {
         byte[] frame = concat(bytes(0x82, 0xFE, 0x00, 0x7D), RawWebSocketClient.MASK, new byte[125]);
         assertRejectedWith(CloseCode.PROTOCOL_ERROR, frame);
@@ -201,6 +215,7 @@ class FrameDecoderTest {
     /** 126 and 65,536, the smallest lengths of each extended form, pass decodesBoundaryPayloadLengths. */
     @ParameterizedTest
     @ValueSource(longs = {0, 125, 126, 65535})
+    @Tag("frame-decoder-3")
     void rejectsA64BitLengthThatFitsIn16Bits(long length) throws Exception {
         byte[] header = ByteBuffer.allocate(10).put((byte) 0x82).put((byte) 0xFF).putLong(length).array();
         assertRejectedWith(CloseCode.PROTOCOL_ERROR, header);
@@ -208,6 +223,7 @@ class FrameDecoderTest {
 
     /** The verdict comes from the header alone: the payload is never held in memory. */
     @Test
+    @Tag("frame-decoder-4")
     void rejectsFrameOverTheLimitAfterOnlyTheHeader() throws Exception {
         // 16-bit length 1001 against a limit of 1000: no masking key, no payload sent.
         byte[] header16 = bytes(0x82, 0xFE, 0x03, 0xE9);
@@ -224,6 +240,7 @@ class FrameDecoderTest {
     }
 
     @Test
+    @Tag("frame-decoder-4")
     void acceptsFrameOfExactlyTheLimit() throws Exception {
         byte[] payload = payload(1000);
         List<Frame> frames = SplitFeeder.feed(new FrameDecoder(1000, true)::decode,
@@ -234,6 +251,7 @@ class FrameDecoderTest {
 
     /** Memory follows bytes received: a megabyte announced and a byte sent costs kilobytes. */
     @Test
+    @Tag("frame-decoder-4")
     void holdsOnlyWhatArrivedOfAnAnnouncedMegabyte() throws Exception {
         byte[] payload = payload(1_000_000);
         byte[] frame = RawWebSocketClient.frame(true, 0x2, payload, RawWebSocketClient.MASK);
@@ -257,6 +275,7 @@ class FrameDecoderTest {
      * grows through, and in uneven chunks of every size up to 20 KiB.
      */
     @Test
+    @Tag("frame-decoder-4")
     void decodesLargeFrameCutAroundEveryGrowth() throws Exception {
         byte[] payload = payload(300_001);
         byte[] frame = concat(RawWebSocketClient.frame(true, 0x2, payload, RawWebSocketClient.MASK),

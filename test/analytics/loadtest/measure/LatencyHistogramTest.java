@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,12 +25,14 @@ class LatencyHistogramTest {
     private static final long TEN_MINUTES_MICROS = 600_000_000L;
 
     @Test
+    @Tag("histogram-3")
     void uniformPercentilesAreWithinOnePercent() {
         Random random = new Random(1);
         assertWithinOnePercent(samples(() -> random.nextLong(1_000_000)));
     }
 
     @Test
+    @Tag("histogram-3")
     void exponentialPercentilesAreWithinOnePercent() {
         Random random = new Random(2);
         double meanMicros = 2_000;
@@ -40,6 +43,7 @@ class LatencyHistogramTest {
 
     /** 0.5 % of requests hit a 500 ms stall: p50 and p99 see the fast mode, p99.9 the stall. */
     @Test
+    @Tag("histogram-3")
     void bimodalWithARareStallShowsTheStallInTheTail() {
         Random random = new Random(3);
         long[] samples = samples(() -> random.nextInt(1000) < 5
@@ -51,6 +55,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-3")
     void valuesFromOneMicrosecondToTenMinutesAreWithinOnePercent() {
         Random random = new Random(4);
         // Log-uniform: as many samples between 1 and 10 µs as between 1 and 10 minutes.
@@ -67,6 +72,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-2")
     void valuesBelowTwiceTheSubBucketCountAreExact() {
         int n = 2 * LatencyHistogram.SUB_BUCKET_COUNT; // 256: every value has a bucket of its own
         LatencyHistogram histogram = new LatencyHistogram();
@@ -82,6 +88,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-1")
     void everyBucketsHighestValueIsWithinOnePercentOfItsLowest() {
         assertEquals(LatencyHistogram.BUCKET_COUNT - 1,
                 LatencyHistogram.indexOf(LatencyHistogram.HIGHEST_TRACKABLE_MICROS));
@@ -99,6 +106,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-4")
     void mergingEqualsRecordingIntoOne() {
         Random random = new Random(5);
         long[] samples = samples(() -> (long) Math.exp(random.nextDouble() * 20));
@@ -114,6 +122,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-4")
     void concurrentRecordingLosesNoSample() throws InterruptedException {
         int threads = 4;
         int perThread = 250_000;
@@ -149,6 +158,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-2")
     void rejectsANegativeLatencyAndCountsNothing() {
         LatencyHistogram histogram = new LatencyHistogram();
         IllegalArgumentException e =
@@ -161,6 +171,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-2")
     void rejectsAPercentileOutsideZeroToHundred() {
         LatencyHistogram histogram = histogramOf(new long[] {5, 6, 7});
         for (double p : new double[] {0, 101, -1, Double.NaN}) {
@@ -171,6 +182,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-2")
     void anEmptyHistogramAnswersZero() {
         LatencyHistogram histogram = new LatencyHistogram();
         assertEquals(0, histogram.count());
@@ -182,6 +194,7 @@ class LatencyHistogramTest {
     }
 
     @Test
+    @Tag("histogram-2")
     void aValueAboveTheRangeIsClampedButMaxStaysExact() {
         long tenHours = 36_000_000_000L;
         LatencyHistogram histogram = histogramOf(new long[] {100, 200, tenHours});

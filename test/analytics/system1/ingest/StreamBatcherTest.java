@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
@@ -64,6 +65,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-1")
     void writesTheContractsFieldsAndAnswersWithTheEntryId(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         String id = get(batcher.append(metric("server-1")));
@@ -77,6 +79,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-2")
     void callersWaitingTogetherShareOneRoundTrip(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         List<CompletableFuture<String>> ids = new ArrayList<>();
@@ -101,6 +104,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-1")
     void aBatchGoesInAsOneTransactionInOrder(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         List<String> ids = get(batcher.appendAll(List.of(metric("a"), metric("b"), metric("c"))));
@@ -112,6 +116,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-3")
     void aWriteRedisRefusesFailsOnlyItsOwnCaller(RedisProcess redis) throws Exception {
         StreamBatcher batcher = start(redis.host(), redis.port());
         try (Jedis jedis = redis.jedis()) {
@@ -133,6 +138,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-3")
     void failsFastWhileRedisCannotBeReached() throws Exception {
         int closedPort = FreePorts.any();
         StreamBatcher batcher = start("127.0.0.1", closedPort);
@@ -147,6 +153,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-3")
     void aLostConnectionFailsEveryWaitingCallerThenReconnects() throws Exception {
         RedisProcess redis = RedisProcess.startPrivate(); // CLIENT KILL must not touch the shared server
         closer.add(redis);
@@ -176,6 +183,7 @@ class StreamBatcherTest {
     }
 
     @Test
+    @Tag("stream-batcher-4")
     void theSweepFailsOverdueJobsAndStopsAtTheFirstOneNotYetDue() {
         // Redis never answering cannot be staged quickly (the 2 s socket timeout fires
         // first), so the sweep itself is checked: the callers wait on nothing else.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import analytics.model.Metric;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** One window over its own ring, driven by hand; the pointer rules one at a time. */
@@ -40,6 +41,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-1")
     void aSampleExactlyLengthMsOlderThanTheNewestIsInside() {
         feed(10_000, 10);
         AggregateSnapshot.Window figures = feed(11_000, 30);
@@ -48,6 +50,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-1")
     void oneMillisecondOlderThanTheBoundaryIsOutside() {
         feed(10_000, 10);
         AggregateSnapshot.Window figures = feed(11_001, 30);
@@ -56,12 +59,14 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-1")
     void theNewestSampleIsAlwaysInside() {
         assertEquals(1, feed(5, 7).samples());
         assertEquals(1, feed(1_000_000, 9).samples());
     }
 
     @Test
+    @Tag("sliding-window-2")
     void theRingOverwritingACountedSampleSubtractsIt() {
         Driver three = new Driver(3, 1000);
         for (int i = 1; i <= 4; i++) {
@@ -73,6 +78,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-3")
     void aSampleTooOldOnArrivalIsNeverCountedNorLaterSubtracted() {
         feed(50_000, 10);
         AggregateSnapshot.Window late = feed(48_000, 90); // cutoff 49_000
@@ -84,6 +90,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-3")
     void aLateSampleInsideTheCutoffIsCountedUntilTheStartReachesIt() {
         feed(10_000, 10);
         feed(9_500, 20);                           // late, but inside 9_000..10_000
@@ -97,6 +104,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-2")
     void aWindowIsEmptyWhenTheRingNoLongerHoldsAnythingRecentEnough() {
         Driver one = new Driver(1, 1000);
         one.feed(50_000, 10);
@@ -106,6 +114,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-1")
     void everySampleOlderThanTheCutoffLeavesAtOnce() {
         feed(1_000, 10);
         feed(1_100, 20);
@@ -116,6 +125,7 @@ class SlidingWindowTest {
     }
 
     @Test
+    @Tag("sliding-window-3")
     void anEmptiedWindowStartsAgainFromExactlyZero() {
         Driver one = new Driver(1, 1000);
         one.feed(50_000, 0.1);
