@@ -63,7 +63,7 @@ count=$(wc -l < "$WORK/blocks/index.tsv")
 
 # --- The tools ----------------------------------------------------------------------------
 
-scripts/ensure-tools.sh mermaid-cli chromium >/dev/null 2>&1 || true
+scripts/ensure-tools.sh mermaid-cli chromium >/dev/null || true   # says what it installs, on stderr
 chromium=""
 for candidate in chromium chromium-browser google-chrome; do
     if command -v "$candidate" >/dev/null 2>&1; then chromium=$(command -v "$candidate"); break; fi
