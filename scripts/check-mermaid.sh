@@ -6,9 +6,10 @@
 #
 # Usage: scripts/check-mermaid.sh            (make test runs it; so does CI through make test)
 #
-# How: the blocks are copied, each tagged with where it came from, into one Markdown file
-# under build/mermaid/, which mmdc renders in one browser (starting Chromium is most of the
-# time). Only when that fails is each block rendered alone, to name every broken one.
+# How: each block is copied to build/mermaid/blocks/ with the file and line it came from;
+# scripts/render-mermaid.mjs renders them all in one Chromium with mermaid-cli's renderMermaid
+# (starting the browser is most of the time) and names every block that does not render.
+# The SVGs stay beside the blocks, to look at.
 # Bounded: MERMAID_TIMEOUT seconds in all (default 240), whatever Chromium does.
 #
 # Without mermaid-cli or Chromium (and after scripts/ensure-tools.sh could not install them)
@@ -18,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WORK=build/mermaid
-MMDC=lib/node/node_modules/.bin/mmdc
+MMDC=lib/node/node_modules/.bin/mmdc   # present when mermaid-cli is installed
 TIME_LIMIT=${MERMAID_TIMEOUT:-240}
 START=$SECONDS
 
@@ -33,8 +34,6 @@ unable() {  # unable REASON: the check cannot run here
     exit 0
 }
 
-remaining() { echo $((TIME_LIMIT - (SECONDS - START))); }
-
 # --- The blocks ---------------------------------------------------------------------------
 
 files=()
@@ -44,12 +43,12 @@ while IFS= read -r f; do files+=("$f"); done < <(find lessons docs dashboard -na
 rm -rf "$WORK"
 mkdir -p "$WORK/blocks"
 # One file per block (NNN.mmd) and an index line per block: "NNN<TAB>file:line".
-awk -v out="$WORK/blocks" '
+awk -v out="$WORK/blocks" -v list="$WORK/index.tsv" '
     FNR == 1 { inside = 0 }
     !inside && /^[ \t]*```mermaid[ \t]*$/ {
         inside = 1; n++; indent = index($0, "`") - 1
         name = sprintf("%s/%03d.mmd", out, n)
-        printf "%03d\t%s:%d\n", n, FILENAME, FNR > (out "/index.tsv")
+        printf "%03d\t%s:%d\n", n, FILENAME, FNR > list
         printf "" > name
         next
     }
@@ -58,8 +57,8 @@ awk -v out="$WORK/blocks" '
     END { if (inside) { print FILENAME ": a ```mermaid block is never closed" > "/dev/stderr"; exit 3 } }
 ' "${files[@]}"
 
-[ -f "$WORK/blocks/index.tsv" ] || { say "no \`\`\`mermaid blocks found"; exit 0; }
-count=$(wc -l < "$WORK/blocks/index.tsv")
+[ -f "$WORK/index.tsv" ] || { say "no mermaid blocks found"; exit 0; }
+count=$(wc -l < "$WORK/index.tsv")
 
 # --- The tools ----------------------------------------------------------------------------
 
@@ -79,56 +78,14 @@ cat > "$WORK/puppeteer.json" <<EOF
 { "executablePath": "$chromium", "args": [$args], "timeout": 60000 }
 EOF
 
-render() {  # render INPUT OUTPUT LOG: mmdc within the time left; its status
-    local left
-    left=$(remaining)
-    if [ "$left" -le 0 ]; then
-        echo "out of time (MERMAID_TIMEOUT=$TIME_LIMIT s)" > "$3"
-        return 124
-    fi
-    timeout --kill-after=5 "$left" "$MMDC" --quiet -p "$WORK/puppeteer.json" \
-        -i "$1" -o "$2" > "$3" 2>&1
-}
+# --- Rendering: one browser, every block ---------------------------------------------------
 
-# --- All at once: the usual case ---------------------------------------------------------
-
-all="$WORK/all.md"
-: > "$all"
-while IFS=$'\t' read -r n where; do
-    { echo "<!-- $where -->"; echo '```mermaid'; cat "$WORK/blocks/$n.mmd"; echo '```'; echo; } >> "$all"
-done < "$WORK/blocks/index.tsv"
-
-if render "$all" "$WORK/all.out.md" "$WORK/all.log"; then
-    say "$count diagrams in ${#files[@]} files rendered in $((SECONDS - START)) s"
-    exit 0
-fi
-if grep -qiE 'Failed to launch|Could not find (Chrome|browser)|ECONNREFUSED|out of time' "$WORK/all.log"; then
-    sed 's/^/    /' "$WORK/all.log" | head -20 >&2
-    unable "mmdc could not drive Chromium at $chromium (above)"
-fi
-
-# --- One by one: name every broken block ---------------------------------------------------
-
-failed=0
-while IFS=$'\t' read -r n where; do
-    if ! render "$WORK/blocks/$n.mmd" "$WORK/blocks/$n.svg" "$WORK/blocks/$n.log"; then
-        failed=$((failed + 1))
-        # mmdc counts lines from the block's first; the file's line is the fence's plus that.
-        line=$(grep -oE 'on line [0-9]+' "$WORK/blocks/$n.log" | head -1 | grep -oE '[0-9]+' || true)
-        if [ -n "$line" ]; then
-            say "${where%:*}:$((${where##*:} + line)): the mermaid block at line ${where##*:} does not render:"
-        else
-            say "$where: this mermaid block does not render:"
-        fi
-        grep -v '^\s*at ' "$WORK/blocks/$n.log" | head -12 | sed 's/^/    /' >&2
-    fi
-done < "$WORK/blocks/index.tsv"
-
-if [ "$failed" -eq 0 ]; then
-    # Each renders alone but not all together: show what mmdc said about the whole.
-    say "every block renders alone, but not all in one file:"
-    head -20 "$WORK/all.log" | sed 's/^/    /' >&2
-    exit 1
-fi
-say "$failed of $count diagrams do not render ($((SECONDS - START)) s)"
-exit 1
+status=0
+timeout --kill-after=5 "$TIME_LIMIT" node scripts/render-mermaid.mjs "$WORK" || status=$?
+case $status in
+    0)   say "$count diagrams in ${#files[@]} files rendered in $((SECONDS - START)) s"; exit 0 ;;
+    1)   say "some of the $count diagrams do not render (above; $((SECONDS - START)) s)"; exit 1 ;;
+    2)   unable "mermaid-cli could not start Chromium at $chromium (above)" ;;
+    124) say "FAILED: not done within MERMAID_TIMEOUT=$TIME_LIMIT s"; exit 1 ;;
+    *)   say "FAILED: the renderer ended with status $status"; exit 1 ;;
+esac
