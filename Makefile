@@ -13,8 +13,9 @@ help: ## list the targets
 build: ## fetch the pinned jars (first time only) and compile src/
 	@./build.sh build
 
-test: ## run every test (installs what the tests need first, when it is missing and you are root)
+test: ## run every test and render every Mermaid diagram of the docs (installs what the tests need first, when it is missing and you are root)
 	@scripts/ensure-tools.sh test
+	@scripts/check-mermaid.sh
 	@./build.sh test
 
 clean: ## delete build/ (keeps the downloaded jars in lib/)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the programs a command needs are installed. As root on Debian/Ubuntu it installs
-# what is missing with apt-get, and Node's ws with npm into lib/node; otherwise, or when an
+# what is missing with apt-get, and Node's ws and mermaid-cli with npm into lib/node; otherwise, or when an
 # install fails, it prints one line per missing tool saying what to install. Presence is
 # checked first, so a second run installs nothing and prints nothing.
 #
 # Usage: scripts/ensure-tools.sh TOOL|GROUP...
-#   tools: redis chromium python-websockets node-ws nghttp2 nginx curl wrk docker-compose
-#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, nghttp2, nginx,
-#          curl, docker-compose
+#   tools: redis chromium python-websockets node-ws mermaid-cli nghttp2 nginx curl wrk
+#          docker-compose
+#   test   the group `make test` uses: redis, chromium, python-websockets, node-ws, mermaid-cli,
+#          nghttp2, nginx, curl, docker-compose
 # A tool named on its own is required: exit 1 while it is missing. In the test group only
 # redis is (most tests need it); without another tool the tests that use it are reported as
 # skipped with the reason, and this script says so in one line and exits 0.
@@ -15,7 +16,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."   # lib/node is relative to the project root
 
 NODE_WS="ws@8.23.0"       # the version of the original project; lib/ is git-ignored
-TEST_GROUP=(redis chromium python-websockets node-ws nghttp2 nginx curl docker-compose)
+# The last release that runs on Debian 12's Node 20 (12.x wants Node 22); it drives the
+# system's Chromium (scripts/check-mermaid.sh), so puppeteer's own browser is not downloaded.
+MERMAID_CLI="@mermaid-js/mermaid-cli@11.12.0"
+TEST_GROUP=(redis chromium python-websockets node-ws mermaid-cli nghttp2 nginx curl docker-compose)
 
 on_path() { command -v "$1" >/dev/null 2>&1; }
 
@@ -29,6 +33,7 @@ present() {  # present TOOL: is it installed? (the same checks the tests make)
         python-websockets) python3 -c 'import websockets' >/dev/null 2>&1 \
                                || /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 ;;
         node-ws)           on_path node && [ -f lib/node/node_modules/ws/package.json ] ;;
+        mermaid-cli)       on_path node && [ -x lib/node/node_modules/.bin/mmdc ] ;;
         nghttp2)           on_path h2load && on_path nghttp ;;
         # nginx: an independent h2c server the paced bench client is tested against (with
         # its echo module), and System 1's front end (with its stream module, lesson 21).
@@ -47,7 +52,7 @@ packages() {  # packages TOOL: the Debian/Ubuntu packages that provide it
         redis)             echo redis-server ;;
         chromium)          echo chromium ;;
         python-websockets) echo python3-websockets ;;
-        node-ws)           on_path node || echo nodejs; on_path npm || echo npm ;;
+        node-ws | mermaid-cli) on_path node || echo nodejs; on_path npm || echo npm ;;
         nghttp2)           echo nghttp2-client ;;
         # nginx-light lacks the stream module; Debian ships it as libnginx-mod-stream.
         nginx)             echo nginx-light libnginx-mod-stream ;;
@@ -65,6 +70,9 @@ say_missing() {  # say_missing TOOL: the one line - what is missing, what to ins
         node-ws)           if on_path node && on_path npm; then install="npm install --prefix lib/node $NODE_WS"
                            else install="$install, then npm install --prefix lib/node $NODE_WS"; fi
                            echo "Node's ws is not in lib/node: $install; its interop test is skipped" ;;
+        mermaid-cli)       if on_path node && on_path npm; then install="PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix lib/node $MERMAID_CLI"
+                           else install="$install, then PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix lib/node $MERMAID_CLI"; fi
+                           echo "mermaid-cli is not in lib/node: $install; scripts/check-mermaid.sh cannot render the diagrams" ;;
         nghttp2)           echo "h2load and nghttp are not installed: $install; the HTTP/2 tests that run them are skipped" ;;
         nginx)             echo "nginx (with its echo and stream modules) is not installed: $install; the bench client's tests against it and System 1's tests behind it are skipped" ;;
         docker-compose)    echo "docker-compose is not installed: $install; docker-compose.yml is not validated and its test is skipped" ;;
@@ -92,12 +100,13 @@ apt_install() {  # apt_install PACKAGE...: best effort; what is still missing is
     fi
 }
 
-npm_install_ws() {  # needs no root: it writes into the project's lib/node only
-    echo "ensure-tools: installing Node's $NODE_WS into lib/node with npm ..." >&2
+npm_install() {  # npm_install NAME PACKAGE: needs no root, it writes into lib/node only
+    echo "ensure-tools: installing $1 ($2) into lib/node with npm ..." >&2
     # npm's default retries wait minutes for a registry it cannot reach; a cached copy will do.
-    npm install --silent --no-audit --no-fund --prefer-offline --fetch-retries=1 \
-        --fetch-retry-mintimeout=1000 --fetch-retry-maxtimeout=5000 \
-        --prefix lib/node "$NODE_WS" >/dev/null 2>&1 || true
+    # PUPPETEER_SKIP_DOWNLOAD: mermaid-cli's puppeteer would fetch a Chrome of its own.
+    PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund --prefer-offline \
+        --fetch-retries=1 --fetch-retry-mintimeout=1000 --fetch-retry-maxtimeout=5000 \
+        --prefix lib/node "$2" >/dev/null 2>&1 || true
 }
 
 # --- Main -------------------------------------------------------------------------------
@@ -106,9 +115,9 @@ tools=() required=()
 for arg in "$@"; do
     case "$arg" in
         test) tools+=("${TEST_GROUP[@]}"); required+=(redis) ;;
-        redis | chromium | python-websockets | node-ws | nghttp2 | nginx | curl | wrk | docker-compose)
+        redis | chromium | python-websockets | node-ws | mermaid-cli | nghttp2 | nginx | curl | wrk | docker-compose)
               tools+=("$arg"); required+=("$arg") ;;
-        *)    echo "ensure-tools: unknown tool '$arg' (tools: redis chromium python-websockets node-ws nghttp2 nginx curl wrk docker-compose; group: test)" >&2
+        *)    echo "ensure-tools: unknown tool '$arg' (tools: redis chromium python-websockets node-ws mermaid-cli nghttp2 nginx curl wrk docker-compose; group: test)" >&2
               exit 2 ;;
     esac
 done
@@ -128,7 +137,10 @@ if [ "$(id -u)" = 0 ] && on_path apt-get; then
     [ ${#wanted[@]} -gt 0 ] && apt_install $(printf '%s\n' "${wanted[@]}" | sort -u)
 fi
 if [[ " ${missing[*]} " == *" node-ws "* ]] && on_path node && on_path npm; then
-    npm_install_ws
+    npm_install "Node's ws" "$NODE_WS"
+fi
+if [[ " ${missing[*]} " == *" mermaid-cli "* ]] && on_path node && on_path npm; then
+    npm_install mermaid-cli "$MERMAID_CLI"
 fi
 
 status=0
