@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults
+.PHONY: help build test docs-check clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -15,6 +15,11 @@ build: ## fetch the pinned jars (first time only) and compile src/
 test: ## run every test (installs what the tests need first, when it is missing and you are root)
 	@scripts/ensure-tools.sh test
 	@./build.sh test
+
+# The tests' tools too: the marked blocks run test classes (Redis, nginx, python3-websockets).
+docs-check: ## run every command block the docs mark ```bash run (scripts/run-doc-blocks.sh), 10 min at most
+	@scripts/ensure-tools.sh test
+	@scripts/run-doc-blocks.sh
 
 clean: ## delete build/ (keeps the downloaded jars in lib/)
 	rm -rf build
