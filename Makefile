@@ -3,8 +3,8 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults \
-	exercise check-exercise
+.PHONY: help build test docs-check clean config run run-behind-nginx run-cluster run-system1 run-system2 senders \
+	dashboard loadtest faults exercise check-exercise
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -17,6 +17,11 @@ test: ## run every test and render every Mermaid diagram of the docs (installs w
 	@scripts/ensure-tools.sh test
 	@scripts/check-mermaid.sh
 	@./build.sh test
+
+# The tests' tools too: the marked blocks run test classes (Redis, nginx, python3-websockets).
+docs-check: ## run every command block the docs mark ```bash run (scripts/run-doc-blocks.sh), 10 min at most
+	@scripts/ensure-tools.sh test
+	@scripts/run-doc-blocks.sh
 
 clean: ## delete build/ (keeps the downloaded jars in lib/)
 	rm -rf build

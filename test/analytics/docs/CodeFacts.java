@@ -159,6 +159,26 @@ final class CodeFacts {
         return matches(CONNECTION_NAME, sourceFiles());
     }
 
+    private static final Pattern JSON_MEMBER = Pattern.compile("\\.(?:add|set)\\(\"(\\w+)\"");
+    private static final Pattern EMBEDDED_FIGURES = Pattern.compile("JsonObject figures\\(");
+
+    /**
+     * The members of every GET /stats document: the names added to a JsonObject by the stats
+     * package, by each system's StatsSnapshot, and by the figures one embeds (System 2's
+     * bridge, a {@code JsonObject figures()}).
+     */
+    static List<Fact> statsFields() {
+        List<Fact> fields = new ArrayList<>();
+        for (Path file : sourceFiles()) {
+            String text = read(file);
+            if (packageOf(file).equals("stats") || text.contains("implements StatsSnapshot")
+                    || EMBEDDED_FIGURES.matcher(text).find()) {
+                fields.addAll(matches(JSON_MEMBER, file, text));
+            }
+        }
+        return fields;
+    }
+
     /** The package a source file is in, as its folder under src/ says: "system1.ingest". */
     static String packageOf(Path file) {
         Path relative = ROOT.resolve("src/analytics").relativize(file).getParent();

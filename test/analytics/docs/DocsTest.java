@@ -3,7 +3,9 @@ package analytics.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,7 +112,10 @@ class DocsTest {
         assertEquals(List.of(), missing);
     }
 
-    /** What a reader runs names real things: test classes, test packages, main classes. */
+    /**
+     * What a reader runs names real things: test classes, packages and methods, and main
+     * classes that have a main method.
+     */
     @Test
     void everyClassACommandRunsExists() {
         Set<String> missing = new TreeSet<>();
@@ -125,9 +131,19 @@ class DocsTest {
                     missing.add(name(doc) + ": test package " + run);
                 }
             }
+            Matcher method = Pattern.compile("--select-method\\s+'?([\\w.]+)#(\\w+)").matcher(commands);
+            while (method.find()) {
+                Path test = ROOT.resolve("test/" + method.group(1).replace('.', '/') + ".java");
+                if (!Files.exists(test) || !CodeFacts.mentions(test, method.group(2))) {
+                    missing.add(name(doc) + ": test method " + method.group(1) + "#" + method.group(2));
+                }
+            }
             for (String run : Markdown.found(Pattern.compile("build\\.sh run\\s+([\\w.]+)"), commands)) {
-                if (!Files.exists(ROOT.resolve("src/" + run.replace('.', '/') + ".java"))) {
+                Path main = ROOT.resolve("src/" + run.replace('.', '/') + ".java");
+                if (!Files.exists(main)) {
                     missing.add(name(doc) + ": main class " + run);
+                } else if (!hasMain(main)) {
+                    missing.add(name(doc) + ": main class " + run + " has no main method");
                 }
             }
         }
@@ -565,5 +581,224 @@ class DocsTest {
             }
         }
         assertEquals(Set.of(), missing, "docs/CONTRACT.md, ## System 1 in Redis, lacks these names");
+    }
+
+    // --- what the course names: main classes, settings, /stats fields, runnable blocks --------
+
+    /** The course a student reads: the README, ARCHITECTURE.md and every page under lessons/. */
+    private static List<Path> courseDocs() {
+        List<Path> course = new ArrayList<>(List.of(ROOT.resolve("README.md"),
+                ROOT.resolve("ARCHITECTURE.md")));
+        course.addAll(CodeFacts.files(ROOT.resolve("lessons"), ".md"));
+        return course;
+    }
+
+    private static final Pattern MAIN_METHOD = Pattern.compile("\\bstatic\\s+void\\s+main\\s*\\(");
+
+    private static boolean hasMain(Path file) {
+        return MAIN_METHOD.matcher(CodeFacts.read(file)).find();
+    }
+
+    /**
+     * A program the course names by its class ("System1WorkersMain", "analytics.demo.DemoMain")
+     * is one a student can start: the class exists and has a main method.
+     */
+    @Test
+    void everyMainClassTheCourseNamesExistsAndHasAMainMethod() {
+        Map<String, List<Path>> classes = CodeFacts.classFiles();
+        Pattern mainClass = Pattern.compile("\\b((?:analytics\\.(?:[a-z0-9]+\\.)*)?([A-Z]\\w*Main))\\b");
+        Set<String> problems = new TreeSet<>();
+        for (Path doc : courseDocs()) {
+            Matcher m = mainClass.matcher(CodeFacts.read(doc));
+            while (m.find()) {
+                String named = m.group(1);
+                List<Path> files = named.startsWith("analytics.")
+                        ? List.of(ROOT.resolve("src/" + named.replace('.', '/') + ".java"))
+                        : classes.getOrDefault(m.group(2), List.of());
+                if (files.stream().noneMatch(Files::exists)) {
+                    problems.add(name(doc) + ": " + named + " is no class");
+                } else if (files.stream().filter(Files::exists).noneMatch(DocsTest::hasMain)) {
+                    problems.add(name(doc) + ": " + named + " has no main method");
+                }
+            }
+        }
+        assertEquals(Set.of(), problems, "programs the course names that a student cannot start");
+    }
+
+    /**
+     * Settings the scripts read themselves, with a default: {@code ${FUZZ_MINUTES:-60}}, and
+     * {@code process.env.NAME} in the Node clients.
+     */
+    private static Set<String> scriptSettings() {
+        List<Path> scripts = new ArrayList<>(CodeFacts.files(ROOT.resolve("scripts"), ".sh"));
+        scripts.addAll(CodeFacts.files(ROOT.resolve("scripts"), ".mjs"));
+        scripts.add(ROOT.resolve("Makefile"));
+        Pattern withDefault = Pattern.compile(
+                "\\$\\{([A-Z][A-Z0-9_]*):?[-=]|process\\.env\\.([A-Z][A-Z0-9_]*)");
+        Set<String> names = new TreeSet<>();
+        for (Path script : scripts) {
+            Matcher m = withDefault.matcher(CodeFacts.read(script));
+            while (m.find()) {
+                names.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * A setting the course names - any upper-case name with a settings prefix (SYSTEM1_,
+     * SYSTEM2_, FAKE_, WS_, LOAD_TEST_, ...: the prefixes of the code's own settings) - is
+     * one the code reads (CodeFacts.settings: Config, System.getenv) or a script reads with a
+     * default. Left out: a constant quoted with its class (`System2Handler.DASHBOARD_...`), and
+     * a name the same page introduces in quotes (an exercise's {@code env.integer("NEW_ONE",...)}).
+     */
+    @Test
+    void everySettingTheCourseNamesIsOneTheCodeReads() {
+        Set<String> settings = CodeFacts.settings().keySet();
+        Set<String> read = new TreeSet<>(settings);
+        read.addAll(scriptSettings());
+        Set<String> prefixes = new TreeSet<>();
+        settings.stream().filter(setting -> setting.contains("_"))
+                .forEach(setting -> prefixes.add(setting.substring(0, setting.indexOf('_'))));
+        assertTrue(prefixes.contains("SYSTEM1") && prefixes.contains("FAKE"),
+                "CodeFacts.settings no longer finds the settings: " + prefixes);
+        Pattern setting = Pattern.compile("(?<![\\w.])((?:" + String.join("|", prefixes)
+                + ")_[A-Z0-9_]*[A-Z0-9])\\b");
+        Set<String> unknown = new TreeSet<>();
+        for (Path doc : courseDocs()) {
+            String text = CodeFacts.read(doc);
+            List<String> introduced = Markdown.found(Pattern.compile("\"([A-Z][A-Z0-9_]+)\""), text);
+            for (String named : Markdown.found(setting, text)) {
+                if (!read.contains(named) && !introduced.contains(named)) {
+                    unknown.add(name(doc) + ": " + named);
+                }
+            }
+        }
+        assertEquals(Set.of(), unknown, "settings the course names that nothing reads");
+    }
+
+    private static final Pattern STATS_FIELD_SPAN = Pattern.compile(
+            "\"?([a-z][a-zA-Z]*(?:\\.[a-z][a-zA-Z]*)*)\"?(?::.*)?");
+    private static final Pattern JSON_KEY = Pattern.compile("\"([a-z][a-zA-Z]*)\":");
+
+    /**
+     * The /stats fields a page names. In prose: in a sentence that names {@code /stats}, each
+     * code span that is a field, a dotted path of them or a {@code "field":value} -
+     * {@code batcher.roundTrips}, {@code "reconnects":1}; a long camelCase name is a test's
+     * (checked elsewhere), a span with braces a whole answer. In a command: every
+     * {@code "field":} on a line that asks for {@code /stats}.
+     */
+    static Set<String> statsFieldsNamed(String markdown) {
+        Set<String> named = new TreeSet<>();
+        for (String paragraph : Markdown.paragraphs(markdown)) {
+            StringBuilder text = new StringBuilder();
+            for (String line : paragraph.split("\n")) {
+                if (!line.strip().startsWith("|")) { // a walk-through row names Java members
+                    text.append(line.strip()).append(' ');
+                }
+            }
+            for (String sentence : text.toString().split("(?<=[.?!])\\s+(?=[A-Z0-9`(*])")) {
+                if (!sentence.contains("/stats")) {
+                    continue;
+                }
+                for (String span : Markdown.spans(sentence)) {
+                    Matcher m = STATS_FIELD_SPAN.matcher(span);
+                    if (m.matches()) {
+                        for (String part : m.group(1).split("\\.")) {
+                            if (part.chars().filter(Character::isUpperCase).count() <= 3) {
+                                named.add(part);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (String block : Markdown.blocks(markdown)) {
+            for (String line : block.split("\n")) {
+                if (line.contains("/stats")) {
+                    named.addAll(Markdown.found(JSON_KEY, line));
+                }
+            }
+        }
+        return named;
+    }
+
+    @Test
+    void statsFieldsAreReadFromProseAndCommands() {
+        String markdown = "Then `/stats` counts `receivedTotal` and `batcher.roundTrips`,"
+                + " shows `\"reconnects\":1`; `h2` is a label, `aVeryLongTestNameThatChecksSomething`"
+                + " a test. Not here: `other`.\n\n"
+                + "| `IngestStats` | `snapshot` | `/stats` |\n\n"
+                + "```bash\ncurl -s :4000/stats | grep -o '\"admission\":{[^}]*}'\n"
+                + "curl -d '{\"serverId\":\"s\"}' :4000/metrics\n```\n";
+        assertEquals(Set.of("receivedTotal", "batcher", "roundTrips", "reconnects", "admission"),
+                statsFieldsNamed(markdown));
+    }
+
+    /** A /stats field the course names is one a system's /stats writes (CodeFacts.statsFields). */
+    @Test
+    void everyStatsFieldTheCourseNamesIsOneTheCodeWrites() {
+        Set<String> written = new TreeSet<>();
+        found(CodeFacts.statsFields(), "/stats fields").forEach(field -> written.add(field.value()));
+        Set<String> unknown = new TreeSet<>();
+        for (Path doc : courseDocs()) {
+            for (String field : statsFieldsNamed(CodeFacts.read(doc))) {
+                if (!written.contains(field)) {
+                    unknown.add(name(doc) + ": " + field);
+                }
+            }
+        }
+        assertEquals(Set.of(), unknown, "/stats fields the course names that no /stats has");
+    }
+
+    @Test
+    void runnableBlocksAreReadAsTheRunnerReadsThem() {
+        String markdown = "# t\n```bash run\necho one\n```\n```bash\nmake run\n```\n"
+                + "1. An exercise:\n\n   ```bash run\n   make config |\n     grep LOG\n   ```\n";
+        assertEquals(List.of(new Markdown.Block(3, "echo one"),
+                new Markdown.Block(11, "make config |\n  grep LOG")), Markdown.runnableBlocks(markdown));
+        assertEquals("# t\n\n\n1. An exercise:\n\n   \n", Markdown.prose(markdown),
+                "a block with an info string of two words is still a block, not prose");
+    }
+
+    /**
+     * The blocks this test checks are the ones CI runs: scripts/run-doc-blocks.sh --list
+     * names the same files and lines.
+     */
+    @Test
+    void theRunnerFindsTheSameRunnableBlocks() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (Path doc : courseDocs()) {
+            for (Markdown.Block block : Markdown.runnableBlocks(CodeFacts.read(doc))) {
+                expected.add(name(doc) + ":" + block.line());
+            }
+        }
+        assertTrue(!expected.isEmpty(), "no block of the course is marked ```bash run");
+        Process list = new ProcessBuilder("scripts/run-doc-blocks.sh", "--list")
+                .directory(ROOT.toFile()).redirectErrorStream(true).start();
+        String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(list.waitFor(30, TimeUnit.SECONDS), "run-doc-blocks.sh --list hangs");
+        assertEquals(0, list.exitValue(), out);
+        assertEquals(expected, List.of(out.strip().split("\n")));
+    }
+
+    /** Every block CI runs is at least valid bash: `bash -n` parses it without running it. */
+    @Test
+    void everyRunnableBlockParses() throws Exception {
+        List<String> broken = new ArrayList<>();
+        for (Path doc : courseDocs()) {
+            for (Markdown.Block block : Markdown.runnableBlocks(CodeFacts.read(doc))) {
+                Process bash = new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
+                try (OutputStream stdin = bash.getOutputStream()) {
+                    stdin.write(block.code().getBytes(StandardCharsets.UTF_8));
+                }
+                String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(bash.waitFor(10, TimeUnit.SECONDS), "bash -n hangs");
+                if (bash.exitValue() != 0) {
+                    broken.add(name(doc) + ":" + block.line() + ": " + out.strip());
+                }
+            }
+        }
+        assertEquals(List.of(), broken, "```bash run blocks that bash cannot parse");
     }
 }

@@ -23,7 +23,14 @@ import java.util.regex.Pattern;
 final class Markdown {
 
     static final Pattern BACKTICKED = Pattern.compile("`([^`\\n]+)`");
-    private static final Pattern FENCED_BLOCK = Pattern.compile("(?s)```[a-z]*\\n(.*?)```");
+    /** A fence's info string is a language and maybe more words: ```bash, ```bash run. */
+    private static final Pattern FENCED_BLOCK = Pattern.compile("(?s)```[a-z]*(?:[ \\t]+[a-z]+)*\\n(.*?)```");
+    /**
+     * A block marked runnable, as scripts/run-doc-blocks.sh finds it: the fence at the start
+     * of a line, maybe indented (inside a list item), and its closing fence likewise.
+     */
+    private static final Pattern RUNNABLE_BLOCK = Pattern.compile(
+            "(?ms)^( *)```bash run[ \\t]*\\n(.*?)^ *```[ \\t]*$");
     private static final Pattern HEADING = Pattern.compile("^#{1,6} (.+)$");
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
 
@@ -33,6 +40,35 @@ final class Markdown {
     /** Text outside fenced blocks, where prose and its code spans live. */
     static String prose(String markdown) {
         return FENCED_BLOCK.matcher(markdown).replaceAll("");
+    }
+
+    /** A block of commands and the line of the doc its first command is on. */
+    record Block(int line, String code) {
+    }
+
+    /** The contents of every fenced block, in order. */
+    static List<String> blocks(String markdown) {
+        return found(FENCED_BLOCK, markdown);
+    }
+
+    /**
+     * The blocks marked ```bash run, each without the indentation of its fence - the ones
+     * scripts/run-doc-blocks.sh runs, in the same order.
+     */
+    static List<Block> runnableBlocks(String markdown) {
+        List<Block> blocks = new ArrayList<>();
+        Matcher m = RUNNABLE_BLOCK.matcher(markdown);
+        while (m.find()) {
+            long linesBefore = markdown.substring(0, m.start()).chars().filter(c -> c == '\n').count();
+            int fenceLine = (int) linesBefore + 1;
+            String indent = "^ {0," + m.group(1).length() + "}";
+            List<String> lines = new ArrayList<>();
+            for (String line : m.group(2).replaceFirst("\n$", "").split("\n", -1)) {
+                lines.add(line.replaceFirst(indent, ""));
+            }
+            blocks.add(new Block(fenceLine + 1, String.join("\n", lines)));
+        }
+        return blocks;
     }
 
     /** Blocks of prose separated by blank lines: a paragraph, or one exercise of a list. */
