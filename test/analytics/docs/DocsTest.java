@@ -693,11 +693,15 @@ class DocsTest {
         for (String paragraph : Markdown.paragraphs(markdown)) {
             StringBuilder text = new StringBuilder();
             for (String line : paragraph.split("\n")) {
-                if (!line.strip().startsWith("|")) { // a walk-through row names Java members
-                    text.append(line.strip()).append(' ');
+                String item = line.strip();
+                if (item.startsWith("- ") || item.matches("\\d+\\. .*")) {
+                    text.append('\n'); // a list item is a sentence of its own, full stop or not
+                }
+                if (!item.startsWith("|")) { // a walk-through row names Java members
+                    text.append(item).append(' ');
                 }
             }
-            for (String sentence : text.toString().split("(?<=[.?!])\\s+(?=[A-Z0-9`(*])")) {
+            for (String sentence : text.toString().split("\n|(?<=[.?!])\\s+(?=[A-Z0-9`(*])")) {
                 if (!sentence.contains("/stats")) {
                     continue;
                 }
@@ -730,9 +734,12 @@ class DocsTest {
                 + " a test. Not here: `other`.\n\n"
                 + "| `IngestStats` | `snapshot` | `/stats` |\n\n"
                 + "```bash\ncurl -s :4000/stats | grep -o '\"admission\":{[^}]*}'\n"
-                + "curl -d '{\"serverId\":\"s\"}' :4000/metrics\n```\n";
-        assertEquals(Set.of("receivedTotal", "batcher", "roundTrips", "reconnects", "admission"),
-                statsFieldsNamed(markdown));
+                + "curl -d '{\"serverId\":\"s\"}' :4000/metrics\n```\n\n"
+                + "- Follow a metric to each `metric.update`, naming classes\n"
+                + "- Read the `/stats` and its `dropped`\n";
+        // A list item without a full stop is still a sentence: metric.update is not a field.
+        assertEquals(Set.of("receivedTotal", "batcher", "roundTrips", "reconnects", "admission",
+                "dropped"), statsFieldsNamed(markdown));
     }
 
     /** A /stats field the course names is one a system's /stats writes (CodeFacts.statsFields). */
