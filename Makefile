@@ -3,7 +3,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults
+.PHONY: help build test clean config run run-behind-nginx run-cluster run-system1 run-system2 senders dashboard loadtest faults mutation
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -60,6 +60,11 @@ loadtest: ## HTTP/1.1 vs HTTP/2 vs WebSocket on a private Redis and both systems
 
 faults: ## the fault campaign: kills Redis, workers, the broadcaster, System 2 and make run's parts under load, floods and overloads every port; checks nothing accepted is lost; about 6 min; ARGS="--help"
 	@scripts/faults.sh $(ARGS)
+
+mutation: ## break it and predict: apply exercise N of lesson LESSON's mutation to a copy in build/mutations/, run the tests its answer names, say whether the prediction held (make mutation LESSON=08 N=1; LIST=1 lists them)
+	@if [ -n "$(LIST)" ]; then scripts/mutate.sh --list; \
+	else [ -n "$(LESSON)" ] && [ -n "$(N)" ] || { echo "make mutation: give LESSON=NN and N=exercise (e.g. LESSON=08 N=1), or LIST=1" >&2; exit 2; }; \
+	    scripts/mutate.sh "$(LESSON)-$(N)"; fi
 
 # Anything else: say so, list the targets, fail. (Makefile itself is never "remade".)
 Makefile: ;
