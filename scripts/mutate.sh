@@ -53,8 +53,19 @@ mkdir -p "$copy"
 tar -C "$ROOT" --exclude=./build --exclude=./results --exclude=./run --exclude=./lib \
     --exclude=./.git --exclude=./node_modules -cf - . | tar -C "$copy" -xf -
 [ -d "$ROOT/lib" ] && ln -s "$ROOT/lib" "$copy/lib"
-if ! (cd "$copy" && git apply "$patch"); then
+# The copy sits inside the project's own git tree (build/ is ignored): stop git's search for
+# a repository above the copy, or git apply would resolve the paths against the real tree.
+real_before="$(git -C "$ROOT" status --porcelain 2>/dev/null || true)"
+if ! (cd "$copy" && GIT_CEILING_DIRECTORIES="$ROOT/build/mutations" git apply "$patch"); then
     echo "mutate.sh: $id no longer applies to this tree; the answer needs a new patch" >&2
+    exit 2
+fi
+if [ "$(git -C "$ROOT" status --porcelain 2>/dev/null || true)" != "$real_before" ]; then
+    echo "mutate.sh: the real tree changed while applying $id; stopping (git -C $ROOT status)" >&2
+    exit 2
+fi
+if (cd "$copy" && GIT_CEILING_DIRECTORIES="$ROOT/build/mutations" git apply --check "$patch" 2>/dev/null); then
+    echo "mutate.sh: $id did not change the copy; stopping" >&2
     exit 2
 fi
 echo "mutate.sh: $id: $(header "$patch" Mutation)"
