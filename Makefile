@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 
 .PHONY: help build test docs-check clean config run run-behind-nginx run-cluster run-system1 run-system2 senders \
-	dashboard loadtest faults exercise check-exercise
+	dashboard loadtest faults exercise check-exercise mutation
 
 help: ## list the targets
 	@echo "Real-Time Analytics Dashboard - make targets:"
@@ -75,6 +75,11 @@ exercise: ## build your own: a class with its method bodies taken out, in build/
 
 check-exercise: ## grade your build/exercises/NAME/ class with its own tests, stage by stage; a hint for the first stage that fails
 	@./build.sh exercise check $(NAME)
+
+mutation: ## break it and predict: apply exercise N of lesson LESSON's mutation to a copy in build/mutations/, run the tests its answer names, say whether the prediction held (make mutation LESSON=08 N=1; LIST=1 lists them)
+	@if [ -n "$(LIST)" ]; then scripts/mutate.sh --list; \
+	else [ -n "$(LESSON)" ] && [ -n "$(N)" ] || { echo "make mutation: give LESSON=NN and N=exercise (e.g. LESSON=08 N=1), or LIST=1" >&2; exit 2; }; \
+	    scripts/mutate.sh "$(LESSON)-$(N)"; fi
 
 # Anything else: say so, list the targets, fail. (Makefile itself is never "remade".)
 Makefile: ;
