@@ -64,7 +64,9 @@ class StreamBatcherQueueFullTest {
         for (CompletableFuture<String> append : refused) {
             ExecutionException e = assertThrows(ExecutionException.class, append::get);
             assertTrue(e.getCause() instanceof RedisUnavailableException, e.toString());
-            assertEquals("ingest queue full (1 waiting)", e.getCause().getMessage());
+            // The count is read after the refusal; the batcher may have taken the job by then.
+            assertTrue(e.getCause().getMessage().matches("ingest queue full \\([01] waiting\\)"),
+                    e.getCause().getMessage());
         }
         int landed = 0;
         for (CompletableFuture<String> append : appends) {
