@@ -191,12 +191,12 @@ final class ProducerConnection implements AutoCloseable {
                 if (!answers.window.tryAcquire(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                     continue; // MAX_UNACKNOWLEDGED written and unanswered: wait for acks
                 }
-                // Only this thread takes permits, so those available now stay available.
+                // Room for a batch when a backlog waits. Only this thread takes permits, so
+                // those available now stay available and acquire() does not wait.
                 int more = batches ? Math.min(BATCH_MAX - 1, answers.window.availablePermits()) : 0;
-                int room = 1 + more;
-                answers.window.acquire(room - 1);
-                List<Metric> metrics = buffer.take(room, POLL);
-                answers.window.release(room - metrics.size());
+                answers.window.acquire(more);
+                List<Metric> metrics = buffer.take(1 + more, POLL);
+                answers.window.release(1 + more - metrics.size());
                 if (metrics.isEmpty()) {
                     continue;
                 }
