@@ -32,6 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** System 2 driven over real sockets by the JDK's WebSocket client, message by message. */
 class System2WireTest {
 
+    /** Metrics of one server sent at once in the tick-conflation test. */
+    private static final int TICK_BURST = 50;
+
     private System2 system;
     private String url;
     private final List<JdkWebSocketClient> clients = new ArrayList<>();
@@ -215,6 +218,41 @@ class System2WireTest {
         String item = metric("batch-id", now, 10).replace("\"type\":\"metric\",", "");
         producer.send("{\"type\":\"metrics\",\"id\":41,\"items\":[" + item + "," + item + "," + item + "]}");
         assertEquals(Json.parse("{\"type\":\"metrics.ack\",\"count\":3,\"id\":41}"), producer.next());
+    }
+
+    /**
+     * Lesson 09's exercise 3, its reference answer: a tick dashboard with a 1 s interval
+     * receives at most two ticks for 50 metrics of one server sent at once (one, unless a
+     * tick falls inside the burst), each holding one aggregate, the last one the newest
+     * metric's; with nothing new, no further tick.
+     */
+    @Test
+    void fiftyMetricsOfOneServerBecomeAtMostTwoTicksOfOneAggregate() throws InterruptedException {
+        JdkWebSocketClient ticker = connect();
+        ticker.send("{\"type\":\"register\",\"role\":\"dashboard\",\"serverId\":null,\"mode\":\"tick\","
+                + "\"intervalMs\":1000}");
+        assertEquals("register.ack", ticker.next().getString("type", ""));
+        JdkWebSocketClient producer = connect();
+        for (int i = 1; i <= TICK_BURST; i++) {
+            producer.send("{\"type\":\"metric\",\"serverId\":\"t1\",\"timestamp\":" + (now + i)
+                    + ",\"metrics\":{\"cpu\":" + i + ",\"memory\":50,\"disk\":70}}");
+        }
+        for (int i = 0; i < TICK_BURST; i++) {
+            producer.next("metric.ack");
+        }
+
+        int ticks = 0;
+        long newest = 0;
+        while (newest != now + TICK_BURST) {
+            JsonObject tick = ticker.next();
+            assertEquals("tick", tick.getString("type", ""), "no metric.update for a tick dashboard");
+            ticks++;
+            JsonArray payload = tick.get("payload").asArray();
+            assertEquals(1, payload.size(), "one aggregate per server per tick: " + tick);
+            newest = payload.get(0).asObject().get("timestamp").asLong();
+        }
+        assertTrue(ticks <= 2, ticks + " ticks for a burst of " + TICK_BURST);
+        assertNull(ticker.poll(1_500), "nothing new, no tick");
     }
 
     @Test
