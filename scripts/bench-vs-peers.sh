@@ -12,16 +12,25 @@
 #          flight, the next sent as an ack arrives) against Java-WebSocket 1.6.0 answering
 #          the same ack (scripts/bench/JavaWebSocketAckServer.java), then a fresh System 2.
 #          Acks/s and the server's CPU per ack over exactly the measured window.
+#   paced  the same client and servers in an open model: 10,000 metrics/s from 1,000
+#          connections (10 a second each, RATE in ws-load.mjs), as real producers send -
+#          one metric per read, so what a message costs apart from its neighbours shows.
 #
-# Every server is warmed up first (WARMUP_SECONDS, not measured) and every JVM gets the same
-# flags: JAVA_OPTS as you set it (none by default, as `make run`), printed. Then the medians of
+# Every server is warmed up first, not measured: the same load, 5 s at a time, for at least
+# WARMUP_SECONDS and until the JIT has settled - a 5 s stretch in which the JVM's compiler
+# threads used under 2 % of a core (services.sh warm_up; at most WARMUP_MAX_SECONDS). A fixed
+# 10 s is not enough: System 1's pipeline keeps C2 busy for 25 s under wrk, and measured then
+# it cost twice its settled CPU per request. The warm-up each server took, and the JIT's CPU
+# during the measured run, are in the CSV. Every JVM gets the same flags: JAVA_OPTS as you
+# set it (none by default, as `make run`), printed. Then the medians of
 # RUNS rounds and the two ratios issue 12 sets targets for:
 #   System 1 rate / bare JDK rate           >= 0.5 (stretch 0.6), with 0 errors, lag 0 within 1 s
 #   System 2 CPU per ack / Java-WebSocket's  <= 0.7 (stretch 0.5)
 #
-#   scripts/bench-vs-peers.sh                               # 3 rounds, 10 s warm-up + 15 s each
+#   scripts/bench-vs-peers.sh                               # 3 rounds, 10-60 s warm-up + 15 s each
 #   RUNS=1 SECONDS_PER_RUN=5 WARMUP_SECONDS=3 scripts/bench-vs-peers.sh   # a smoke run (~1.5 min)
 #   JAVA_OPTS="-XX:+UseParallelGC" scripts/bench-vs-peers.sh            # other flags, all JVMs
+#   WORKLOADS="ws paced" scripts/bench-vs-peers.sh          # some of http1, ws, paced
 #
 # Writes results/bench-vs-peers-<date>-<time>.csv (one row per server and round) and
 # -summary.csv (the medians, ratios, machine and commands). Needs wrk, redis-server and Node's
@@ -34,10 +43,16 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-15}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-10}"
+WARMUP_MAX_SECONDS="${WARMUP_MAX_SECONDS:-60}"
+WARMUP_CHUNK_SECONDS=5       # the load runs this long between two looks at the JIT
 LAG_TIMEOUT_MS=30000          # the workers must catch up within this, or the row says timeout
 HTTP_CONNECTIONS=50           # wrk -t1 -c50
 WS_CONNECTIONS=50 WS_IN_FLIGHT=100
-for setting in RUNS SECONDS_PER_RUN WARMUP_SECONDS; do
+PACED_CONNECTIONS=1000 PACED_RATE=10000
+WORKLOADS="${WORKLOADS:-http1 ws paced}"
+[[ "$WORKLOADS" =~ ^(http1|ws|paced)( (http1|ws|paced))*$ ]] \
+    || { echo "bench-vs-peers.sh: WORKLOADS is one or more of http1 ws paced" >&2; exit 64; }
+for setting in RUNS SECONDS_PER_RUN WARMUP_SECONDS WARMUP_MAX_SECONDS; do
     [[ "${!setting}" =~ ^[1-9][0-9]{0,3}$ ]] \
         || { echo "bench-vs-peers.sh: $setting must be a whole number from 1 to 9999" >&2; exit 64; }
 done
@@ -59,7 +74,7 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 CSV="results/bench-vs-peers-$STAMP.csv"
 SUMMARY="results/bench-vs-peers-$STAMP-summary.csv"
 mkdir -p results "$LOGS"
-echo "round,workload,server,client,seconds,units,per_s,errors,server_cpu_us_per_unit,jvm_cpu_us_per_unit,redis_cpu_us_per_unit,p50_ms,p99_ms,lag_zero_ms" >"$CSV"
+echo "round,workload,server,client,seconds,units,per_s,errors,server_cpu_us_per_unit,jvm_cpu_us_per_unit,redis_cpu_us_per_unit,p50_ms,p99_ms,lag_zero_ms,warmup_s,jit_settled,jit_cpu_s" >"$CSV"
 
 CPU_MODEL="$(lscpu 2>/dev/null | awk -F: '/^Model name/ { sub(/^ +/, "", $2); print $2; exit }')"
 JDK_VERSION="$("$JAVA" -version 2>&1 | head -n 1)"
@@ -68,13 +83,17 @@ JDK_VERSION="$("$JAVA" -version 2>&1 | head -n 1)"
 JVM_FLAGS="$("$JAVA" ${JAVA_OPTS:-} -XX:+PrintCommandLineFlags -version 2>&1 | head -n 1 \
     | sed 's/ -XX:+PrintCommandLineFlags//; s/ *$//')"
 WRK_COMMAND="wrk -t1 -c$HTTP_CONNECTIONS -d${SECONDS_PER_RUN}s --latency -s scripts/wrk-post-metric.lua http://127.0.0.1:PORT/metrics"
-WS_COMMAND="node scripts/ws-load.mjs ws://127.0.0.1:PORT $WS_CONNECTIONS $WS_IN_FLIGHT $WARMUP_SECONDS $SECONDS_PER_RUN"
-echo "bench-vs-peers.sh: $RUNS round(s) of ${WARMUP_SECONDS} s warm-up + ${SECONDS_PER_RUN} s measured per server"
+WS_RAMP_SECONDS=2            # ws-load.mjs's own warm-up in the measured run: the connections open
+WS_COMMAND="node scripts/ws-load.mjs ws://127.0.0.1:PORT $WS_CONNECTIONS $WS_IN_FLIGHT $WS_RAMP_SECONDS $SECONDS_PER_RUN"
+PACED_COMMAND="RATE=$PACED_RATE node scripts/ws-load.mjs ws://127.0.0.1:PORT $PACED_CONNECTIONS 1 $WS_RAMP_SECONDS $SECONDS_PER_RUN"
+echo "bench-vs-peers.sh: $RUNS round(s); per server a warm-up of ${WARMUP_SECONDS}-${WARMUP_MAX_SECONDS} s (until the JIT settles), then ${SECONDS_PER_RUN} s measured"
 echo "  CPU:        $CPU_MODEL ($(nproc) cores)"
 echo "  JDK:        $JDK_VERSION ($JAVA)"
 echo "  every JVM:  JAVA_OPTS='${JAVA_OPTS:-}' -Danalytics.supervisor.pid=$$  ->  $JVM_FLAGS"
 echo "  http1:      $WRK_COMMAND"
 echo "  ws:         $WS_COMMAND"
+echo "  paced:      $PACED_COMMAND"
+echo "  workloads:  $WORKLOADS"
 
 us_per() {  # us_per SECONDS_BEFORE SECONDS_AFTER COUNT: microseconds per unit
     awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1e6 / n; else print "nan" }'
@@ -117,13 +136,26 @@ wrk_run() {  # wrk_run SECONDS PORT: one wrk run; its report in $CLIENT_OUT
         "http://127.0.0.1:$2/metrics"
 }
 
+# http_warm_up_stretch PORT [REDIS_PID]: one stretch of the warm-up - wrk, then on System 1 the
+# same GET /stats polls that come between the warm-up and the measured run. The JIT has to
+# have seen those too: met first after the warm-up, their branches - never taken by a POST -
+# trap in code compiled without them, and System 1's hot HTTP path was thrown away and
+# compiled again inside the measured window (`-XX:+LogCompilation` showed it: 1.7-3.2 s of
+# JIT CPU in the 15 s).
+http_warm_up_stretch() {
+    wrk_run "$WARMUP_CHUNK_SECONDS" "$1"
+    [ -z "${2:-}" ] || until_caught_up "$1" >/dev/null
+}
+
 # http_round ROUND SERVER PORT JVM_PID [REDIS_PID]: warm-up, the measured wrk run, one CSV row.
 http_round() {
     local round="$1" server="$2" port="$3" jvm="$4" redis="${5:-}" out lag="" jvm0 jvm1 redis0=0 redis1=0
-    wrk_run "$WARMUP_SECONDS" "$port"
+    local jit0 jit1
+    warm_up "$jvm" "$WARMUP_SECONDS" "$WARMUP_MAX_SECONDS" http_warm_up_stretch "$port" "$redis"
     [ -z "$redis" ] || lag="$(until_caught_up "$port")"   # the warm-up's backlog is not measured
-    jvm0="$(cpu_of "$jvm")"; [ -z "$redis" ] || redis0="$(cpu_of "$redis")"
+    jvm0="$(cpu_of "$jvm")"; [ -z "$redis" ] || redis0="$(cpu_of "$redis")"; jit0="$(jit_cpu_of "$jvm")"
     wrk_run "$SECONDS_PER_RUN" "$port"
+    jit1="$(jit_cpu_of "$jvm")"
     out="$(cat "$CLIENT_OUT")"
     # System 1's cost of a request includes the workers' share, done by the time they catch up.
     [ -z "$redis" ] || lag="$(until_caught_up "$port")"
@@ -143,92 +175,141 @@ http_round() {
     redis_us=""; [ -z "$redis" ] || redis_us="$(us_per "$redis0" "$redis1" "$ok")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
     p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-    echo "$round,http1,$server,wrk,$seconds,requests,$rate,$((${non2xx:-0} + ${socket:-0})),$total,$jvm_us,$redis_us,$p50,$p99,$lag" >>"$CSV"
-    printf '  %-15s %9.0f req/s  %s errors  p50 %6.2f ms  p99 %6.2f ms  %7.2f us CPU/request%s\n' \
+    local jit
+    jit="$(awk -v a="$jit0" -v b="$jit1" 'BEGIN { printf "%.2f", b - a }')"
+    echo "$round,http1,$server,wrk,$seconds,requests,$rate,$((${non2xx:-0} + ${socket:-0})),$total,$jvm_us,$redis_us,$p50,$p99,$lag,$WARM_UP_SECONDS,$WARM_UP_SETTLED,$jit" >>"$CSV"
+    printf '  %-15s %9.0f req/s  %s errors  p50 %6.2f ms  p99 %6.2f ms  %7.2f us CPU/request%s  (warm-up %s s, JIT %s s while measured)\n' \
         "$server" "$rate" "$((${non2xx:-0} + ${socket:-0}))" "$p50" "$p99" "$total" \
-        "${redis:+ (JVM $jvm_us + Redis $redis_us), lag 0 after $lag ms}"
+        "${redis:+ (JVM $jvm_us + Redis $redis_us), lag 0 after $lag ms}" "$WARM_UP_SECONDS" "$jit"
 }
 
-# ws_round ROUND SERVER PORT PID: Node's ws warms up, then measures; one CSV row.
-ws_round() {
-    local round="$1" server="$2" port="$3" pid="$4" out
+# ws_load WORKLOAD PID PORT RAMP SECONDS: one ws-load.mjs run, its JSON line last in $CLIENT_OUT.
+ws_load() {
+    local workload="$1" pid="$2" port="$3" ramp="$4" seconds="$5" connections="$WS_CONNECTIONS"
+    local in_flight="$WS_IN_FLIGHT" rate=""
+    [ "$workload" != paced ] || { connections="$PACED_CONNECTIONS"; in_flight=1; rate="$PACED_RATE"; }
     # timeout: a connection that neither opens nor fails would keep ws-load.mjs waiting
-    run_client env SERVER_PIDS="$pid" CLK_TCK="$CLK_TCK" timeout $((WARMUP_SECONDS + SECONDS_PER_RUN + 60)) \
-        node scripts/ws-load.mjs "ws://127.0.0.1:$port" "$WS_CONNECTIONS" "$WS_IN_FLIGHT" \
-        "$WARMUP_SECONDS" "$SECONDS_PER_RUN" \
+    run_client env SERVER_PIDS="$pid" CLK_TCK="$CLK_TCK" RATE="$rate" timeout $((ramp + seconds + 60)) \
+        node scripts/ws-load.mjs "ws://127.0.0.1:$port" "$connections" "$in_flight" "$ramp" "$seconds"
+}
+
+# ws_round WORKLOAD ROUND SERVER PORT PID: warm-up until the JIT settles, then Node's ws
+# measures; one CSV row.
+ws_round() {
+    local workload="$1" round="$2" server="$3" port="$4" pid="$5" out jit0 jit1
+    warm_up "$pid" "$WARMUP_SECONDS" "$WARMUP_MAX_SECONDS" ws_load "$workload" "$pid" "$port" 0 "$WARMUP_CHUNK_SECONDS" \
+        || { echo "bench-vs-peers.sh: warming $server up failed:" >&2; cat "$CLIENT_OUT" >&2; exit 1; }
+    jit0="$(jit_cpu_of "$pid")"
+    ws_load "$workload" "$pid" "$port" "$WS_RAMP_SECONDS" "$SECONDS_PER_RUN" \
         || { echo "bench-vs-peers.sh: ws-load.mjs against $server failed:" >&2; cat "$CLIENT_OUT" >&2; exit 1; }
+    jit1="$(jit_cpu_of "$pid")"
     out="$(cat "$CLIENT_OUT")"
-    python3 - "$round" "$server" "$out" >>"$CSV" <<'PY'
+    python3 - "$workload" "$round" "$server" "$out" "$WARM_UP_SECONDS" "$WARM_UP_SETTLED" "$jit0" "$jit1" >>"$CSV" <<'PY'
 import json, sys
-round_, server, out = sys.argv[1], sys.argv[2], json.loads(sys.argv[3].strip().splitlines()[-1])
+workload, round_, server = sys.argv[1], sys.argv[2], sys.argv[3]
+out = json.loads(sys.argv[4].strip().splitlines()[-1])
+warm, settled, jit = sys.argv[5], sys.argv[6], float(sys.argv[8]) - float(sys.argv[7])
 cpu = out["serverCpuSeconds"] * 1e6 / out["acks"] if out["acks"] else float("nan")
-print(f'{round_},ws,{server},node-ws,{out["seconds"]},acks,{out["perSecond"]:.1f},{out["errors"]},'
-      f'{cpu:.2f},{cpu:.2f},,{out["p50Ms"]:.3f},{out["p99Ms"]:.3f},')
+print(f'{round_},{workload},{server},node-ws,{out["seconds"]},acks,{out["perSecond"]:.1f},{out["errors"]},'
+      f'{cpu:.2f},{cpu:.2f},,{out["p50Ms"]:.3f},{out["p99Ms"]:.3f},,{warm},{settled},{jit:.2f}')
 PY
-    tail -n 1 "$CSV" | awk -F, '{ printf "  %-15s %9.0f acks/s   %s errors  p50 %6.2f ms  p99 %6.2f ms  %7.2f us CPU/ack\n",
-        $3, $7, $8, $12, $13, $9 }'
+    tail -n 1 "$CSV" | awk -F, '{ printf "  %-15s %9.0f acks/s   %s errors  p50 %6.2f ms  p99 %6.2f ms  %7.2f us CPU/ack  (warm-up %s s, JIT %s s while measured)\n",
+        $3, $7, $8, $12, $13, $9, $15, $17 }'
+}
+
+# ws_pair WORKLOAD ROUND: the reference, then a fresh System 2, under one WebSocket workload.
+ws_pair() {
+    local port
+    port="$(free_ports 1)"
+    start_reference "$port" "$LOGS/java-websocket.log" scripts/bench/JavaWebSocketAckServer.java "$BENCH_CLASSPATH"
+    ws_round "$1" "$2" java-websocket "$port" "$REFERENCE_PID"
+    stop_reference
+    port="$(free_ports 1)"
+    start_system2 "$port" "$LOGS/system2.log"
+    ws_round "$1" "$2" system2 "$port" "$SYSTEM2_PID"
+    stop_started
 }
 
 for round in $(seq 1 "$RUNS"); do
     echo "== round $round of $RUNS"
-    echo " http1 (wrk -t1 -c$HTTP_CONNECTIONS)"
-    port="$(free_ports 1)"
-    start_reference "$port" "$LOGS/bare-http.log" scripts/bench/BareHttpServer.java
-    http_round "$round" bare-jdk "$port" "$REFERENCE_PID"
-    stop_reference
-    read -r http http2 ws redis_port <<<"$(free_ports 4)"
-    start_redis "$redis_port" "$LOGS/redis.log"
-    start_system1 "$http $http2 $ws $redis_port" "$LOGS/system1.log"
-    http_round "$round" system1 "$http" "$SYSTEM1_PID" "$REDIS_PID"
-    stop_started
-
-    echo " ws (node ws, $WS_CONNECTIONS connections x $WS_IN_FLIGHT in flight)"
-    port="$(free_ports 1)"
-    start_reference "$port" "$LOGS/java-websocket.log" scripts/bench/JavaWebSocketAckServer.java "$BENCH_CLASSPATH"
-    ws_round "$round" java-websocket "$port" "$REFERENCE_PID"
-    stop_reference
-    port="$(free_ports 1)"
-    start_system2 "$port" "$LOGS/system2.log"
-    ws_round "$round" system2 "$port" "$SYSTEM2_PID"
-    stop_started
+    if [[ " $WORKLOADS " == *" http1 "* ]]; then
+        echo " http1 (wrk -t1 -c$HTTP_CONNECTIONS)"
+        port="$(free_ports 1)"
+        start_reference "$port" "$LOGS/bare-http.log" scripts/bench/BareHttpServer.java
+        http_round "$round" bare-jdk "$port" "$REFERENCE_PID"
+        stop_reference
+        read -r http http2 ws redis_port <<<"$(free_ports 4)"
+        start_redis "$redis_port" "$LOGS/redis.log"
+        start_system1 "$http $http2 $ws $redis_port" "$LOGS/system1.log"
+        http_round "$round" system1 "$http" "$SYSTEM1_PID" "$REDIS_PID"
+        stop_started
+    fi
+    if [[ " $WORKLOADS " == *" ws "* ]]; then
+        echo " ws (node ws, $WS_CONNECTIONS connections x $WS_IN_FLIGHT in flight)"
+        ws_pair ws "$round"
+    fi
+    if [[ " $WORKLOADS " == *" paced "* ]]; then
+        echo " paced (node ws, $PACED_RATE metrics/s from $PACED_CONNECTIONS connections)"
+        ws_pair paced "$round"
+    fi
 done
 
 echo "== medians of $RUNS round(s) ($CSV, $SUMMARY)"
-RUNS="$RUNS" TIMES="$WARMUP_SECONDS s warm-up + $SECONDS_PER_RUN s measured" CPU_MODEL="$CPU_MODEL ($(nproc) cores)" \
+RUNS="$RUNS" TIMES="warm-up $WARMUP_SECONDS-$WARMUP_MAX_SECONDS s until the JIT settles, then $SECONDS_PER_RUN s measured" CPU_MODEL="$CPU_MODEL ($(nproc) cores)" \
 JDK_VERSION="$JDK_VERSION" JVM_FLAGS="JAVA_OPTS='${JAVA_OPTS:-}' -> $JVM_FLAGS" WRK_COMMAND="$WRK_COMMAND" \
-WS_COMMAND="$WS_COMMAND" python3 - "$CSV" "$SUMMARY" <<'PY'
+WS_COMMAND="$WS_COMMAND" PACED_COMMAND="$PACED_COMMAND" python3 - "$CSV" "$SUMMARY" <<'PY'
 import csv, os, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-def med(server, key):
-    values = [float(r[key]) for r in rows if r["server"] == server and r[key] not in ("", "nan", "timeout")]
+def med(workload, server, key):
+    values = [float(r[key]) for r in rows
+              if r["workload"] == workload and r["server"] == server and r[key] not in ("", "nan", "timeout")]
     return statistics.median(values) if values else float("nan")
 def yes(condition):
     return "yes" if condition else "no"
-lags = [r["lag_zero_ms"] for r in rows if r["server"] == "system1"]
-lag = "timeout" if "timeout" in lags else f'{med("system1", "lag_zero_ms"):.0f}'
+ran = {r["workload"] for r in rows}
 summary = [("figure", "value", "target", "met")]
-for server, unit in (("bare-jdk", "request"), ("system1", "request"), ("java-websocket", "ack"), ("system2", "ack")):
-    summary.append((f"{server} {unit}s/s", f'{med(server, "per_s"):.0f}', "", ""))
-    summary.append((f"{server} server CPU us per {unit}", f'{med(server, "server_cpu_us_per_unit"):.2f}', "", ""))
-    errors = max(float(r["errors"]) for r in rows if r["server"] == server)
-    summary.append((f"{server} errors (most in a round)", f"{errors:.0f}",
+for workload, server, unit in (("http1", "bare-jdk", "request"), ("http1", "system1", "request"),
+                               ("ws", "java-websocket", "ack"), ("ws", "system2", "ack"),
+                               ("paced", "java-websocket", "ack"), ("paced", "system2", "ack")):
+    if workload not in ran:
+        continue
+    name = f"{server}{' paced' if workload == 'paced' else ''}"
+    summary.append((f"{name} {unit}s/s", f'{med(workload, server, "per_s"):.0f}', "", ""))
+    summary.append((f"{name} server CPU us per {unit}", f'{med(workload, server, "server_cpu_us_per_unit"):.2f}', "", ""))
+    warm = [r for r in rows if r["workload"] == workload and r["server"] == server]
+    summary.append((f"{name} warm-up s (JIT settled in)", f'{med(workload, server, "warmup_s"):.0f} '
+                    f'({sum(r["jit_settled"] == "yes" for r in warm)} of {len(warm)} rounds)', "", ""))
+    summary.append((f"{name} JIT CPU s while measured", f'{med(workload, server, "jit_cpu_s"):.2f}', "", ""))
+    if workload == "paced":
+        summary.append((f"{name} p99 ms", f'{med(workload, server, "p99_ms"):.2f}', "", ""))
+    errors = max(float(r["errors"]) for r in rows if r["workload"] == workload and r["server"] == server)
+    summary.append((f"{name} errors (most in a round)", f"{errors:.0f}",
                     *(("0", yes(errors == 0)) if server == "system1" else ("", ""))))
-summary.append(("system1 JVM CPU us per request", f'{med("system1", "jvm_cpu_us_per_unit"):.2f}', "", ""))
-summary.append(("system1 Redis CPU us per request", f'{med("system1", "redis_cpu_us_per_unit"):.2f}', "", ""))
-summary.append(("system1 lag 0 after ms (median)", lag, "<= 1000", yes(lag != "timeout" and float(lag) <= 1000)))
-rate = med("system1", "per_s") / med("bare-jdk", "per_s")
-cpu = med("system2", "server_cpu_us_per_unit") / med("java-websocket", "server_cpu_us_per_unit")
-summary.append(("system1 rate / bare-jdk rate", f"{rate:.2f}", ">= 0.5 (stretch 0.6)", yes(rate >= 0.5)))
-summary.append(("system1 CPU per request / bare-jdk's",
-                f'{med("system1", "server_cpu_us_per_unit") / med("bare-jdk", "server_cpu_us_per_unit"):.2f}', "", ""))
-summary.append(("system2 CPU per ack / java-websocket's", f"{cpu:.2f}", "<= 0.7 (stretch 0.5)", yes(cpu <= 0.7)))
-summary.append(("system2 rate / java-websocket rate",
-                f'{med("system2", "per_s") / med("java-websocket", "per_s"):.2f}', "", ""))
+if "http1" in ran:
+    lags = [r["lag_zero_ms"] for r in rows if r["server"] == "system1"]
+    lag = "timeout" if "timeout" in lags else f'{med("http1", "system1", "lag_zero_ms"):.0f}'
+    summary.append(("system1 JVM CPU us per request", f'{med("http1", "system1", "jvm_cpu_us_per_unit"):.2f}', "", ""))
+    summary.append(("system1 Redis CPU us per request", f'{med("http1", "system1", "redis_cpu_us_per_unit"):.2f}', "", ""))
+    summary.append(("system1 lag 0 after ms (median)", lag, "<= 1000", yes(lag != "timeout" and float(lag) <= 1000)))
+    rate = med("http1", "system1", "per_s") / med("http1", "bare-jdk", "per_s")
+    summary.append(("system1 rate / bare-jdk rate", f"{rate:.2f}", ">= 0.5 (stretch 0.6)", yes(rate >= 0.5)))
+    summary.append(("system1 CPU per request / bare-jdk's",
+                    f'{med("http1", "system1", "server_cpu_us_per_unit") / med("http1", "bare-jdk", "server_cpu_us_per_unit"):.2f}', "", ""))
+if "ws" in ran:
+    cpu = med("ws", "system2", "server_cpu_us_per_unit") / med("ws", "java-websocket", "server_cpu_us_per_unit")
+    summary.append(("system2 CPU per ack / java-websocket's", f"{cpu:.2f}", "<= 0.7 (stretch 0.5)", yes(cpu <= 0.7)))
+    summary.append(("system2 rate / java-websocket rate",
+                    f'{med("ws", "system2", "per_s") / med("ws", "java-websocket", "per_s"):.2f}', "", ""))
+if "paced" in ran:
+    summary.append(("system2 paced CPU per ack / java-websocket's",
+                    f'{med("paced", "system2", "server_cpu_us_per_unit") / med("paced", "java-websocket", "server_cpu_us_per_unit"):.2f}',
+                    "", ""))
 env = os.environ
 summary += [(figure, value, "", "") for figure, value in (
     ("rounds", env["RUNS"]), ("each server", env["TIMES"]), ("cpu model", env["CPU_MODEL"]),
     ("jdk", env["JDK_VERSION"]), ("jvm flags (every JVM)", env["JVM_FLAGS"]),
     ("http1 client", env["WRK_COMMAND"]), ("ws client", env["WS_COMMAND"]),
+    ("paced client", env["PACED_COMMAND"]),
     ("bare-jdk server", "java $JAVA_OPTS scripts/bench/BareHttpServer.java PORT"),
     ("java-websocket server",
      'java $JAVA_OPTS -cp "$(./build.sh classpath bench)" scripts/bench/JavaWebSocketAckServer.java PORT'),

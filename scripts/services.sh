@@ -14,6 +14,9 @@
 #
 # And what the benchmark scripts measure with:
 #   cpu_of PID...                     CPU seconds (utime + stime) of the PIDs, from /proc
+#   jit_cpu_of PID                    CPU seconds of the JVM's JIT compiler threads so far
+#   warm_up PID MIN MAX COMMAND...    runs COMMAND (a load for a few seconds) again and again,
+#                                     at least MIN seconds, until the JIT has settled or MAX
 #   to_ms VALUE                       wrk's and h2load's "1.23ms" / "850.00us" / "1.02s" in ms
 #   median                            the median of the numbers on stdin (lines or spaces)
 #
@@ -143,6 +146,40 @@ cpu_of() {  # CPU seconds of the PIDs: fields 14 and 15 of /proc/PID/stat, count
     for pid in "$@"; do sed 's/.*) //' "/proc/$pid/stat"; done \
         | awk -v hz="$SERVICES_CLK_TCK" '{ s += $12 + $13 } END { printf "%.3f", s / hz }'
 }
+# The JIT compiler threads are named "C1 CompilerThread0", "C2 CompilerThread1"... (the kernel
+# keeps 15 characters of a thread's name): their CPU is the JIT at work.
+jit_cpu_of() {
+    local task comm
+    for task in /proc/"$1"/task/*; do
+        comm="$(cat "$task/comm" 2>/dev/null)" || continue
+        case "$comm" in C1\ CompilerThre* | C2\ CompilerThre*) sed 's/.*) //' "$task/stat" 2>/dev/null ;; esac
+    done | awk -v hz="$SERVICES_CLK_TCK" '{ s += $12 + $13 } END { printf "%.3f", s / hz }'
+}
+
+# warm_up PID MIN MAX COMMAND...: a JVM is warm when its JIT has stopped compiling, not after
+# a fixed time - a large program (System 1's whole pipeline) keeps compiling for half a
+# minute under load, a small one (the bare reference) for a few seconds. COMMAND is run again
+# and again (each run a few seconds of load), for at least MIN seconds, until a run in which
+# the compiler threads used under 2 % of one core, or MAX seconds. Sets WARM_UP_SECONDS (how
+# long it took) and WARM_UP_SETTLED (yes, or no when MAX came first).
+warm_up() {
+    local pid="$1" min="$2" max="$3" t0 jit0 jit1 start end
+    shift 3
+    t0="$(date +%s)"
+    WARM_UP_SETTLED=no
+    while :; do
+        start="$(date +%s%3N)"; jit0="$(jit_cpu_of "$pid")"
+        "$@"
+        end="$(date +%s%3N)"; jit1="$(jit_cpu_of "$pid")"
+        WARM_UP_SECONDS=$(( $(date +%s) - t0 ))
+        if [ "$WARM_UP_SECONDS" -ge "$min" ] \
+            && awk -v a="$jit0" -v b="$jit1" -v ms=$((end - start)) 'BEGIN { exit !((b - a) * 1000 < 0.02 * ms) }'; then
+            WARM_UP_SETTLED=yes; return
+        fi
+        [ "$WARM_UP_SECONDS" -lt "$max" ] || return 0
+    done
+}
+
 to_ms() {
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
                            else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
