@@ -151,7 +151,8 @@ http_warm_up_stretch() {
 http_round() {
     local round="$1" server="$2" port="$3" jvm="$4" redis="${5:-}" out lag="" jvm0 jvm1 redis0=0 redis1=0
     local jit0 jit1
-    warm_up "$jvm" "$WARMUP_SECONDS" "$WARMUP_MAX_SECONDS" http_warm_up_stretch "$port" "$redis"
+    warm_up "$jvm" "$WARMUP_SECONDS" "$WARMUP_MAX_SECONDS" http_warm_up_stretch "$port" "$redis" \
+        || { echo "bench-vs-peers.sh: warming $server up failed:" >&2; cat "$CLIENT_OUT" >&2; exit 1; }
     [ -z "$redis" ] || lag="$(until_caught_up "$port")"   # the warm-up's backlog is not measured
     jvm0="$(cpu_of "$jvm")"; [ -z "$redis" ] || redis0="$(cpu_of "$redis")"; jit0="$(jit_cpu_of "$jvm")"
     wrk_run "$SECONDS_PER_RUN" "$port"

@@ -161,7 +161,8 @@ jit_cpu_of() {
 # minute under load, a small one (the bare reference) for a few seconds. COMMAND is run again
 # and again (each run a few seconds of load), for at least MIN seconds, until a run in which
 # the compiler threads used under 2 % of one core, or MAX seconds. Sets WARM_UP_SECONDS (how
-# long it took) and WARM_UP_SETTLED (yes, or no when MAX came first).
+# long it took) and WARM_UP_SETTLED (yes, or no when MAX came first); fails as soon as
+# COMMAND fails, with its status.
 warm_up() {
     local pid="$1" min="$2" max="$3" t0 jit0 jit1 start end
     shift 3
@@ -169,7 +170,7 @@ warm_up() {
     WARM_UP_SETTLED=no
     while :; do
         start="$(date +%s%3N)"; jit0="$(jit_cpu_of "$pid")"
-        "$@"
+        "$@" || return
         end="$(date +%s%3N)"; jit1="$(jit_cpu_of "$pid")"
         WARM_UP_SECONDS=$(( $(date +%s) - t0 ))
         if [ "$WARM_UP_SECONDS" -ge "$min" ] \
