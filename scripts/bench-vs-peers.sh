@@ -7,7 +7,9 @@
 #          fresh System 1 on a private Redis. Accepted req/s, non-2xx and socket errors, and
 #          the server's CPU per request from /proc: System 1's JVM and Redis, apart and
 #          together, from the end of the warm-up until the workers have caught up (GET /stats
-#          shows group lag and pending 0 - how long that took is reported too).
+#          shows group lag and pending 0 - how long that took is reported too). And Redis's
+#          own counters (INFO commandstats, zeroed before the run): its time per request by
+#          command, the four costliest.
 #   ws     Node's `ws` (scripts/ws-load.mjs: 50 connections, each keeping 100 metrics in
 #          flight, the next sent as an ack arrives) against Java-WebSocket 1.6.0 answering
 #          the same ack (scripts/bench/JavaWebSocketAckServer.java), then a fresh System 2.
@@ -74,7 +76,7 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 CSV="results/bench-vs-peers-$STAMP.csv"
 SUMMARY="results/bench-vs-peers-$STAMP-summary.csv"
 mkdir -p results "$LOGS"
-echo "round,workload,server,client,seconds,units,per_s,errors,server_cpu_us_per_unit,jvm_cpu_us_per_unit,redis_cpu_us_per_unit,p50_ms,p99_ms,lag_zero_ms,warmup_s,jit_settled,jit_cpu_s" >"$CSV"
+echo "round,workload,server,client,seconds,units,per_s,errors,server_cpu_us_per_unit,jvm_cpu_us_per_unit,redis_cpu_us_per_unit,p50_ms,p99_ms,lag_zero_ms,warmup_s,jit_settled,jit_cpu_s,redis_us_by_command" >"$CSV"
 
 CPU_MODEL="$(lscpu 2>/dev/null | awk -F: '/^Model name/ { sub(/^ +/, "", $2); print $2; exit }')"
 JDK_VERSION="$("$JAVA" -version 2>&1 | head -n 1)"
@@ -147,13 +149,15 @@ http_warm_up_stretch() {
     [ -z "${2:-}" ] || until_caught_up "$1" >/dev/null
 }
 
-# http_round ROUND SERVER PORT JVM_PID [REDIS_PID]: warm-up, the measured wrk run, one CSV row.
+# http_round ROUND SERVER PORT JVM_PID [REDIS_PID REDIS_PORT]: warm-up, the measured wrk run,
+# one CSV row. With Redis, also Redis's own time per request by command (redis_command_time).
 http_round() {
-    local round="$1" server="$2" port="$3" jvm="$4" redis="${5:-}" out lag="" jvm0 jvm1 redis0=0 redis1=0
+    local round="$1" server="$2" port="$3" jvm="$4" redis="${5:-}" redis_port="${6:-}" out lag="" jvm0 jvm1 redis0=0 redis1=0
     local jit0 jit1
     warm_up "$jvm" "$WARMUP_SECONDS" "$WARMUP_MAX_SECONDS" http_warm_up_stretch "$port" "$redis" \
         || { echo "bench-vs-peers.sh: warming $server up failed:" >&2; cat "$CLIENT_OUT" >&2; exit 1; }
     [ -z "$redis" ] || lag="$(until_caught_up "$port")"   # the warm-up's backlog is not measured
+    [ -z "$redis" ] || redis-cli -h 127.0.0.1 -p "$redis_port" config resetstat >/dev/null
     jvm0="$(cpu_of "$jvm")"; [ -z "$redis" ] || redis0="$(cpu_of "$redis")"; jit0="$(jit_cpu_of "$jvm")"
     wrk_run "$SECONDS_PER_RUN" "$port"
     jit1="$(jit_cpu_of "$jvm")"
@@ -176,12 +180,14 @@ http_round() {
     redis_us=""; [ -z "$redis" ] || redis_us="$(us_per "$redis0" "$redis1" "$ok")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
     p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
-    local jit
+    local jit by_command=""
     jit="$(awk -v a="$jit0" -v b="$jit1" 'BEGIN { printf "%.2f", b - a }')"
-    echo "$round,http1,$server,wrk,$seconds,requests,$rate,$((${non2xx:-0} + ${socket:-0})),$total,$jvm_us,$redis_us,$p50,$p99,$lag,$WARM_UP_SECONDS,$WARM_UP_SETTLED,$jit" >>"$CSV"
+    [ -z "$redis" ] || by_command="$(redis_command_time "$redis_port" "$ok")"
+    echo "$round,http1,$server,wrk,$seconds,requests,$rate,$((${non2xx:-0} + ${socket:-0})),$total,$jvm_us,$redis_us,$p50,$p99,$lag,$WARM_UP_SECONDS,$WARM_UP_SETTLED,$jit,\"$by_command\"" >>"$CSV"
     printf '  %-15s %9.0f req/s  %s errors  p50 %6.2f ms  p99 %6.2f ms  %7.2f us CPU/request%s  (warm-up %s s, JIT %s s while measured)\n' \
         "$server" "$rate" "$((${non2xx:-0} + ${socket:-0}))" "$p50" "$p99" "$total" \
         "${redis:+ (JVM $jvm_us + Redis $redis_us), lag 0 after $lag ms}" "$WARM_UP_SECONDS" "$jit"
+    [ -z "$redis" ] || echo "                  Redis's own us per request, by command: $by_command"
 }
 
 # ws_load WORKLOAD PID PORT RAMP SECONDS: one ws-load.mjs run, its JSON line last in $CLIENT_OUT.
@@ -212,7 +218,7 @@ out = json.loads(sys.argv[4].strip().splitlines()[-1])
 warm, settled, jit = sys.argv[5], sys.argv[6], float(sys.argv[8]) - float(sys.argv[7])
 cpu = out["serverCpuSeconds"] * 1e6 / out["acks"] if out["acks"] else float("nan")
 print(f'{round_},{workload},{server},node-ws,{out["seconds"]},acks,{out["perSecond"]:.1f},{out["errors"]},'
-      f'{cpu:.2f},{cpu:.2f},,{out["p50Ms"]:.3f},{out["p99Ms"]:.3f},,{warm},{settled},{jit:.2f}')
+      f'{cpu:.2f},{cpu:.2f},,{out["p50Ms"]:.3f},{out["p99Ms"]:.3f},,{warm},{settled},{jit:.2f},')
 PY
     tail -n 1 "$CSV" | awk -F, '{ printf "  %-15s %9.0f acks/s   %s errors  p50 %6.2f ms  p99 %6.2f ms  %7.2f us CPU/ack  (warm-up %s s, JIT %s s while measured)\n",
         $3, $7, $8, $12, $13, $9, $15, $17 }'
@@ -242,7 +248,7 @@ for round in $(seq 1 "$RUNS"); do
         read -r http http2 ws redis_port <<<"$(free_ports 4)"
         start_redis "$redis_port" "$LOGS/redis.log"
         start_system1 "$http $http2 $ws $redis_port" "$LOGS/system1.log"
-        http_round "$round" system1 "$http" "$SYSTEM1_PID" "$REDIS_PID"
+        http_round "$round" system1 "$http" "$SYSTEM1_PID" "$REDIS_PID" "$redis_port"
         stop_started
     fi
     if [[ " $WORKLOADS " == *" ws "* ]]; then

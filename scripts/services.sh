@@ -15,6 +15,8 @@
 # And what the benchmark scripts measure with:
 #   cpu_of PID...                     CPU seconds (utime + stime) of the PIDs, from /proc
 #   jit_cpu_of PID                    CPU seconds of the JVM's JIT compiler threads so far
+#   redis_command_time PORT COUNT     Redis's own time per unit of work, by command, since
+#                                     the counters were zeroed (redis-cli CONFIG RESETSTAT)
 #   warm_up PID MIN MAX COMMAND...    runs COMMAND (a load for a few seconds) again and again,
 #                                     at least MIN seconds, until the JIT has settled or MAX
 #   to_ms VALUE                       wrk's and h2load's "1.23ms" / "850.00us" / "1.02s" in ms
@@ -154,6 +156,18 @@ jit_cpu_of() {
         comm="$(cat "$task/comm" 2>/dev/null)" || continue
         case "$comm" in C1\ CompilerThre* | C2\ CompilerThre*) sed 's/.*) //' "$task/stat" 2>/dev/null ;; esac
     done | awk -v hz="$SERVICES_CLK_TCK" '{ s += $12 + $13 } END { printf "%.3f", s / hz }'
+}
+
+# Redis counts, for every command, its calls and the microseconds spent running them (INFO
+# commandstats). Zeroed before a measured run and read after it, they say where Redis's CPU
+# went per unit of work - one line, the four costliest first: "evalsha 12.40 (0.024 calls,
+# 516.7 us each); ...". Commands a script calls are counted in the script's own time too.
+redis_command_time() {
+    redis-cli -h 127.0.0.1 -p "$1" info commandstats | tr -d '\r' | awk -F'[:,=]' -v n="$2" '
+        /^cmdstat_/ && n > 0 {
+            sub(/^cmdstat_/, "", $1)
+            printf "%.2f %s (%.3f calls, %.1f us each)\n", $5 / n, $1, $3 / n, $7
+        }' | sort -rn | head -n 4 | awk '{ line = line (NR > 1 ? "; " : "") $2 " " $1 " " $3 " " $4 " " $5 " " $6 " " $7 } END { print line }'
 }
 
 # warm_up PID MIN MAX COMMAND...: a JVM is warm when its JIT has stopped compiling, not after
