@@ -2,6 +2,8 @@ package analytics.websocket;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,15 @@ final class ConnectionWriter {
     private static final int GATHER_BYTES = 64 * 1024;
 
     private final long connectionId;
+    private static final VarHandle WRITER;
+    static {
+        try {
+            WRITER = MethodHandles.lookup().findVarHandle(ConnectionWriter.class, "writer", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final OutputStream out;
     private final OutboundQueue queue;
     private final BooleanSupplier open;
@@ -41,7 +52,7 @@ final class ConnectionWriter {
     private final AtomicBoolean writing = new AtomicBoolean();
     /** True from the 101 on: frames queued before it wait, the handshake's answer goes first. */
     private volatile boolean writable;
-    /** The writer thread while one runs; interrupt() stops it. */
+    /** The writer thread while one runs; interrupt() stops it. Null between writers. */
     private volatile Thread writer;
     private volatile long coalesceNanos;
     /** When the last batch was written; read and written by the one writer running. */
@@ -79,7 +90,9 @@ final class ConnectionWriter {
      */
     void wake() {
         if (writable && writing.compareAndSet(false, true)) {
-            writer = Thread.ofVirtual().name("ws-writer-" + connectionId).start(this::writeLoop);
+            Thread thread = Thread.ofVirtual().name("ws-writer-" + connectionId).unstarted(this::writeLoop);
+            writer = thread; // before it runs: its last act may be to clear this
+            thread.start();
         }
     }
 
@@ -115,7 +128,11 @@ final class ConnectionWriter {
                 if (batch.isEmpty()) {
                     writing.set(false);
                     if (!queue.hasFrames() || !writing.compareAndSet(false, true)) {
-                        return; // idle: the next offer starts a new writer
+                        // Idle: the next offer starts a new writer. An ended thread kept
+                        // here would cost an idle connection half a KB for nothing; the
+                        // compare-and-set leaves a writer started meanwhile in place.
+                        WRITER.compareAndSet(this, Thread.currentThread(), null);
+                        return;
                     }
                     continue;
                 }

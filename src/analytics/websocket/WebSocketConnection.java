@@ -68,6 +68,8 @@ public final class WebSocketConnection {
     private final long id = IDS.incrementAndGet();
     private final Socket socket;
     private final InputStream in;
+    /** The reader thread's until it starts reading: see the constructor. */
+    private byte[] readAhead;
     private final WebSocketServer server;
     private final WebSocketHandler handler;
     private final FrameDecoder decoder;
@@ -80,9 +82,14 @@ public final class WebSocketConnection {
     private volatile int peerCloseCode = CloseCode.ABNORMAL_CLOSURE.code();
     private volatile String peerCloseReason = "";
 
-    WebSocketConnection(Socket socket, InputStream in, WebSocketServer server) throws IOException {
+    /**
+     * @param readAhead bytes the handshake read past its head: the client's first frames,
+     *                  decoded before the first read from the socket
+     */
+    WebSocketConnection(Socket socket, byte[] readAhead, WebSocketServer server) throws IOException {
         this.socket = socket;
-        this.in = in;
+        this.in = socket.getInputStream();
+        this.readAhead = readAhead;
         this.server = server;
         this.handler = server.handler();
         WebSocketServer.Options options = server.options();
@@ -172,17 +179,15 @@ public final class WebSocketConnection {
         byte[] idle = new byte[READ_IDLE_BYTES];
         byte[] buffer = idle;
         try {
+            decodeAll(ByteBuffer.wrap(readAhead));
+            readAhead = null;
             while (state.get() != State.CLOSED) {
                 int n = in.read(buffer);
                 if (n < 0) {
                     break;
                 }
                 // The decoder copies what it keeps, so the buffer is free again at once.
-                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-                Frame frame;
-                while ((frame = decoder.decode(bytes)) != null) {
-                    onFrame(frame);
-                }
+                decodeAll(ByteBuffer.wrap(buffer, 0, n));
                 if (n < buffer.length) {
                     buffer = idle; // the burst is over: wait on the small buffer
                 } else if (buffer.length < READ_BURST_BYTES) {
@@ -201,6 +206,13 @@ public final class WebSocketConnection {
             handler.onClose(this, peerCloseCode, peerCloseReason);
         } catch (RuntimeException bug) {
             LOG.error("onClose handler failed", bug, "connection", id);
+        }
+    }
+
+    private void decodeAll(ByteBuffer bytes) throws WebSocketException {
+        Frame frame;
+        while ((frame = decoder.decode(bytes)) != null) {
+            onFrame(frame);
         }
     }
 

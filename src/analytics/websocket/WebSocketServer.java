@@ -18,12 +18,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -106,7 +107,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private static final Log LOG = Log.get(WebSocketServer.class);
-    /** The handshake reader's buffer; every connection keeps it (see serve). */
+    /** The handshake reader's buffer; handed back once the head is read (see HeadStream). */
     private static final int HEAD_BUFFER_BYTES = 1024;
 
     private final String name;
@@ -130,8 +131,12 @@ public final class WebSocketServer implements AutoCloseable {
         this.options = options;
         this.handler = handler;
         this.plainHttp = plainHttp;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name(name + "-timer").daemon().factory());
+        // Each handshake's deadline is cancelled when the head arrives; without this, the
+        // cancelled task (and the socket it holds) would wait in the queue until it was due.
+        timer.setRemoveOnCancelPolicy(true);
+        this.scheduler = timer;
     }
 
     /** Binds and starts accepting; a port in use throws java.net.BindException. */
@@ -210,9 +215,8 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true); // small frames should leave now, not after 40 ms (Nagle)
             socket.setSoTimeout((int) options.handshakeTimeout().toMillis());
-            // Buffered for the head, read a byte at a time; small, because the connection
-            // keeps this stream for life (a read of 1 KiB or more bypasses the buffer).
-            InputStream in = new BufferedInputStream(socket.getInputStream(), HEAD_BUFFER_BYTES);
+            // Buffered for the head, which is read a byte at a time; see HeadStream.
+            HeadStream in = new HeadStream(socket.getInputStream());
             // SO_TIMEOUT bounds one read, not the whole head: a client sending a byte every
             // second would never trip it (slowloris). A timer cuts the socket at the deadline.
             ScheduledFuture<?> deadline = scheduler.schedule(() -> closeQuietly(socket),
@@ -237,7 +241,7 @@ public final class WebSocketServer implements AutoCloseable {
                     // Registered before the 101 leaves: a client that has seen its handshake
                     // complete must not miss a broadcast sent the moment after. Frames queued
                     // meanwhile wait for the writer, which starts after the 101 is written.
-                    WebSocketConnection connection = new WebSocketConnection(socket, in, this);
+                    WebSocketConnection connection = new WebSocketConnection(socket, in.handOver(), this);
                     connections.add(connection);
                     // Checked after joining the set: close() sets the flag, then closes every
                     // connection in the set, so each new one is seen by one side or the other.
@@ -365,6 +369,26 @@ public final class WebSocketServer implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // already closed
+        }
+    }
+
+    /**
+     * The handshake's buffered stream, for the head only. A client may send its first frames
+     * right behind the head, and the buffer may already hold them: handOver() gives those
+     * bytes to the connection and drops the buffer, so an open connection keeps no 1 KiB
+     * it will never use again, and its reader waits three frames shallower on the socket.
+     */
+    private static final class HeadStream extends BufferedInputStream {
+
+        HeadStream(InputStream socketIn) {
+            super(socketIn, HEAD_BUFFER_BYTES);
+        }
+
+        /** The bytes read past the head; the stream is closed to reads afterwards. */
+        synchronized byte[] handOver() {
+            byte[] readAhead = Arrays.copyOfRange(buf, pos, count);
+            buf = null; // a read after this fails as on a closed stream; the socket stays open
+            return readAhead;
         }
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,36 @@ class HandshakeWireTest {
                 + new String(frame, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(101, client.readResponseHead().status());
         assertEquals("early", client.readFrame().text());
+    }
+
+    /**
+     * What the handshake read past its head is handed to the connection: two whole frames
+     * and the first half of a third, whose rest comes in a later packet.
+     */
+    @Test
+    void continuesAFrameSplitBetweenTheHandshakePacketAndTheNext() throws IOException {
+        RawWebSocketClient client = wire.open();
+        byte[] third = RawWebSocketClient.frame(true, Opcode.TEXT.code(),
+                "third".getBytes(StandardCharsets.UTF_8), RawWebSocketClient.MASK);
+        int half = third.length / 2;
+        client.sendRaw(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + RawWebSocketClient.RFC_KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                + text(frameOf("first")) + text(frameOf("second"))
+                + text(Arrays.copyOf(third, half))).getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(101, client.readResponseHead().status());
+        assertEquals("first", client.readFrame().text());
+        assertEquals("second", client.readFrame().text());
+        client.sendRaw(Arrays.copyOfRange(third, half, third.length));
+        assertEquals("third", client.readFrame().text());
+    }
+
+    private static byte[] frameOf(String text) {
+        return RawWebSocketClient.frame(true, Opcode.TEXT.code(), text.getBytes(StandardCharsets.UTF_8),
+                RawWebSocketClient.MASK);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     @Test
