@@ -24,14 +24,14 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * Opens one Redis connection from the SYSTEM1_REDIS_* settings, with a bounded connect
  * and a bounded wait for every reply, so no caller can hang on a Redis that went silent.
  * On a Redis Cluster (SYSTEM1_REDIS_CLUSTER) a connector is bound to one key's slot:
- * connect() asks the nodes for the slot map (CLUSTER SLOTS) and connects to the master
+ * connect() asks the nodes for the slot map (CLUSTER SHARDS) and connects to the master
  * serving that slot now - after a failover, the replica that took over.
  *
  * Pattern: factory holding the connection settings; the owner of each connection decides
  *          when to reconnect. On a cluster, client-side routing by slot, looked up afresh
  *          at every connect, so a reconnect after a failover finds the new master.
  * Lesson:  lessons/11-group-commit-into-redis-streams.md, lessons/21-scaling-system1-out.md
- *          Spec: Redis Cluster specification (key slots, CLUSTER SLOTS, MOVED)
+ *          Spec: Redis Cluster specification (key slots, CLUSTER SHARDS, MOVED)
  * Not here: pooling - each System 1 component owns a dedicated connection on one thread;
  *           following MOVED per command (JedisCluster does): everything a connection here
  *           sends is in one slot, so a MOVED means "reconnect", and the owners do that.

@@ -65,6 +65,10 @@ public final class RedisSubscriber implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Outage outage;
     private volatile long reconnects;
+    /** How long a shard channel may be silent before we subscribe afresh (SILENCE_LIMIT). */
+    private final Duration silenceLimit;
+    /** The run thread's: the last subscription ended in silence, not in a loss. */
+    private boolean afterSilence;
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile JedisPubSub pubSub;
@@ -76,6 +80,13 @@ public final class RedisSubscriber implements AutoCloseable {
      */
     public RedisSubscriber(RedisConnector connector, String channel, boolean sharded, String threadName,
                            Wording wording, Consumer<String> onMessage) {
+        this(connector, channel, sharded, threadName, wording, onMessage, SILENCE_LIMIT);
+    }
+
+    /** With another silence limit: tests, which cannot wait 15 s. */
+    RedisSubscriber(RedisConnector connector, String channel, boolean sharded, String threadName,
+                    Wording wording, Consumer<String> onMessage, Duration silenceLimit) {
+        this.silenceLimit = silenceLimit;
         this.connector = connector;
         this.channel = channel;
         this.sharded = sharded;
@@ -95,7 +106,10 @@ public final class RedisSubscriber implements AutoCloseable {
         return outage.reason();
     }
 
-    /** Subscriptions made after a lost connection. */
+    /**
+     * Subscriptions made again after a lost connection. A shard channel's quiet
+     * re-subscribe after a silence is not one: on a quiet cluster it comes every 15 s.
+     */
     public long reconnects() {
         return reconnects;
     }
@@ -106,6 +120,7 @@ public final class RedisSubscriber implements AutoCloseable {
             try {
                 connection = connector.connect();
             } catch (JedisException e) {
+                afterSilence = false; // the node is gone after all: the next one is a reconnect
                 outage.down("cannot reach Redis at " + connector.address() + ": "
                         + RedisUnavailableException.reasonOf(e));
                 firstAttempt.countDown();
@@ -114,10 +129,11 @@ public final class RedisSubscriber implements AutoCloseable {
                 }
                 continue;
             }
-            if (everSubscribed) {
+            if (everSubscribed && !afterSilence) {
                 reconnects++;
             }
             everSubscribed = true;
+            afterSilence = false;
             if (sharded) {
                 listenSharded();
             } else {
@@ -139,6 +155,7 @@ public final class RedisSubscriber implements AutoCloseable {
         } catch (JedisConnectionException e) {
             if (e.getCause() instanceof SocketTimeoutException && !closed) {
                 LOG.debug("shard channel silent; subscribing again", "channel", channel);
+                afterSilence = true;
             } else {
                 outage.down("lost the subscription at " + connector.address() + ": "
                         + RedisUnavailableException.reasonOf(e));
@@ -155,7 +172,7 @@ public final class RedisSubscriber implements AutoCloseable {
     private final class ShardListener extends JedisShardedPubSub {
         @Override
         public void onSSubscribe(String subscribed, int count) {
-            connection.setSoTimeout((int) SILENCE_LIMIT.toMillis());
+            connection.setSoTimeout((int) silenceLimit.toMillis());
             outage.up("address", connector.address(), "shardChannel", subscribed);
             firstAttempt.countDown();
         }
@@ -190,7 +207,7 @@ public final class RedisSubscriber implements AutoCloseable {
         public void onSubscribe(String subscribed, int count) {
             // proceed() made reads wait forever; with the keep-alive PING a bounded wait
             // turns a Redis that went silent (no FIN, no RST) into an error we recover from.
-            connection.setSoTimeout((int) SILENCE_LIMIT.toMillis());
+            connection.setSoTimeout((int) silenceLimit.toMillis());
             outage.up("address", connector.address(), "channel", subscribed);
             firstAttempt.countDown();
         }

@@ -72,9 +72,11 @@ public final class System1Workers implements AutoCloseable {
     }
 
     /**
-     * "hostname-pid" (and "-2", "-3" for further pools in the same process): unique per
-     * process, and readable in {@code XINFO CONSUMERS}. A restarted process gets a new pid,
-     * so what its predecessor left pending is recovered by a reclaimer, not by name.
+     * "hostname-pid" (and "-p2", "-p3" for further pools in the same process): unique per
+     * process, and readable in {@code XINFO CONSUMERS}. A process restarted on a host gets a
+     * new pid, so what its predecessor left pending is recovered by a reclaimer, not by
+     * name. A container restarted in place is the exception: the same host name (its id)
+     * and pid 1 again, so its workers read their own pending entries back (GroupReader).
      */
     private static String consumerPrefix() {
         String host;
