@@ -32,7 +32,7 @@ final class ConnectionWriter {
     /** The most bytes gathered into one write; a larger frame is a write of its own. */
     private static final int GATHER_BYTES = 64 * 1024;
 
-    private final long connectionId;
+    /** Compare-and-set on {@code writer}: an ending writer clears only itself. */
     private static final VarHandle WRITER;
     static {
         try {
@@ -42,6 +42,7 @@ final class ConnectionWriter {
         }
     }
 
+    private final long connectionId;
     private final OutputStream out;
     private final OutboundQueue queue;
     private final BooleanSupplier open;
