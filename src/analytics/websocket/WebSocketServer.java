@@ -9,7 +9,6 @@ import analytics.http.RequestHead;
 import analytics.http.Response;
 import analytics.log.Log;
 import analytics.log.Untrusted;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -18,7 +17,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,9 +105,6 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private static final Log LOG = Log.get(WebSocketServer.class);
-    /** The handshake reader's buffer; handed back once the head is read (see HeadStream). */
-    private static final int HEAD_BUFFER_BYTES = 1024;
-
     private final String name;
     private final Options options;
     private final WebSocketHandler handler;
@@ -372,23 +367,4 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The handshake's buffered stream, for the head only. A client may send its first frames
-     * right behind the head, and the buffer may already hold them: handOver() gives those
-     * bytes to the connection and drops the buffer, so an open connection keeps no 1 KiB
-     * it will never use again, and its reader waits three frames shallower on the socket.
-     */
-    private static final class HeadStream extends BufferedInputStream {
-
-        HeadStream(InputStream socketIn) {
-            super(socketIn, HEAD_BUFFER_BYTES);
-        }
-
-        /** The bytes read past the head; the stream is closed to reads afterwards. */
-        synchronized byte[] handOver() {
-            byte[] readAhead = Arrays.copyOfRange(buf, pos, count);
-            buf = null; // a read after this fails as on a closed stream; the socket stays open
-            return readAhead;
-        }
-    }
 }
