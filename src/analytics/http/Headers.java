@@ -40,14 +40,37 @@ public final class Headers {
 
     /** A copy of a transport's map (e.g. com.sun.net.httpserver's), whatever its key case. */
     public static Headers from(Map<String, List<String>> map) {
-        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        Builder builder = new Builder();
         map.forEach((name, values) -> {
             if (name != null) { // the JDK server keeps the request line under a null key
-                copy.computeIfAbsent(name, key -> new ArrayList<>()).addAll(values);
+                values.forEach(value -> builder.add(name, value));
             }
         });
-        copy.replaceAll((name, values) -> List.copyOf(values));
-        return new Headers(copy);
+        return builder.build();
+    }
+
+    /**
+     * Collects fields as a parser meets them, straight into the map the Headers keeps: a
+     * field seen once holds a one-element list, and nothing is copied at the end (every
+     * WebSocket handshake and h2c upgrade builds one).
+     */
+    static final class Builder {
+        private final TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+        void add(String name, String value) {
+            fields.merge(name, List.of(value), Builder::append);
+        }
+
+        /** Hands the map over: a builder builds once. */
+        Headers build() {
+            return new Headers(fields);
+        }
+
+        private static List<String> append(List<String> values, List<String> more) {
+            List<String> all = new ArrayList<>(values);
+            all.addAll(more);
+            return List.copyOf(all);
+        }
     }
 
     /** The first value of the field, or null when absent. */

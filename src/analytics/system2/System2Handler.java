@@ -76,7 +76,7 @@ final class System2Handler implements WebSocketHandler {
     /** Every connection starts as a producer: it is no dashboard until it registers as one. */
     @Override
     public void onOpen(WebSocketConnection connection) {
-        connection.sendText(System2Messages.connectionAck());
+        connection.sendText(System2Messages.CONNECTION_ACK);
     }
 
     @Override

@@ -30,6 +30,12 @@ final class System2Messages {
      */
     static final Set<String> METRIC_ENVELOPE_FIELDS = Set.of("type", "id");
 
+    /** The first message of every connection: the same for all, so written once. */
+    static final String CONNECTION_ACK = new JsonObject()
+            .add("type", "connection.ack")
+            .add("message", "Connected to System 2 WebSocket server")
+            .toString();
+
     private System2Messages() {
     }
 
@@ -44,13 +50,6 @@ final class System2Messages {
         static Role fromWire(String role) {
             return "dashboard".equals(role) ? DASHBOARD : PRODUCER;
         }
-    }
-
-    static String connectionAck() {
-        return new JsonObject()
-                .add("type", "connection.ack")
-                .add("message", "Connected to System 2 WebSocket server")
-                .toString();
     }
 
     /** @param serverFilter the serverId the peer registered with; null for all */

@@ -24,8 +24,16 @@ public final class Handshake {
     public static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     /** §4.4: the only version this server speaks, sent back when a client asks for another. */
     public static final String SUPPORTED_VERSION = "13";
+    private static final byte[] GUID_BYTES = WEBSOCKET_GUID.getBytes(StandardCharsets.ISO_8859_1);
     /** §4.1: the key is a base64-encoded 16-byte nonce. */
     private static final int KEY_BYTES = 16;
+    /**
+     * A SHA-1 digest looked up once and copied for each handshake. MessageDigest.getInstance
+     * searches the security providers every time and remembers its last search in a
+     * ThreadLocal - and with a virtual thread per connection, a thread-local is one more
+     * object every open connection keeps for its whole life.
+     */
+    private static final MessageDigest SHA1 = sha1();
 
     private Handshake() {
     }
@@ -91,10 +99,19 @@ public final class Handshake {
 
     /** §4.2.2: base64(SHA-1(key + GUID)); RFC 6455 §1.3 gives a worked example. */
     public static String acceptKey(String key) {
+        MessageDigest sha1;
         try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key.strip() + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1));
-            return Base64.getEncoder().encodeToString(digest);
+            sha1 = (MessageDigest) SHA1.clone(); // the prototype is never updated, so cloning it is safe on any thread
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-1 can be cloned", e);
+        }
+        sha1.update(key.strip().getBytes(StandardCharsets.ISO_8859_1));
+        return Base64.getEncoder().encodeToString(sha1.digest(GUID_BYTES));
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
         }

@@ -42,6 +42,27 @@ class RequestHeadTest {
         assertEquals("FRAME", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
     }
 
+    /** A bad request line is refused as soon as it ends: nothing after it is read. */
+    @Test
+    void refusesABadRequestLineBeforeReadingTheFields() throws Exception {
+        ByteArrayInputStream in = new ByteArrayInputStream(
+                "hello world\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        RequestHead.BadRequestException bad = assertThrows(RequestHead.BadRequestException.class,
+                () -> RequestHead.read(in));
+        assertEquals(400, bad.status());
+        assertEquals("malformed request line", bad.getMessage());
+        assertEquals("Host: x\r\n\r\n", new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+    }
+
+    /** RFC 9110 §5.5: OWS (spaces and tabs) around a value is not part of it; other bytes are. */
+    @Test
+    void trimsSpacesAndTabsAroundAValueAndNothingElse() throws Exception {
+        RequestHead head = read("GET / HTTP/1.1\r\nX-Tabs:\t a b \t\r\nX-Empty:  \r\nX-Vt: \u000bv\r\n\r\n");
+        assertEquals("a b", head.header("X-Tabs"));
+        assertEquals("", head.header("X-Empty"));
+        assertEquals("\u000bv", head.header("X-Vt"), "a vertical tab is not optional whitespace");
+    }
+
     @Test
     void looksUpFieldNamesIgnoringCase() throws Exception {
         RequestHead head = read("GET / HTTP/1.1\r\nsec-websocket-KEY: abc\r\n\r\n");
@@ -63,6 +84,15 @@ class RequestHeadTest {
         assertFalse(head.headerHasToken("Connection", "close"));
         assertFalse(head.headerHasToken("Connection", "keep"), "a token, not a substring");
         assertFalse(head.headerHasToken("Missing", "x"));
+    }
+
+    @Test
+    void findsTokensAcrossRepeatedFieldsTabsAndEmptyItems() throws Exception {
+        RequestHead head = read("GET / HTTP/1.1\r\nConnection: ,keep-alive,,\r\nConnection:\tUpgrade\t,\r\n\r\n");
+        assertTrue(head.headerHasToken("Connection", "upgrade"), "in the second field, between tabs");
+        assertTrue(head.headerHasToken("Connection", "keep-alive"), "between empty items");
+        assertFalse(head.headerHasToken("Connection", ""), "an empty item is not a token");
+        assertFalse(head.headerHasToken("Connection", "Upgrade,"), "commas separate, they are not part of one");
     }
 
     @Test

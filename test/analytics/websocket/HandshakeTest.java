@@ -9,9 +9,13 @@ import analytics.http.Headers;
 import analytics.http.RequestHead;
 import analytics.http.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,6 +53,20 @@ class HandshakeTest {
     @Test
     void acceptKeyMatchesRfcExample() {
         assertEquals(RawWebSocketClient.RFC_ACCEPT, Handshake.acceptKey(RawWebSocketClient.RFC_KEY));
+    }
+
+    /** Every handshake copies one shared SHA-1; copies on many threads at once stay independent. */
+    @Test
+    void acceptKeyIsRightOnManyThreadsAtOnce() throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(4)) {
+            List<Future<String>> keys = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                keys.add(threads.submit(() -> Handshake.acceptKey(RawWebSocketClient.RFC_KEY)));
+            }
+            for (Future<String> key : keys) {
+                assertEquals(RawWebSocketClient.RFC_ACCEPT, key.get());
+            }
+        }
     }
 
     @Test
