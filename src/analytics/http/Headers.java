@@ -55,7 +55,8 @@ public final class Headers {
      * WebSocket handshake and h2c upgrade builds one).
      */
     static final class Builder {
-        private final TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        private final TreeMap<String, List<String>> fields =
+                new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
         void add(String name, String value) {
             fields.merge(name, List.of(value), Builder::append);

@@ -74,7 +74,7 @@ public record RequestHead(String method, String target, String version, Headers 
                 }
                 boolean empty = start == end; // §5.6.1: empty list elements are ignored
                 if (!empty && end - start == token.length()
-                        && value.regionMatches(true, start, token, 0, token.length())) {
+                        && value.regionMatches(true, start, token, 0, end - start)) {
                     return true;
                 }
                 from = to + 1;
@@ -136,8 +136,8 @@ public record RequestHead(String method, String target, String version, Headers 
                     requestLine = requestLine(line, end);
                 }
             } else if (end == 0) {
-                return new RequestHead(requestLine.method(), requestLine.target(), requestLine.version(),
-                        fields.build());
+                return new RequestHead(requestLine.method(), requestLine.target(),
+                        requestLine.version(), fields.build());
             } else if (fieldCount++ == MAX_HEADER_COUNT) {
                 throw new BadRequestException(431, "more than " + MAX_HEADER_COUNT + " header fields");
             } else {
@@ -179,7 +179,8 @@ public record RequestHead(String method, String target, String version, Headers 
     }
 
     /** §5: field-line = field-name ":" OWS field-value OWS. */
-    private static void addField(Headers.Builder fields, byte[] line, int end) throws BadRequestException {
+    private static void addField(Headers.Builder fields, byte[] line, int end)
+            throws BadRequestException {
         if (isOptionalWhitespace(line[0])) {
             throw new BadRequestException(400, "obsolete line folding is not accepted");
         }

@@ -101,7 +101,8 @@ public final class Handshake {
     public static String acceptKey(String key) {
         MessageDigest sha1;
         try {
-            sha1 = (MessageDigest) SHA1.clone(); // the prototype is never updated, so cloning it is safe on any thread
+            // The prototype is never updated, so any thread may copy it.
+            sha1 = (MessageDigest) SHA1.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("the JDK's SHA-1 can be cloned", e);
         }

@@ -57,7 +57,8 @@ class RequestHeadTest {
     /** RFC 9110 §5.5: OWS (spaces and tabs) around a value is not part of it; other bytes are. */
     @Test
     void trimsSpacesAndTabsAroundAValueAndNothingElse() throws Exception {
-        RequestHead head = read("GET / HTTP/1.1\r\nX-Tabs:\t a b \t\r\nX-Empty:  \r\nX-Vt: \u000bv\r\n\r\n");
+        RequestHead head = read("GET / HTTP/1.1\r\nX-Tabs:\t a b \t\r\nX-Empty:  \r\n"
+                + "X-Vt: \u000bv\r\n\r\n");
         assertEquals("a b", head.header("X-Tabs"));
         assertEquals("", head.header("X-Empty"));
         assertEquals("\u000bv", head.header("X-Vt"), "a vertical tab is not optional whitespace");
@@ -88,11 +89,14 @@ class RequestHeadTest {
 
     @Test
     void findsTokensAcrossRepeatedFieldsTabsAndEmptyItems() throws Exception {
-        RequestHead head = read("GET / HTTP/1.1\r\nConnection: ,keep-alive,,\r\nConnection:\tUpgrade\t,\r\n\r\n");
-        assertTrue(head.headerHasToken("Connection", "upgrade"), "in the second field, between tabs");
+        RequestHead head = read("GET / HTTP/1.1\r\nConnection: ,keep-alive,,\r\n"
+                + "Connection:\tUpgrade\t,\r\n\r\n");
+        assertTrue(head.headerHasToken("Connection", "upgrade"),
+                "in the second field, between tabs");
         assertTrue(head.headerHasToken("Connection", "keep-alive"), "between empty items");
         assertFalse(head.headerHasToken("Connection", ""), "an empty item is not a token");
-        assertFalse(head.headerHasToken("Connection", "Upgrade,"), "commas separate, they are not part of one");
+        assertFalse(head.headerHasToken("Connection", "Upgrade,"),
+                "commas separate items, they are not part of one");
     }
 
     @Test
