@@ -102,11 +102,15 @@ class StatsRoutesTest {
 
     @Test
     void theJvmBlockHasTheSameFiguresInBothRenderings() {
-        JvmFigures jvm = new JvmFigures(100, 200, 7);
-        assertEquals(Json.parse("{\"heapUsedBytes\":100,\"heapMaxBytes\":200,\"threads\":7}"), jvm.toJson());
+        JvmFigures jvm = new JvmFigures(100, 40, 200, 3, 7);
+        assertEquals(Json.parse("{\"heapUsedBytes\":100,\"heapRetainedBytes\":40,\"heapMaxBytes\":200,"
+                + "\"collections\":3,\"threads\":7}"), jvm.toJson());
         String text = jvm.addTo(new PrometheusText("x")).toString();
         assertTrue(text.contains("\nx_jvm_heap_used_bytes 100\n"), text);
+        assertTrue(text.contains("\nx_jvm_heap_retained_bytes 40\n"), text);
         assertTrue(text.contains("\nx_jvm_heap_max_bytes 200\n"), text);
+        assertTrue(text.contains(
+                "\n# TYPE x_jvm_collections_total counter\nx_jvm_collections_total 3\n"), text);
         assertTrue(text.contains("\nx_jvm_threads 7\n"), text);
     }
 }
