@@ -1,30 +1,31 @@
 package analytics.system2;
 
+import analytics.fanout.SubscriberIndex;
 import analytics.fanout.Subscription;
 import analytics.fanout.TickGroups;
 import analytics.stats.RateCounter;
 import analytics.system2.aggregate.AggregateSnapshot;
 import analytics.websocket.FrameEncoder;
 import analytics.websocket.WebSocketConnection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Pushes each new aggregate to the dashboards that follow its server: serialised and
- * framed once, the same bytes queued on every recipient, so 200 dashboards cost one
- * encoding and 200 queue insertions - never 200 JSON writes or a wait on a slow reader.
- * Tick dashboards are handed to the shared TickGroups, which conflate once per group.
+ * Pushes each new aggregate to the dashboards that follow its server: found by the
+ * server's id in a SubscriberIndex, then serialised and framed once, the same bytes queued
+ * on every recipient, so 200 dashboards cost one encoding and 200 queue insertions - never
+ * 200 JSON writes or a wait on a slow reader. Tick dashboards are handed to the shared
+ * TickGroups, which conflate once per group.
  *
  * Pattern: fan-out with shared encoded frames; per-connection state in the application's
- *          own typed map (a Subscription per dashboard), never read back from the connection.
+ *          own typed index (a Subscription per dashboard), never read back from the connection.
  * Lesson:  lessons/09-system2-fan-out.md
  * Threads: publish from any producer's thread; ticks run on the scheduler; dashboards
  *          join and leave on their own reader threads. The map is concurrent.
  */
 final class System2Fanout {
 
-    private final Map<WebSocketConnection, Subscription> dashboards = new ConcurrentHashMap<>();
+    private final SubscriberIndex<WebSocketConnection> dashboards = new SubscriberIndex<>();
     private final TickGroups<AggregateSnapshot> ticks;
     private final RateCounter delivered;
 
@@ -57,17 +58,14 @@ final class System2Fanout {
     void publish(AggregateSnapshot aggregate) {
         String serverId = aggregate.serverId();
         ticks.hold(serverId, aggregate);
-        byte[] frame = null; // serialised on first use: no dashboard, no JSON
-        for (Map.Entry<WebSocketConnection, Subscription> entry : dashboards.entrySet()) {
-            Subscription dashboard = entry.getValue();
-            if (dashboard.ticks() || !dashboard.wants(serverId)) {
-                continue;
-            }
-            if (frame == null) {
-                frame = FrameEncoder.text(System2Messages.update(aggregate.toJson()));
-            }
-            entry.getKey().send(frame);
-            delivered.increment();
+        List<WebSocketConnection> recipients = dashboards.recipients(serverId);
+        if (recipients.isEmpty()) {
+            return; // no dashboard, no JSON
         }
+        byte[] frame = FrameEncoder.text(System2Messages.update(aggregate.toJson()));
+        for (WebSocketConnection dashboard : recipients) {
+            dashboard.send(frame);
+        }
+        delivered.add(recipients.size());
     }
 }
