@@ -26,7 +26,7 @@ import java.util.concurrent.locks.StampedLock;
  * Threads: any; the maps only under the lock, so a dashboard changing its filter is found
  *          exactly once by each metric - by the old filter or by the new, never both.
  *
- * @param <D> a dashboard: the connection, in both systems
+ * @param <D> a dashboard: System 2 keys it by connection
  */
 public final class SubscriberIndex<D> {
 
