@@ -146,8 +146,9 @@ final class NeverReadingDashboards implements Scenario {
         long collections = jvm(after, "collections") - jvm(before, "collections");
         findings.figure("heap kept (outside eden): %,d MB before, %,d MB at the peak (+%,d MB; "
                         + "the budget is %d × %d MiB); heap in use at the peak, garbage included, "
-                        + "%,d MB; resident memory at the peak %,d MB; %d collections meanwhile; the stuck "
-                        + "dashboards share one copy of each update (System2Fanout frames it once)",
+                        + "%,d MB; resident memory at the peak %,d MB; %d collections meanwhile; "
+                        + "the stuck dashboards share one copy of each update (System2Fanout "
+                        + "frames it once)",
                 retainedBefore >> 20, peakRetained.get() >> 20, growth >> 20, DASHBOARDS,
                 BUDGET_BYTES >> 20, peakUsed.get() >> 20, peakRssKb.get() / 1024, collections);
         findings.require(collections > 0, "no collection ran while the dashboards were stuck: "

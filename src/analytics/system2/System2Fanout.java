@@ -21,7 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *          own typed index (a Subscription per dashboard), never read back from the connection.
  * Lesson:  lessons/09-system2-fan-out.md
  * Threads: publish from any producer's thread; ticks run on the scheduler; dashboards
- *          join and leave on their own reader threads. The map is concurrent.
+ *          join and leave on their own reader threads. The index and TickGroups are
+ *          thread-safe.
  */
 final class System2Fanout {
 
