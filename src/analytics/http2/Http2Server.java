@@ -140,6 +140,8 @@ public final class Http2Server implements AutoCloseable {
                 Thread.ofPlatform().name("h2-timer").daemon().factory());
     }
 
+    // --- starting, and what the application asks of it -------------------------------------------
+
     /**
      * Binds {@code bindHost:port} (0 = any free port) and starts accepting.
      *
@@ -177,6 +179,8 @@ public final class Http2Server implements AutoCloseable {
     public int connectionCount() {
         return connections.size();
     }
+
+    // --- accepting: sniff the preface (§3.4), or serve HTTP/1.1 and its upgrade (§3.2) -----------
 
     private void acceptLoop() {
         while (!stopping) {
@@ -354,6 +358,8 @@ public final class Http2Server implements AutoCloseable {
         }
     }
 
+    // --- called by the connections: the handler, the timer, leaving ------------------------------
+
     /** Runs the handler; a bug in it becomes a 500 (SafeHandler), as on the HTTP/1.1 port. */
     Response handle(Request request) {
         return handler.handle(request);
@@ -387,6 +393,8 @@ public final class Http2Server implements AutoCloseable {
             }
         }
     }
+
+    // --- graceful shutdown (§6.8) ----------------------------------------------------------------
 
     /**
      * Graceful shutdown (§6.8): stop accepting, GOAWAY to every connection with the last

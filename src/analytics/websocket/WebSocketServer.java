@@ -134,6 +134,8 @@ public final class WebSocketServer implements AutoCloseable {
         this.scheduler = timer;
     }
 
+    // --- starting, and what the application asks of it -------------------------------------------
+
     /** Binds and starts accepting; a port in use throws java.net.BindException. */
     public WebSocketServer start() throws IOException {
         serverSocket = new ServerSocket();
@@ -184,6 +186,8 @@ public final class WebSocketServer implements AutoCloseable {
             }
         }
     }
+
+    // --- accepting: a thread per connection, from its opening handshake (§4) on ------------------
 
     private void acceptLoop() {
         while (!stopping) {
@@ -306,6 +310,8 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    // --- called by the connections: the heartbeat's timer, leaving, the counts -------------------
+
     private void heartbeat() {
         for (WebSocketConnection connection : connections) {
             connection.heartbeat();
@@ -329,6 +335,8 @@ public final class WebSocketServer implements AutoCloseable {
     void countSlowConsumerClosed() {
         slowConsumersClosed.increment();
     }
+
+    // --- graceful shutdown: a close frame to every peer (§7.1.2), then the sockets ---------------
 
     /**
      * Graceful shutdown: stop accepting, send every peer a close with 1001 (going away),
