@@ -7,15 +7,19 @@
 # scripts/course-dashboards.mjs, not our code): 490 each following one server, 10 following
 # the whole fleet in tick mode (250 ms).
 #
-# Two phases on one system: ingest alone for PHASE_S once the JIT has settled, then with the
-# dashboards for DURATION_S after a warm-up. Reported: end-to-end delay (metric timestamp -> dashboard) p50,
-# p99 and max, the p99 of every 10 s window (is the tail flat?), the ticks' newest-sample
-# delay; System 2's CPU in each phase and so the fan-out's CPU per delivered update (the
-# second phase's CPU minus the first's, over the server updates the dashboards received: a
-# filtered dashboard's update, or one aggregate inside a tick); resident memory of the
-# system's JVM, the senders and the dashboards' Node processes (one for the filtered, one for
-# the tick dashboards), and on System 1 Redis's CPU and memory; updates dropped and metrics
-# the senders dropped. One line per figure goes to results/course-scenario-<time>.csv.
+# Three phases on one system: ingest alone for PHASE_S once the JIT has settled, then with the
+# dashboards for DURATION_S after a warm-up, then ingest alone again for PHASE_S. Reported:
+# end-to-end delay (metric timestamp -> dashboard) p50, p99 and max, the p99 of every 10 s window
+# (is the tail flat?), the ticks' newest-sample delay; the system's CPU in each phase and so the
+# fan-out's CPU per delivered update (the second phase's CPU minus the ingest alone's, over the
+# server updates the dashboards received: a filtered dashboard's update, or one aggregate inside a
+# tick). The ingest alone is measured twice, before the dashboards and after they have gone, and
+# the fan-out is counted against the second: the same ingest costs a young JVM more (0.28-0.46
+# cores in its first phase, 0.22-0.32 in its last, runs of 2026-12-02), and the first would charge
+# that fall to the dashboards. Resident memory of the system's JVM, the senders and the
+# dashboards' Node processes (one for the filtered, one for the tick dashboards), and on System 1
+# Redis's CPU and memory; updates dropped and metrics the senders dropped. One line per figure
+# goes to results/course-scenario-<time>.csv.
 #
 #   scripts/bench-course-scenario.sh                       # System 2, 60 s with the dashboards
 #   DURATION_S=300 scripts/bench-course-scenario.sh        # the issue's 5 minutes
@@ -93,9 +97,9 @@ else
 fi
 
 # Phase 1: ingest alone, once the JIT has settled under it (services.sh warm_up, 5 s at a
-# time, at least 10 s, at most 60): this phase is the baseline the fan-out's cost is
-# measured against, and a baseline taken while C2 still compiles is too high - System 1's
-# first 20 s used 0.45 cores, more than it used later with the 500 dashboards added.
+# time, at least 10 s, at most 60) - a figure taken while C2 still compiles is too high:
+# System 1's first 20 s used 0.45 cores, more than it used later with the 500 dashboards
+# added. Beside phase 3's, it shows how much the JVM's cost still fell after that.
 warm_up "$SERVER_PID" 10 60 sleep 5
 echo "  warm after $WARM_UP_SECONDS s (the JIT settled: $WARM_UP_SETTLED)"
 cpu0="$(cpu_of "$SERVER_PID")"
@@ -128,6 +132,17 @@ rss_redis="$( [ -z "$REDIS_PID" ] || rss_mb "$REDIS_PID")"
 rss_node="$(( $(rss_mb "$NODE_PID") + $(rss_mb "$TICK_PID") ))"
 wait "$NODE_PID" "$TICK_PID" || true
 dropped_updates="$(stat_field "$PORT" dropped)"
+
+# Phase 3: ingest alone again, once the dashboards' connections are gone (their clients have
+# exited; the server's closing handshakes are over within seconds). The fan-out's baseline: the
+# JVM has run as long under the same load as in phase 2, where phase 1's came minutes younger.
+sleep 5
+cpu4="$(cpu_of "$SERVER_PID")"
+sleep "$PHASE_S"
+cpu5="$(cpu_of "$SERVER_PID")"
+after_cores="$(awk -v a="$cpu4" -v b="$cpu5" -v s="$PHASE_S" \
+    'BEGIN { printf "%.3f", (b - a) / s }')"
+echo "  ingest alone after the dashboards: System $SYSTEM used $after_cores cores"
 stop_senders
 senders_line="$(grep '"stopped"' "$LOGS/senders.log" | tail -1 || true)"
 senders_dropped="$(grep -o '"dropped":[0-9]*' <<<"$senders_line" | cut -d: -f2 || true)"
@@ -145,7 +160,8 @@ field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(eval(sys
 # Per server update a dashboard received: a filtered dashboard's metric.update, or one
 # aggregate inside a tick - the unit the fan-out's cost is counted in.
 updates_received="$(field "d['filtered']['updates'] + d['tick']['aggregates']")"
-fanout_us="$(awk -v w="$with_cores" -v i="$ingest_cores" -v s="$DURATION_S" -v n="$updates_received" \
+fanout_us="$(awk -v w="$with_cores" -v i="$after_cores" -v s="$DURATION_S" \
+    -v n="$updates_received" \
     'BEGIN { if (n > 0) printf "%.2f", (w - i) * s * 1e6 / n; else print "nan" }')"
 
 {
@@ -159,6 +175,7 @@ fanout_us="$(awk -v w="$with_cores" -v i="$ingest_cores" -v s="$DURATION_S" -v n
     echo "seconds,$DURATION_S"
     echo "system${SYSTEM}_cores_ingest_alone,$ingest_cores"
     echo "system${SYSTEM}_cores_with_dashboards,$with_cores"
+    echo "system${SYSTEM}_cores_ingest_alone_after,$after_cores"
     [ -z "$REDIS_PID" ] || echo "redis_cores_with_dashboards,$(cores "$redis0" "$redis1")"
     echo "senders_cores,$(cores "$senders0" "$senders1")"
     echo "dashboards_node_cores_filtered,$(cores "$node0" "$node1")"
